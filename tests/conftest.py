@@ -1,0 +1,37 @@
+import pytest
+from django.contrib.auth import get_user_model
+from wagtail.models import Locale, Site
+
+from tests.factories import PolicyFactory
+
+LANGUAGES = ("en", "sl", "sq", "hr")
+
+
+@pytest.fixture
+def locales(db):
+    return {code: Locale.objects.get_or_create(language_code=code)[0] for code in LANGUAGES}
+
+
+@pytest.fixture
+def root_page(locales):
+    return Site.objects.get(is_default_site=True).root_page
+
+
+@pytest.fixture
+def policies(root_page):
+    return PolicyFactory(root_page)
+
+
+@pytest.fixture
+def editor(db):
+    return get_user_model().objects.create_superuser("editor", "editor@example.com", "pw")
+
+
+@pytest.fixture
+def customer(db):
+    return get_user_model().objects.create_user("ana", "ana@example.com", "pw")
+
+
+@pytest.fixture
+def other_customer(db):
+    return get_user_model().objects.create_user("bor", "bor@example.com", "pw")

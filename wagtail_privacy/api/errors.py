@@ -1,0 +1,58 @@
+"""JSON error bodies: a stable ``code`` and a translated ``detail``."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Schema
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+
+from ..exceptions import PrivacyError
+
+
+class ErrorOut(Schema):
+    code: str
+    detail: str
+
+
+def error_response(api, request, status, code, detail, **extra):
+    return api.create_response(
+        request, {"code": code, "detail": str(detail), **extra}, status=status
+    )
+
+
+def install_handlers(api):
+    @api.exception_handler(PrivacyError)
+    def privacy_error(request, exc):
+        return error_response(api, request, exc.status, exc.code, exc.message, **exc.params)
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request, exc):
+        errors = [
+            {"loc": [str(part) for part in e.get("loc", ())], "msg": str(e.get("msg", ""))}
+            for e in exc.errors
+        ]
+        return error_response(
+            api, request, 422, "invalid_input", _("The request is not valid."), errors=errors
+        )
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return error_response(api, request, 404, "not_found", _("Not found."))
+
+    @api.exception_handler(AuthenticationError)
+    def not_authenticated(request, exc):
+        return error_response(
+            api, request, 401, "not_authenticated", _("Sign in to use this endpoint.")
+        )
+
+    @api.exception_handler(Throttled)
+    def throttled(request, exc):
+        response = error_response(
+            api, request, 429, "throttled", _("Too many requests: try again later.")
+        )
+        if exc.wait:
+            response["Retry-After"] = str(int(exc.wait))
+        return response
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc):
+        return error_response(api, request, exc.status_code, "error", str(exc))

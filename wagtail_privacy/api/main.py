@@ -1,0 +1,47 @@
+"""The JSON API: one NinjaAPI, routers per domain, JSON errors, the reader's language."""
+
+from functools import wraps
+
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from ninja import NinjaAPI
+
+from ..exceptions import PrivacyError
+from ..i18n import request_language
+from .errors import error_response, install_handlers
+from .policies import router as policies_router
+
+api = NinjaAPI(
+    title="wagtail-privacy",
+    version="1",
+    description=(
+        "Policies with their versions, and the signed-in customer's privacy centre. Errors are "
+        "JSON objects with a stable `code` and a translated `detail`. Responses honour "
+        "`?locale=` and `Accept-Language`."
+    ),
+    urls_namespace="wagtail_privacy_api",
+)
+install_handlers(api)
+
+
+def in_reader_language(view):
+    """Run the view in the reader's language; the language is on ``request.privacy_language``."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            language = request_language(request)
+        except PrivacyError as exc:
+            return error_response(api, request, exc.status, exc.code, exc.message, **exc.params)
+        request.privacy_language = language
+        with translation.override(language):
+            response = view(request, *args, **kwargs)
+        response["Content-Language"] = language
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
+
+    return wrapper
+
+
+api.add_router("", policies_router)
+api.add_decorator(in_reader_language, mode="view")

@@ -1,0 +1,161 @@
+"""Public policy endpoints: list, detail with history, and one version in full."""
+
+from datetime import datetime
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from ..exceptions import NotFound
+from ..policies import resolution
+from ..policies.models import ChangeLevel, Policy
+from .errors import ErrorOut
+
+router = Router(tags=["policies"])
+
+
+class VersionBrief(Schema):
+    number: int
+    change_level: str
+    change_level_label: str
+    status: str
+    published_at: datetime
+    effective_at: datetime
+    withdrawn_at: datetime | None
+    requires_acceptance: bool
+    language: str | None
+    title: str
+    summary: str
+    url: str
+
+
+class VersionFull(VersionBrief):
+    requested_language: str
+    fallback: bool
+    body_html: str
+    sha256: str
+
+
+class PolicyOut(Schema):
+    slug: str
+    kind: str
+    kind_label: str
+    requires_acceptance: bool
+    title: str
+    current: VersionBrief | None
+    upcoming: VersionBrief | None
+    url: str
+
+
+class PolicyDetail(PolicyOut):
+    history: list[VersionBrief]
+
+
+def _kind_label(kind):
+    from ..conf import privacy_settings
+
+    return str(dict(privacy_settings.POLICY_KINDS).get(kind, kind))
+
+
+def _version_url(policy, number):
+    return reverse(
+        "wagtail_privacy_api:policy_version", kwargs={"slug": policy.slug, "number": number}
+    )
+
+
+def _brief(state, version, full=False):
+    if version is None:
+        return None
+    text = state.text(version)
+    data = {
+        "number": version.number,
+        "change_level": version.change_level,
+        "change_level_label": str(ChangeLevel.short_label(version.change_level)),
+        "status": state.status(version).value,
+        "published_at": version.published_at,
+        "effective_at": version.effective_at,
+        "withdrawn_at": version.withdrawn_at,
+        "requires_acceptance": version.requires_acceptance,
+        "language": text.locale.language_code if text else None,
+        "title": text.title if text else "",
+        "summary": text.change_summary if text else "",
+        "url": _version_url(state.policy, version.number),
+    }
+    if full:
+        data.update(
+            requested_language=state.language,
+            fallback=data["language"] != state.language,
+            body_html=text.body_html if text else "",
+            sha256=text.sha256 if text else "",
+        )
+    return data
+
+
+def _policy(state):
+    shown = state.current or state.upcoming
+    text = state.text(shown)
+    policy = state.policy
+    return {
+        "slug": policy.slug,
+        "kind": policy.kind,
+        "kind_label": _kind_label(policy.kind),
+        "requires_acceptance": policy.requires_acceptance,
+        "title": text.title if text else policy.slug,
+        "current": _brief(state, state.current),
+        "upcoming": _brief(state, state.upcoming),
+        "url": reverse("wagtail_privacy_api:policy_detail", kwargs={"slug": policy.slug}),
+    }
+
+
+def _get_policy(slug):
+    policy = Policy.objects.filter(slug=slug).first()
+    if policy is None:
+        raise NotFound(
+            _("There is no policy “%(slug)s”.") % {"slug": slug[:100]},
+            code="unknown_policy",
+        )
+    return policy
+
+
+@router.get(
+    "policies/",
+    response={200: list[PolicyOut], 400: ErrorOut},
+    url_name="policy_list",
+    summary="Current and upcoming version of every policy",
+)
+def list_policies(request):
+    return [_policy(s) for s in resolution.all_policy_states(request.privacy_language)]
+
+
+@router.get(
+    "policies/{slug}/",
+    response={200: PolicyDetail, 400: ErrorOut, 404: ErrorOut},
+    url_name="policy_detail",
+    summary="A policy with its current and upcoming version and its history",
+)
+def policy_detail(request, slug: str):
+    policy = _get_policy(slug)
+    state = resolution.policy_state(policy, request.privacy_language, with_history=True)
+    if state.is_empty and not state.history:
+        raise NotFound(_("This policy has no published version."), code="unknown_policy")
+    data = _policy(state)
+    data["history"] = [_brief(state, v) for v in state.history]
+    return data
+
+
+@router.get(
+    "policies/{slug}/versions/{number}/",
+    response={200: VersionFull, 400: ErrorOut, 404: ErrorOut},
+    url_name="policy_version",
+    summary="One version of a policy in full, in the reader's language",
+)
+def policy_version(request, slug: str, number: int):
+    policy = _get_policy(slug)
+    state = resolution.policy_state(policy, request.privacy_language, number=number)
+    if state.requested is None:
+        raise NotFound(
+            _("Policy “%(slug)s” has no version %(number)s.")
+            % {"slug": policy.slug, "number": number},
+            code="unknown_version",
+        )
+    return _brief(state, state.requested, full=True)

@@ -1,0 +1,57 @@
+"""System checks that report a misconfigured ``WAGTAIL_PRIVACY`` setting."""
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+from django.utils.module_loading import import_string
+
+from .conf import DEFAULTS, privacy_settings
+
+
+@register(Tags.compatibility)
+def check_settings(app_configs=None, **kwargs):
+    problems = []
+    raw = getattr(settings, "WAGTAIL_PRIVACY", {})
+    if not isinstance(raw, dict):
+        return [Error("WAGTAIL_PRIVACY must be a dict.", id="wagtail_privacy.E001")]
+    for key in raw:
+        if key not in DEFAULTS:
+            problems.append(
+                Warning(
+                    f"WAGTAIL_PRIVACY has an unknown key {key!r}.",
+                    hint="Check the spelling against the README's list of settings.",
+                    id="wagtail_privacy.W001",
+                )
+            )
+    days = privacy_settings.NOTICE_DAYS
+    if not isinstance(days, int) or isinstance(days, bool) or days < 0:
+        problems.append(
+            Error(
+                "WAGTAIL_PRIVACY['NOTICE_DAYS'] must be a whole number of days, 0 or more.",
+                id="wagtail_privacy.E002",
+            )
+        )
+    kinds = privacy_settings.POLICY_KINDS
+    if not kinds or not all(isinstance(k, (list, tuple)) and len(k) == 2 for k in kinds):
+        problems.append(
+            Error(
+                "WAGTAIL_PRIVACY['POLICY_KINDS'] must be a non-empty list of (value, label) pairs.",
+                id="wagtail_privacy.E003",
+            )
+        )
+    try:
+        import_string(privacy_settings.API_AUTHENTICATION)
+    except ImportError:
+        problems.append(
+            Error(
+                "WAGTAIL_PRIVACY['API_AUTHENTICATION'] cannot be imported.",
+                id="wagtail_privacy.E004",
+            )
+        )
+    if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        problems.append(
+            Warning(
+                "WAGTAIL_I18N_ENABLED is off: policies will be published in one language only.",
+                id="wagtail_privacy.W002",
+            )
+        )
+    return problems

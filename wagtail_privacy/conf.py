@@ -1,0 +1,52 @@
+"""Every setting of wagtail-privacy and its default, read from ``settings.WAGTAIL_PRIVACY``.
+
+Read settings only through ``privacy_settings`` so that tests overriding ``WAGTAIL_PRIVACY``
+take effect at once.
+"""
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.utils.translation import gettext_lazy as _
+
+DEFAULTS = {
+    # Minimum days between publication and effective date of a major version.
+    "NOTICE_DAYS": 10,
+    # Kinds of legal document an editor can choose for a policy page (value, label).
+    "POLICY_KINDS": [
+        ("privacy", _("Privacy policy")),
+        ("terms", _("Terms of sale")),
+        ("cookies", _("Cookie policy")),
+    ],
+    # Dotted path of the authentication used by the signed-in endpoints of the JSON API.
+    "API_AUTHENTICATION": "ninja.security.django_auth",
+}
+
+
+class PrivacySettings:
+    def __init__(self):
+        self._cache = None
+
+    @property
+    def user_settings(self):
+        if self._cache is None:
+            self._cache = getattr(settings, "WAGTAIL_PRIVACY", {}) or {}
+        return self._cache
+
+    def __getattr__(self, name):
+        if name not in DEFAULTS:
+            raise AttributeError(f"Unknown wagtail-privacy setting: {name}")
+        return self.user_settings.get(name, DEFAULTS[name])
+
+    def reload(self):
+        self._cache = None
+
+
+privacy_settings = PrivacySettings()
+
+
+def _reload(*, setting, **kwargs):
+    if setting == "WAGTAIL_PRIVACY":
+        privacy_settings.reload()
+
+
+setting_changed.connect(_reload)

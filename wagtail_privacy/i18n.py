@@ -1,0 +1,34 @@
+"""The language a reader gets: ``?locale=``, then ``Accept-Language``, then the default."""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation.trans_real import parse_accept_lang_header
+from wagtail.coreutils import get_supported_content_language_variant
+
+from .exceptions import PrivacyError
+from .policies.resolution import default_language
+
+
+class UnknownLocale(PrivacyError):
+    code = "unknown_locale"
+    status = 400
+
+
+def request_language(request):
+    """Content language for ``request``; raises ``UnknownLocale`` for an unknown ``?locale=``."""
+    requested = request.GET.get("locale")
+    if requested is not None:
+        try:
+            return get_supported_content_language_variant(requested.strip())
+        except LookupError:
+            raise UnknownLocale(
+                _("The locale “%(locale)s” is not available.") % {"locale": requested[:20]},
+                params={"locale": requested[:20]},
+            ) from None
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if code == "*":
+            break
+        try:
+            return get_supported_content_language_variant(code)
+        except LookupError:
+            continue
+    return default_language()

@@ -1,0 +1,13 @@
+"""Model registry of the app; each domain keeps its models in its own package."""
+
+from .policies.models import ChangeLevel, Policy, PolicyVersion, PolicyVersionText, VersionStatus
+from .policies.pages import PolicyPage
+
+__all__ = [
+    "ChangeLevel",
+    "Policy",
+    "PolicyPage",
+    "PolicyVersion",
+    "PolicyVersionText",
+    "VersionStatus",
+]
