@@ -50,10 +50,10 @@ class PolicyFactory:
 
     def translate(self, page, language, *, title, text):
         locale = Locale.objects.get(language_code=language)
-        parent = self.root
-        if parent.locale_id != locale.pk:
-            parent = parent.get_translation_or_none(locale) or parent.copy_for_translation(locale)
         translated = page.copy_for_translation(locale, copy_parents=True)
+        parent = translated.get_parent().specific
+        if not parent.live:
+            parent.save_revision().publish()
         translated = PolicyPage.objects.get(pk=translated.pk)
         translated.title = title
         translated.body = body(text)

@@ -35,7 +35,7 @@ class VersionHistoryView(WagtailAdminTemplateMixin, TemplateView):
         page = get_object_or_404(Page, id=page_id).specific
         if not isinstance(page, PolicyPage):
             raise Http404
-        if not page.permissions_for_user(request.user).can_view_revisions():
+        if not page.permissions_for_user(request.user).can_edit():
             raise PermissionDenied
         self.page = page
         return super().dispatch(request, page_id)
@@ -95,7 +95,7 @@ class VersionsButton(PageMenuItem):
     priority = 66
 
     def is_shown(self, user):
-        return self.page.permissions_for_user(user).can_view_revisions()
+        return self.page.permissions_for_user(user).can_edit()
 
 
 def page_header_buttons(page, user, view_name, next_url=None):
