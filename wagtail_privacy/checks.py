@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
-from django.utils.module_loading import import_string
 
 from .conf import DEFAULTS, privacy_settings
 
@@ -36,15 +35,6 @@ def check_settings(app_configs=None, **kwargs):
             Error(
                 "WAGTAIL_PRIVACY['POLICY_KINDS'] must be a non-empty list of (value, label) pairs.",
                 id="wagtail_privacy.E003",
-            )
-        )
-    try:
-        import_string(privacy_settings.API_AUTHENTICATION)
-    except ImportError:
-        problems.append(
-            Error(
-                "WAGTAIL_PRIVACY['API_AUTHENTICATION'] cannot be imported.",
-                id="wagtail_privacy.E004",
             )
         )
     if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):

@@ -17,8 +17,6 @@ DEFAULTS = {
         ("terms", _("Terms of sale")),
         ("cookies", _("Cookie policy")),
     ],
-    # Dotted path of the authentication used by the signed-in endpoints of the JSON API.
-    "API_AUTHENTICATION": "ninja.security.django_auth",
 }
 
 

@@ -1,0 +1,34 @@
+"""System checks report a misconfigured WAGTAIL_PRIVACY."""
+
+from wagtail_privacy.checks import check_settings
+
+
+def ids(settings):
+    return {problem.id for problem in check_settings()}
+
+
+def test_default_configuration_is_clean(settings):
+    assert ids(settings) == set()
+
+
+def test_bad_values_are_reported(settings):
+    settings.WAGTAIL_PRIVACY = {
+        "NOTICE_DAYS": -1,
+        "POLICY_KINDS": [],
+        "NOTICE_DAY": 5,
+    }
+    assert ids(settings) == {
+        "wagtail_privacy.E002",
+        "wagtail_privacy.E003",
+        "wagtail_privacy.W001",
+    }
+
+
+def test_not_a_dict(settings):
+    settings.WAGTAIL_PRIVACY = ["NOTICE_DAYS"]
+    assert ids(settings) == {"wagtail_privacy.E001"}
+
+
+def test_i18n_off_is_a_warning(settings):
+    settings.WAGTAIL_I18N_ENABLED = False
+    assert ids(settings) == {"wagtail_privacy.W002"}

@@ -1,0 +1,28 @@
+"""The wheel ships the package and its compiled catalogs, and nothing of the project around it."""
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_wheel_contains_the_compiled_catalogs(tmp_path):
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    [wheel] = tmp_path.glob("wagtail_privacy-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for language in ("sl", "sq", "hr"):
+        assert f"wagtail_privacy/locale/{language}/LC_MESSAGES/django.mo" in names
+        assert f"wagtail_privacy/locale/{language}/LC_MESSAGES/django.po" in names
+    assert "wagtail_privacy/templates/wagtail_privacy/policies/policy_page.html" in names
+    assert "wagtail_privacy/migrations/0001_initial.py" in names
+    assert not any(n.startswith(("tests/", "example_site/", "benchmarks/")) for n in names)
