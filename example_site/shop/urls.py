@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.documents import urls as wagtaildocs_urls
+
+from .views import storefront
+
+api_router = WagtailAPIRouter("wagtailapi")
+api_router.register_endpoint("pages", PagesAPIViewSet)
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("api/privacy/v1/", include("wagtail_privacy.api.urls")),
+    path("api/v2/", api_router.urls),
+    path("storefront/", storefront, name="storefront"),
+    path("storefront/<str:filename>", storefront, name="storefront_file"),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Pages: English at /, the other languages under /sl/, /sq/, /hr/.
+urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
