@@ -17,6 +17,14 @@ DEFAULTS = {
         ("terms", _("Terms of sale")),
         ("cookies", _("Cookie policy")),
     ],
+    # Shop name in the running header of policy PDFs; None means WAGTAIL_SITE_NAME.
+    "SHOP_NAME": None,
+    # The data controller, the author in PDF metadata; None means the shop name.
+    "CONTROLLER_NAME": None,
+    # Storage alias (settings.STORAGES) where rendered PDFs are kept.
+    "PDF_STORAGE": "default",
+    # Seconds after which an unfinished PDF render is considered abandoned and is redone.
+    "PDF_RENDER_TIMEOUT": 120,
 }
 
 
@@ -34,6 +42,14 @@ class PrivacySettings:
         if name not in DEFAULTS:
             raise AttributeError(f"Unknown wagtail-privacy setting: {name}")
         return self.user_settings.get(name, DEFAULTS[name])
+
+    @property
+    def shop_name(self):
+        return self.SHOP_NAME or getattr(settings, "WAGTAIL_SITE_NAME", "") or ""
+
+    @property
+    def controller_name(self):
+        return self.CONTROLLER_NAME or self.shop_name
 
     def reload(self):
         self._cache = None

@@ -1,6 +1,13 @@
 """Model registry of the app; each domain keeps its models in its own package."""
 
-from .policies.models import ChangeLevel, Policy, PolicyVersion, PolicyVersionText, VersionStatus
+from .policies.models import (
+    ChangeLevel,
+    Policy,
+    PolicyVersion,
+    PolicyVersionPdf,
+    PolicyVersionText,
+    VersionStatus,
+)
 from .policies.pages import PolicyPage
 
 __all__ = [
@@ -8,6 +15,7 @@ __all__ = [
     "Policy",
     "PolicyPage",
     "PolicyVersion",
+    "PolicyVersionPdf",
     "PolicyVersionText",
     "VersionStatus",
 ]

@@ -1,13 +1,18 @@
 """Public policy endpoints: list, detail with history, and one version in full."""
 
 from datetime import datetime
+from urllib.parse import urlencode
 
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from ..exceptions import NotFound
 from ..policies import resolution
+from ..policies.changes import compare_versions
+from ..policies.downloads import pdf_response
 from ..policies.models import ChangeLevel, Policy
 from .errors import ErrorOut
 
@@ -27,6 +32,7 @@ class VersionBrief(Schema):
     title: str
     summary: str
     url: str
+    pdf_url: str
 
 
 class VersionFull(VersionBrief):
@@ -44,6 +50,7 @@ class PolicyOut(Schema):
     title: str
     current: VersionBrief | None
     upcoming: VersionBrief | None
+    changes_url: str | None
     url: str
 
 
@@ -63,6 +70,10 @@ def _version_url(policy, number):
     )
 
 
+def _with_locale(url, language):
+    return f"{url}?{urlencode({'locale': language})}"
+
+
 def _brief(state, version, full=False):
     if version is None:
         return None
@@ -80,6 +91,13 @@ def _brief(state, version, full=False):
         "title": text.title if text else "",
         "summary": text.change_summary if text else "",
         "url": _version_url(state.policy, version.number),
+        "pdf_url": _with_locale(
+            reverse(
+                "wagtail_privacy_api:policy_version_pdf",
+                kwargs={"slug": state.policy.slug, "number": version.number},
+            ),
+            state.language,
+        ),
     }
     if full:
         data.update(
@@ -103,8 +121,17 @@ def _policy(state):
         "title": text.title if text else policy.slug,
         "current": _brief(state, state.current),
         "upcoming": _brief(state, state.upcoming),
+        "changes_url": _diff_url(policy, state.current, state.upcoming, state.language),
         "url": reverse("wagtail_privacy_api:policy_detail", kwargs={"slug": policy.slug}),
     }
+
+
+def _diff_url(policy, old, new, language):
+    if old is None or new is None:
+        return None
+    url = reverse("wagtail_privacy_api:policy_diff", kwargs={"slug": policy.slug})
+    query = urlencode({"from": old.number, "to": new.number, "locale": language})
+    return f"{url}?{query}"
 
 
 def _get_policy(slug):
@@ -159,3 +186,108 @@ def policy_version(request, slug: str, number: int):
             code="unknown_version",
         )
     return _brief(state, state.requested, full=True)
+
+
+PDF_RESPONSE = {
+    "200": {
+        "description": "The PDF (immutable; strong ETag, 304 on If-None-Match)",
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+    },
+    "304": {"description": "Not modified"},
+}
+
+
+@router.get(
+    "policies/{slug}/versions/{number}/pdf/",
+    response={400: ErrorOut, 404: ErrorOut, 503: ErrorOut},
+    url_name="policy_version_pdf",
+    summary="The typeset PDF of one version in the reader's language",
+    openapi_extra={"responses": PDF_RESPONSE},
+)
+def policy_version_pdf(request, slug: str, number: int):
+    policy = _get_policy(slug)
+    state = resolution.policy_state(policy, request.privacy_language, number=number)
+    if state.requested is None:
+        raise NotFound(
+            _("Policy “%(slug)s” has no version %(number)s.")
+            % {"slug": policy.slug, "number": number},
+            code="unknown_version",
+        )
+    return pdf_response(request, state.text(state.requested))
+
+
+class ChangeOut(Schema):
+    op: str
+    label: str
+    tag: str
+    html: str
+    old_text: str
+    new_text: str
+
+
+class DiffStats(Schema):
+    added: int
+    removed: int
+    changed: int
+    moved: int
+
+
+class DiffOut(Schema):
+    slug: str
+    language: str
+    title: str
+    title_html: str | None
+    old: VersionBrief
+    new: VersionBrief
+    stats: DiffStats
+    changes: list[ChangeOut]
+    html: str
+
+
+@router.get(
+    "policies/{slug}/diff/",
+    response={200: DiffOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    url_name="policy_diff",
+    summary="What changed between two versions, block by block and word by word",
+)
+def policy_diff(
+    request,
+    slug: str,
+    old: int = Query(..., alias="from", description="Number of the older version"),
+    new: int = Query(..., alias="to", description="Number of the newer version"),
+):
+    policy = _get_policy(slug)
+    diff = compare_versions(policy, old, new, request.privacy_language)
+    state = resolution.PolicyState(
+        policy=policy,
+        now=timezone.now(),
+        language=diff.language,
+        texts={diff.old.pk: diff.old_text, diff.new.pk: diff.new_text},
+    )
+    current = (
+        policy.versions.filter(withdrawn_at__isnull=True, effective_at__lte=state.now)
+        .order_by("-effective_at", "-number")
+        .first()
+    )
+    state.current = current
+    return {
+        "slug": policy.slug,
+        "language": diff.language,
+        "title": diff.new_text.title,
+        "title_html": diff.title_html,
+        "old": _brief(state, diff.old),
+        "new": _brief(state, diff.new),
+        "stats": diff.comparison.stats,
+        "changes": [
+            {
+                "op": c.op,
+                "label": str(c.label),
+                "tag": c.tag,
+                "html": c.html,
+                "old_text": c.old_text,
+                "new_text": c.new_text,
+            }
+            for c in diff.comparison.changes
+        ],
+        "html": render_to_string("wagtail_privacy/policies/_diff.html", {"diff": diff}),
+    }

@@ -123,3 +123,27 @@ class PolicyVersionText(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.version} ({self.locale_id})"
+
+
+class PolicyVersionPdf(models.Model):
+    """The PDF of a version text, rendered once and kept in storage.
+
+    A row is created to claim the render, so concurrent first requests render only once;
+    ``rendered_at`` is set when the file is stored.
+    """
+
+    text = models.OneToOneField(
+        PolicyVersionText, on_delete=models.PROTECT, related_name="pdf", verbose_name=_("text")
+    )
+    file = models.CharField(_("file"), max_length=255, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("render started at"))
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("policy version PDF")
+        verbose_name_plural = _("policy version PDFs")
+
+    def __str__(self):
+        return self.file or f"PDF of {self.text_id} (rendering)"

@@ -1,7 +1,7 @@
 """The policy page type that editors create anywhere in the page tree."""
 
 from django.db import models, transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -12,10 +12,15 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 
 from ..conf import privacy_settings
+from ..exceptions import PrivacyError
 from . import resolution
 from .blocks import PolicyBodyBlock
+from .changes import compare_versions
+from .downloads import pdf_response
 from .forms import PolicyPageForm
-from .models import ChangeLevel
+from .models import ChangeLevel, Policy
+from .pdf import PdfDocument, render_pdf
+from .snapshot import render_body
 
 
 def policy_kind_choices():
@@ -65,6 +70,8 @@ class PolicyPage(RoutablePageMixin, Page):
     base_form_class = PolicyPageForm
     template = "wagtail_privacy/policies/policy_page.html"
     version_template = "wagtail_privacy/policies/policy_version.html"
+    diff_template = "wagtail_privacy/policies/policy_diff.html"
+    preview_template = "wagtail_privacy/policies/policy_preview.html"
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -145,6 +152,49 @@ class PolicyPage(RoutablePageMixin, Page):
             raise Http404
         context = self._reader_context(request, state, state.requested)
         return self._render(request, self.version_template, context)
+
+    @path("versions/<int:number>/pdf/", name="version_pdf")
+    def version_pdf(self, request, number):
+        state = resolution.policy_state_for_key(
+            self.translation_key, self.locale.language_code, number=number
+        )
+        if state is None or state.requested is None:
+            raise Http404
+        return pdf_response(request, state.text(state.requested))
+
+    @path("diff/<int:old>/<int:new>/", name="diff")
+    def diff_view(self, request, old, new):
+        policy = Policy.objects.filter(translation_key=self.translation_key).first()
+        if policy is None:
+            raise Http404
+        try:
+            diff = compare_versions(policy, old, new, self.locale.language_code)
+        except PrivacyError as error:
+            raise Http404 from error
+        return self._render(request, self.diff_template, {"page": self, "diff": diff})
+
+    preview_modes = [("", _("Page")), ("pdf", _("PDF"))]
+
+    def draft_document(self):
+        return PdfDocument(
+            slug=self.slug,
+            title=self.title,
+            body_html=render_body(self),
+            language=self.locale.language_code,
+            number=None,
+            effective_at=self.effective_at,
+            change_summary=self.change_summary,
+        )
+
+    def serve_preview(self, request, mode_name):
+        document = self.draft_document()
+        if mode_name == "pdf":
+            response = HttpResponse(
+                render_pdf(document, draft=True), content_type="application/pdf"
+            )
+            response["Content-Disposition"] = f'inline; filename="{document.filename}"'
+            return response
+        return self._render(request, self.preview_template, {"page": self, "document": document})
 
     def _render(self, request, template, context):
         # Render now, in the page's language, whatever language the request came in.

@@ -38,6 +38,11 @@ class PolicyState:
     def text(self, version):
         return self.texts.get(version.pk) if version else None
 
+    def previous_of(self, version):
+        """The nearest older version that was not withdrawn (history must be loaded)."""
+        older = [v for v in self.history if v.number < version.number and v.withdrawn_at is None]
+        return max(older, key=lambda v: v.number, default=None)
+
     def text_for_current(self):
         return self.text(self.current)
 
