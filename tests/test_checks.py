@@ -15,11 +15,15 @@ def test_bad_values_are_reported(settings):
     settings.WAGTAIL_PRIVACY = {
         "NOTICE_DAYS": -1,
         "POLICY_KINDS": [],
+        "PDF_STORAGE": "nowhere",
+        "PDF_RENDER_TIMEOUT": 0,
         "NOTICE_DAY": 5,
     }
     assert ids(settings) == {
         "wagtail_privacy.E002",
         "wagtail_privacy.E003",
+        "wagtail_privacy.E004",
+        "wagtail_privacy.E005",
         "wagtail_privacy.W001",
     }
 

@@ -37,6 +37,22 @@ def check_settings(app_configs=None, **kwargs):
                 id="wagtail_privacy.E003",
             )
         )
+    if privacy_settings.PDF_STORAGE not in settings.STORAGES:
+        problems.append(
+            Error(
+                f"WAGTAIL_PRIVACY['PDF_STORAGE'] is {privacy_settings.PDF_STORAGE!r}, "
+                "which is not a key of STORAGES.",
+                id="wagtail_privacy.E004",
+            )
+        )
+    timeout = privacy_settings.PDF_RENDER_TIMEOUT
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
+        problems.append(
+            Error(
+                "WAGTAIL_PRIVACY['PDF_RENDER_TIMEOUT'] must be a positive number of seconds.",
+                id="wagtail_privacy.E005",
+            )
+        )
     if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
         problems.append(
             Warning(
