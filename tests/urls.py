@@ -12,5 +12,6 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("api/privacy/v1/", include("wagtail_privacy.api.urls")),
     path("api/v2/", api_router.urls),
+    path("privacy/", include("wagtail_privacy.urls")),
 ]
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)

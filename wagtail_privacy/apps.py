@@ -10,6 +10,10 @@ class WagtailPrivacyConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers system checks)
-        from .policies import receivers
+        from .notices import receivers as notice_receivers
+        from .notices import tick as notice_steps  # noqa: F401  (registers privacy_tick steps)
+        from .policies import receivers as policy_receivers
+        from .policies import tick as policy_steps  # noqa: F401
 
-        receivers.connect()
+        policy_receivers.connect()
+        notice_receivers.connect()

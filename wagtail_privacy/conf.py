@@ -21,6 +21,26 @@ DEFAULTS = {
     "SHOP_NAME": None,
     # The data controller, the author in PDF metadata; None means the shop name.
     "CONTROLLER_NAME": None,
+    # Who is notified of a change: dotted path to a callable(version) -> queryset of users.
+    # None: active users with an email address.
+    "NOTICE_AUDIENCE": None,
+    # A customer's language: dotted path to a callable(users) -> {user pk: language code}.
+    # None: the users' ``language`` attribute when they have one, else the default language.
+    "CUSTOMER_LANGUAGE": None,
+    # Customers handled per batch by the notice fan-out (bulk inserts, keyset pagination).
+    "NOTICE_BATCH_SIZE": 500,
+    # Also email customers when a major version takes effect (sent by privacy_tick).
+    "EMAIL_WHEN_EFFECTIVE": False,
+    # What is kept of the IP address with an acceptance: "full", "truncated" or "none".
+    "ACCEPTANCE_IP": "truncated",
+    # Paths (regular expressions) the acceptance middleware never redirects.
+    "ACCEPTANCE_EXEMPT_URLS": [],
+    # Staff users are not redirected by the acceptance middleware.
+    "ACCEPTANCE_EXEMPT_STAFF": True,
+    # Where the acceptance middleware sends customers; None means the built-in accept page.
+    "ACCEPT_URL": None,
+    # Authentication of the signed-in API endpoints: dotted paths to Ninja auth objects.
+    "API_AUTHENTICATION": ["ninja.security.django_auth"],
     # Storage alias (settings.STORAGES) where rendered PDFs are kept.
     "PDF_STORAGE": "default",
     # Seconds after which an unfinished PDF render is considered abandoned and is redone.

@@ -1,5 +1,6 @@
 """Model registry of the app; each domain keeps its models in its own package."""
 
+from .notices.models import Acceptance, AcceptanceChannel, ChangeNotice, EmailState
 from .policies.models import (
     ChangeLevel,
     Policy,
@@ -11,6 +12,10 @@ from .policies.models import (
 from .policies.pages import PolicyPage
 
 __all__ = [
+    "Acceptance",
+    "AcceptanceChannel",
+    "ChangeNotice",
+    "EmailState",
     "ChangeLevel",
     "Policy",
     "PolicyPage",

@@ -9,3 +9,10 @@ policy_version_published = Signal()
 #: Sent when an upcoming version is withdrawn because a newer one replaced it.
 #: Arguments: ``version``, ``superseded_by``.
 policy_version_withdrawn = Signal()
+
+#: Sent when a customer accepts a policy version. Arguments: ``acceptance``.
+policy_version_accepted = Signal()
+
+#: Sent once the notices of a version have been created and emailed. Arguments: ``version``,
+#: ``notices`` (created), ``emailed``, ``failed``.
+policy_change_notified = Signal()

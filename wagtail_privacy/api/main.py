@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ..exceptions import PrivacyError
 from ..i18n import request_language
 from .errors import error_response, install_handlers
+from .me import router as me_router
 from .policies import router as policies_router
 
 api = NinjaAPI(
@@ -44,4 +45,5 @@ def in_reader_language(view):
 
 
 api.add_router("", policies_router)
+api.add_router("", me_router)
 api.add_decorator(in_reader_language, mode="view")

@@ -1,0 +1,236 @@
+"""The signed-in customer's privacy centre: notices, acceptances and what is required."""
+
+from datetime import datetime
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Router, Schema
+from ninja.errors import AuthenticationError
+
+from ..notices import acceptance as service
+from ..notices import gate
+from ..notices.models import AcceptanceChannel
+from ..policies.models import ChangeLevel
+from ..policies.resolution import load_texts
+from .auth import customer_auth
+from .errors import ErrorOut
+
+router = Router(tags=["me"], auth=customer_auth())
+
+ERRORS = {401: ErrorOut, 403: ErrorOut}
+
+
+def customer(request):
+    user = request.auth if getattr(request.auth, "is_authenticated", False) else request.user
+    if not getattr(user, "is_authenticated", False):
+        raise AuthenticationError()
+    return user
+
+
+def _version_link(name, slug, number, language):
+    url = reverse(f"wagtail_privacy_api:{name}", kwargs={"slug": slug, "number": number})
+    return f"{url}?{urlencode({'locale': language})}"
+
+
+def _diff_link(slug, old, new, language):
+    if not old or old == new:
+        return None
+    url = reverse("wagtail_privacy_api:policy_diff", kwargs={"slug": slug})
+    return f"{url}?{urlencode({'from': old, 'to': new, 'locale': language})}"
+
+
+class RequiredOut(Schema):
+    policy: str
+    title: str
+    version: int
+    accepted_version: int | None
+    url: str
+    pdf_url: str
+    changes_url: str | None
+
+
+class NoticeOut(Schema):
+    id: int
+    policy: str
+    title: str
+    version: int
+    change_level: str
+    change_level_label: str
+    summary: str
+    effective_at: datetime
+    in_effect: bool
+    acknowledged_at: datetime | None
+    emailed_at: datetime | None
+    url: str
+    pdf_url: str
+
+
+class AcceptanceOut(Schema):
+    id: int
+    policy: str
+    version: int
+    language: str
+    text_sha256: str
+    accepted_at: datetime
+    channel: str
+    ip_address: str | None
+    user_agent: str
+
+
+class AcceptanceIn(Schema):
+    policy: str
+    version: int
+    channel: AcceptanceChannel = AcceptanceChannel.API
+
+
+class AccountOut(Schema):
+    state: str
+
+
+class MeOut(Schema):
+    acceptances_required: list[RequiredOut]
+    notices: list[NoticeOut]
+    account: AccountOut
+
+
+def _required(user, language):
+    missing = gate.missing_acceptances(user)
+    if not missing:
+        return []
+    accepted = gate.accepted_numbers(user.pk)
+    texts = load_texts([r.version_id for r in missing], language, full=False)
+    out = []
+    for requirement in missing:
+        text = texts.get(requirement.version_id)
+        previous = accepted.get(requirement.policy_id)
+        out.append(
+            {
+                "policy": requirement.slug,
+                "title": text.title if text else requirement.slug,
+                "version": requirement.number,
+                "accepted_version": previous,
+                "url": _version_link(
+                    "policy_version", requirement.slug, requirement.number, language
+                ),
+                "pdf_url": _version_link(
+                    "policy_version_pdf", requirement.slug, requirement.number, language
+                ),
+                "changes_url": _diff_link(requirement.slug, previous, requirement.number, language),
+            }
+        )
+    return out
+
+
+def _notices(notices, language, now):
+    notices = list(notices)
+    texts = load_texts([n.version_id for n in notices], language, full=False)
+    out = []
+    for notice in notices:
+        version = notice.version
+        text = texts.get(version.pk)
+        slug = version.policy.slug
+        out.append(
+            {
+                "id": notice.pk,
+                "policy": slug,
+                "title": text.title if text else slug,
+                "version": version.number,
+                "change_level": version.change_level,
+                "change_level_label": str(ChangeLevel.short_label(version.change_level)),
+                "summary": text.change_summary if text else "",
+                "effective_at": version.effective_at,
+                "in_effect": version.effective_at <= now,
+                "acknowledged_at": notice.acknowledged_at,
+                "emailed_at": notice.emailed_at,
+                "url": _version_link("policy_version", slug, version.number, language),
+                "pdf_url": _version_link("policy_version_pdf", slug, version.number, language),
+            }
+        )
+    return out
+
+
+def _acceptance(record):
+    return {
+        "id": record.pk,
+        "policy": record.policy.slug,
+        "version": record.version.number,
+        "language": record.language,
+        "text_sha256": record.text_sha256,
+        "accepted_at": record.accepted_at,
+        "channel": record.channel,
+        "ip_address": record.ip_address,
+        "user_agent": record.user_agent,
+    }
+
+
+@router.get("me/", response={200: MeOut, **ERRORS}, url_name="me", summary="My privacy summary")
+def me(request):
+    user = customer(request)
+    language = request.privacy_language
+    pending = service.notices_of(user).filter(acknowledged_at__isnull=True)
+    return {
+        "acceptances_required": _required(user, language),
+        "notices": _notices(pending, language, timezone.now()),
+        "account": {"state": "active" if user.is_active else "inactive"},
+    }
+
+
+@router.get(
+    "me/notices/",
+    response={200: list[NoticeOut], **ERRORS},
+    url_name="me_notices",
+    summary="My change notices",
+)
+def my_notices(request):
+    user = customer(request)
+    return _notices(service.notices_of(user), request.privacy_language, timezone.now())
+
+
+@router.post(
+    "me/notices/{notice_id}/acknowledge/",
+    response={200: NoticeOut, 404: ErrorOut, **ERRORS},
+    url_name="me_notice_acknowledge",
+    summary="Mark a notice as read",
+)
+def acknowledge_notice(request, notice_id: int):
+    user = customer(request)
+    notice = service.acknowledge(user, notice_id)
+    return _notices([notice], request.privacy_language, timezone.now())[0]
+
+
+@router.get(
+    "me/acceptances/",
+    response={200: list[AcceptanceOut], **ERRORS},
+    url_name="me_acceptances",
+    summary="Proof of what I accepted and when",
+)
+def my_acceptances(request):
+    return [_acceptance(a) for a in service.acceptances_of(customer(request))]
+
+
+@router.post(
+    "me/acceptances/",
+    response={
+        200: AcceptanceOut,
+        201: AcceptanceOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+        **ERRORS,
+    },
+    url_name="me_accept",
+    summary="Accept a policy version (the current one, or the upcoming one early)",
+)
+def accept_version(request, payload: AcceptanceIn):
+    user = customer(request)
+    record, created = service.accept(
+        user,
+        payload.policy,
+        payload.version,
+        language=request.privacy_language,
+        channel=payload.channel,
+        ip=request.META.get("REMOTE_ADDR"),
+        user_agent=request.headers.get("User-Agent", ""),
+    )
+    return (201 if created else 200), _acceptance(record)

@@ -1,0 +1,129 @@
+"""Recording that a customer accepted a policy version (the one service behind every door)."""
+
+import ipaddress
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..conf import privacy_settings
+from ..exceptions import NotFound, PrivacyError
+from ..policies.models import Policy
+from ..policies.resolution import load_texts, policy_state
+from ..signals import policy_version_accepted
+from . import gate
+from .models import Acceptance, AcceptanceChannel, ChangeNotice
+
+
+def minimise_ip(address):
+    """The IP address as ``ACCEPTANCE_IP`` allows it to be kept: full, truncated or not at all."""
+    mode = privacy_settings.ACCEPTANCE_IP
+    if not address or mode == "none":
+        return None
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    if mode == "full":
+        return str(ip)
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
+
+
+def get_policy(slug):
+    policy = Policy.objects.filter(slug=slug).first()
+    if policy is None:
+        raise NotFound(
+            _("There is no policy “%(slug)s”.") % {"slug": str(slug)[:100]},
+            code="unknown_policy",
+        )
+    return policy
+
+
+def accept(user, slug, number, *, language, channel=AcceptanceChannel.API, ip=None, user_agent=""):
+    """Record that ``user`` accepts version ``number`` of policy ``slug``.
+
+    Only the current version or the upcoming one (early acceptance) can be accepted. Accepting
+    the same version again returns the first record. Returns ``(acceptance, created)``.
+    """
+    if channel not in AcceptanceChannel.values:
+        raise PrivacyError(_("Unknown acceptance channel."), code="invalid_input", status=422)
+    policy = get_policy(slug)
+    state = policy_state(policy, language, number=number)
+    version = state.requested
+    if version is None:
+        raise NotFound(
+            _("Policy “%(slug)s” has no version %(number)s.")
+            % {"slug": policy.slug, "number": number},
+            code="unknown_version",
+        )
+    if version.withdrawn_at is not None:
+        raise PrivacyError(
+            _("Version %(number)s was withdrawn before it took effect.") % {"number": number},
+            code="version_withdrawn",
+            status=409,
+        )
+    if version not in (state.current, state.upcoming):
+        latest = state.upcoming or state.current
+        raise PrivacyError(
+            _("Version %(number)s is no longer in effect: accept version %(latest)s.")
+            % {"number": number, "latest": latest.number},
+            code="version_superseded",
+            status=409,
+            params={"latest_version": latest.number},
+        )
+    text = state.text(version) or load_texts([version.pk], language)[version.pk]
+    with transaction.atomic():
+        existing = Acceptance.objects.filter(user=user, version=version).first()
+        if existing is not None:
+            return existing, False
+        now = timezone.now()
+        acceptance = Acceptance.objects.create(
+            user=user,
+            policy=policy,
+            version=version,
+            language=text.locale.language_code,
+            text_sha256=text.sha256,
+            accepted_at=now,
+            ip_address=minimise_ip(ip),
+            user_agent=(user_agent or "")[:512],
+            channel=channel,
+        )
+        # Accepting a version acknowledges its notice.
+        ChangeNotice.objects.filter(
+            user=user, version=version, acknowledged_at__isnull=True
+        ).update(acknowledged_at=now)
+        transaction.on_commit(lambda: gate.forget_user(user.pk))
+    policy_version_accepted.send(sender=Acceptance, acceptance=acceptance)
+    return acceptance, True
+
+
+def acceptances_of(user):
+    return (
+        Acceptance.objects.filter(user=user)
+        .select_related("policy", "version")
+        .order_by("-accepted_at", "-pk")
+    )
+
+
+def acknowledge(user, notice_id):
+    """Mark one of ``user``'s notices as read; another customer's notice does not exist."""
+    notice = (
+        ChangeNotice.objects.filter(pk=notice_id, user=user, retracted_at__isnull=True)
+        .select_related("version__policy")
+        .first()
+    )
+    if notice is None:
+        raise NotFound(_("There is no such notice."), code="unknown_notice")
+    if notice.acknowledged_at is None:
+        notice.acknowledged_at = timezone.now()
+        notice.save(update_fields=["acknowledged_at"])
+    return notice
+
+
+def notices_of(user):
+    return (
+        ChangeNotice.objects.filter(user=user, retracted_at__isnull=True)
+        .select_related("version__policy")
+        .order_by("-version__published_at", "-pk")
+    )

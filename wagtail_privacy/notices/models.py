@@ -1,0 +1,141 @@
+"""Proof of notice (one row per customer and version) and proof of acceptance."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..records import AppendOnlyModel
+
+
+class EmailState(models.TextChoices):
+    NONE = "none", _("No email")
+    PENDING = "pending", _("To be sent")
+    SENDING = "sending", _("Sending (unconfirmed)")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    RETRACTED = "retracted", _("Retracted")
+
+
+class ChangeNotice(models.Model):
+    """A customer's notice of one policy version, and the proof that it was given.
+
+    The email state moves pending → sending → sent (or failed) and is written before and after
+    each send, so a re-run never emails anyone twice; a notice left in ``sending`` by a crash
+    is reported as unconfirmed rather than sent again.
+    """
+
+    version = models.ForeignKey(
+        "wagtail_privacy.PolicyVersion",
+        on_delete=models.PROTECT,
+        related_name="notices",
+        verbose_name=_("version"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="privacy_notices",
+        verbose_name=_("customer"),
+    )
+    language = models.CharField(_("language"), max_length=20)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    email_state = models.CharField(
+        _("email"), max_length=20, choices=EmailState.choices, default=EmailState.NONE
+    )
+    # Marks the rows one sending run has claimed, so a run never touches another's claims.
+    claim_token = models.UUIDField(_("claim"), null=True, blank=True, editable=False)
+    email_claimed_at = models.DateTimeField(_("email claimed at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+    message_id = models.CharField(_("message id"), max_length=255, blank=True)
+    failure_reason = models.CharField(_("failure reason"), max_length=500, blank=True)
+    effective_email_state = models.CharField(
+        _("“now in effect” email"),
+        max_length=20,
+        choices=EmailState.choices,
+        default=EmailState.NONE,
+    )
+    effective_emailed_at = models.DateTimeField(
+        _("“now in effect” emailed at"), null=True, blank=True
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    retracted_at = models.DateTimeField(_("retracted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("change notice")
+        verbose_name_plural = _("change notices")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "user"], name="privacy_notice_once"),
+        ]
+        indexes = [
+            models.Index(fields=["version", "email_state"], name="privacy_notice_state"),
+            models.Index(fields=["user", "retracted_at"], name="privacy_notice_user"),
+        ]
+
+    def __str__(self):
+        return f"notice {self.pk} of version {self.version_id}"
+
+
+class AcceptanceChannel(models.TextChoices):
+    API = "api", _("API")
+    WEB = "web", _("Website")
+    CHECKOUT = "checkout", _("Checkout")
+
+
+class Acceptance(AppendOnlyModel):
+    """A customer's acceptance of one policy version: append-only proof."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="privacy_acceptances",
+        verbose_name=_("customer"),
+    )
+    policy = models.ForeignKey(
+        "wagtail_privacy.Policy",
+        on_delete=models.PROTECT,
+        related_name="acceptances",
+        verbose_name=_("policy"),
+    )
+    version = models.ForeignKey(
+        "wagtail_privacy.PolicyVersion",
+        on_delete=models.PROTECT,
+        related_name="acceptances",
+        verbose_name=_("version"),
+    )
+    language = models.CharField(_("language"), max_length=20)
+    text_sha256 = models.CharField(_("SHA-256 of the accepted text"), max_length=64)
+    accepted_at = models.DateTimeField(_("accepted at"))
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=512, blank=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=AcceptanceChannel.choices)
+
+    class Meta:
+        verbose_name = _("acceptance")
+        verbose_name_plural = _("acceptances")
+        ordering = ["-accepted_at"]
+        indexes = [models.Index(fields=["user", "policy"], name="privacy_acceptance_user")]
+
+    def __str__(self):
+        return f"acceptance {self.pk} of version {self.version_id}"
+
+
+class NoticeFanOut(models.Model):
+    """Progress of notifying the audience of one version, so the work resumes after a crash."""
+
+    version = models.OneToOneField(
+        "wagtail_privacy.PolicyVersion",
+        on_delete=models.PROTECT,
+        related_name="fan_out",
+        verbose_name=_("version"),
+    )
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    last_user_id = models.CharField(_("last customer done"), max_length=64, blank=True)
+    notices_created_at = models.DateTimeField(_("notices created at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice fan-out")
+        verbose_name_plural = _("notice fan-outs")
+
+    def __str__(self):
+        return f"fan-out of version {self.version_id}"

@@ -1,0 +1,47 @@
+"""privacy_tick steps of notices: finish fan-outs and send "now in effect" emails."""
+
+from django.db.models import Q
+
+from ..policies.models import ChangeLevel, PolicyVersion
+from ..tick import tick_step
+from . import emails
+from .fanout import fan_out, send_pending
+from .models import ChangeNotice, EmailState
+
+
+@tick_step("notices")
+def notify_changes(now, dry_run):
+    """Fan out every non-editorial version whose fan-out has not finished (lost or crashed)."""
+    unfinished = (
+        PolicyVersion.objects.filter(withdrawn_at__isnull=True)
+        .exclude(change_level=ChangeLevel.EDITORIAL)
+        .filter(Q(fan_out__isnull=True) | Q(fan_out__finished_at__isnull=True))
+    )
+    if dry_run:
+        return {"versions_to_notify": unfinished.count()}
+    totals = {"versions": 0, "notices": 0, "emailed": 0, "failed": 0}
+    for version_id in unfinished.values_list("pk", flat=True):
+        result = fan_out(version_id)
+        totals["versions"] += 1
+        for key in ("notices", "emailed", "failed"):
+            totals[key] += result[key]
+    return totals
+
+
+@tick_step("effective_notices")
+def notify_in_effect(now, dry_run):
+    """Email "now in effect" notices of versions whose effective date has passed."""
+    due = ChangeNotice.objects.filter(
+        effective_email_state=EmailState.PENDING,
+        retracted_at__isnull=True,
+        version__effective_at__lte=now,
+        version__withdrawn_at__isnull=True,
+    )
+    if dry_run:
+        return {"emails_due": due.count()}
+    sent = failed = 0
+    for version in PolicyVersion.objects.filter(pk__in=due.values("version_id")):
+        done, bad = send_pending(version, emails.EFFECTIVE)
+        sent += done
+        failed += bad
+    return {"emailed": sent, "failed": failed}

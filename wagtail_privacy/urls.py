@@ -1,0 +1,9 @@
+"""Pages for server-rendered sites: ``path("privacy/", include("wagtail_privacy.urls"))``."""
+
+from django.urls import path
+
+from .notices import views
+
+app_name = "wagtail_privacy"
+
+urlpatterns = [path("accept/", views.accept, name="accept")]
