@@ -1,0 +1,1 @@
+"""Reproducible benchmarks of wagtail-privacy (run as scripts, see README.md)."""

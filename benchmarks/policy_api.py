@@ -1,0 +1,465 @@
+r"""Benchmark of the public policy API against Wagtail's API v2, in-process.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/policy_api.py [--requests 300] [--versions 200]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+        .venv/bin/python benchmarks/policy_api.py
+
+The database is always a fresh one made for the run: a temporary SQLite file by default, or,
+with ``DATABASE_URL``, a dedicated database created on that server and dropped afterwards
+(the database named in the URL is only used to connect; its data is never touched).
+"""
+
+import argparse
+import gc
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+LANGUAGES = ("en", "sl", "sq", "hr")
+TRANSLATIONS = ("sl", "sq", "hr")
+READER = "sl"
+PRIVACY_API = "/api/privacy/v1"
+WAGTAIL_API = "/api/v2"
+TASKS_BACKEND = "django_tasks.backends.dummy.DummyBackend"
+
+
+# --- Django setup -------------------------------------------------------------------------
+
+
+def configure(database):
+    """Configure Django from ``tests.settings`` with ``database`` as the default database."""
+    import django
+    from django.conf import settings
+
+    from tests import settings as test_settings
+
+    values = {name: getattr(test_settings, name) for name in dir(test_settings) if name.isupper()}
+    values["DATABASES"] = {"default": database}
+    values["DEBUG"] = False
+    # Background work that publishing enqueues (e.g. rendering PDFs) belongs to a worker, not
+    # to the requests measured here: enqueue it without running it.
+    values["TASKS"] = {"default": {"BACKEND": TASKS_BACKEND}}
+    settings.configure(**values)
+    django.setup()
+
+
+class BenchmarkDatabase:
+    """A database that exists only for the run: a temporary SQLite file or a dedicated one."""
+
+    def __init__(self, url):
+        self.url = url
+        self.tmpdir = None
+        self.created = False
+
+    def settings(self):
+        import dj_database_url
+
+        if not self.url:
+            self.tmpdir = tempfile.TemporaryDirectory(prefix="wagtail-privacy-bench-")
+            path = Path(self.tmpdir.name) / "bench.sqlite3"
+            self.description = f"SQLite (temporary file {path})"
+            return dj_database_url.parse(f"sqlite:///{path}")
+        database = dj_database_url.parse(self.url)
+        if "sqlite" in database["ENGINE"]:
+            raise SystemExit("DATABASE_URL must name a database server; SQLite is the default.")
+        database["NAME"] = f"wagtail_privacy_bench_{uuid.uuid4().hex[:12]}"
+        database["CONN_MAX_AGE"] = 0
+        database.setdefault("TEST", {})
+        vendor = database["ENGINE"].rsplit(".", 1)[-1]
+        self.description = f"{vendor} (dedicated database {database['NAME']} on {self._server()})"
+        return database
+
+    def _server(self):
+        import dj_database_url
+
+        parsed = dj_database_url.parse(self.url)
+        return f"{parsed.get('HOST') or 'localhost'}:{parsed.get('PORT') or 'default port'}"
+
+    def create(self):
+        if not self.url:
+            return
+        from django.db import connection
+
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(self.name)}")
+        self.created = True
+
+    def drop(self):
+        if self.tmpdir is not None:
+            from django.db import connections
+
+            connections.close_all()
+            self.tmpdir.cleanup()
+        if not self.created:
+            return
+        from django.db import connection, connections
+
+        connections.close_all()
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(self.name)}")
+        self.created = False
+
+    @property
+    def name(self):
+        from django.conf import settings
+
+        return settings.DATABASES["default"]["NAME"]
+
+
+def migrate():
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+# --- Data ---------------------------------------------------------------------------------
+
+
+def body(number, language):
+    return [
+        {"type": "heading", "value": f"Version {number} ({language})"},
+        {"type": "paragraph", "value": f"<p>We keep your orders. Revision {number}.</p>"},
+        {"type": "paragraph", "value": "<p>We keep invoices for ten years, as the law asks.</p>"},
+        {"type": "paragraph", "value": "<p>You may ask for a copy of your data at any time.</p>"},
+    ]
+
+
+class PolicyBuilder:
+    """Creates a policy page with ``count`` versions, each in the four languages.
+
+    ``mode="publish"`` publishes every revision the way an editor does (Wagtail's publish
+    machinery, whose ``page_published`` signal records the version). ``mode="service"`` saves
+    the same revisions and records them with ``record_publication`` without publishing the
+    page each time, which is faster; the resulting policy records are the same.
+    """
+
+    def __init__(self, home, mode):
+        from wagtail.models import Locale
+
+        self.home = home
+        self.mode = mode
+        self.locales = {code: Locale.objects.get(language_code=code) for code in LANGUAGES}
+
+    def _commit(self, page):
+        from wagtail_privacy.policies.services import record_publication
+
+        revision = page.save_revision()
+        if self.mode == "publish":
+            revision.publish()
+        else:
+            record_publication(page, revision)
+
+    def build(self, slug, title, count):
+        from wagtail_privacy.policies.pages import PolicyPage
+
+        page = PolicyPage(title=title, slug=slug, body=body(0, "en"), live=False)
+        self.home.add_child(instance=page)
+        translations = {}
+        for number in range(1, count + 1):
+            page = PolicyPage.objects.get(pk=page.pk)
+            page.change_level = "editorial"
+            page.change_summary = f"Changes of version {number}"
+            page.effective_at = None
+            page.body = body(number, "en")
+            self._commit(page)
+            for code in TRANSLATIONS:
+                if code not in translations:
+                    # Published once below, so the translation tree exists for API v2 too.
+                    translations[code] = page.copy_for_translation(
+                        self.locales[code], copy_parents=True
+                    )
+                translated = PolicyPage.objects.get(pk=translations[code].pk)
+                translated.title = f"{title} [{code}]"
+                translated.change_summary = f"Changes of version {number} [{code}]"
+                translated.body = body(number, code)
+                self._commit(translated)
+        if self.mode == "service":
+            # Make every language live once, so Wagtail's API v2 can serve the pages.
+            for pk in [page.pk] + [t.pk for t in translations.values()]:
+                live = PolicyPage.objects.get(pk=pk)
+                live.latest_revision.publish()
+        pages = {"en": PolicyPage.objects.get(pk=page.pk)}
+        pages.update({code: PolicyPage.objects.get(pk=t.pk) for code, t in translations.items()})
+        return pages
+
+
+def build_data(versions, mode):
+    from django.db import transaction
+    from wagtail.models import Locale, Site
+
+    for code in LANGUAGES:
+        Locale.objects.get_or_create(language_code=code)
+    home = Site.objects.get(is_default_site=True).root_page
+    builder = PolicyBuilder(home, mode)
+    timings = {}
+    policies = {}
+    for slug, count in (("policy-one", 1), (f"policy-{versions}", versions)):
+        start = time.perf_counter()
+        with transaction.atomic():
+            policies[count] = {
+                "slug": slug,
+                "pages": builder.build(slug, f"Policy with {count} versions", count),
+            }
+        timings[count] = time.perf_counter() - start
+    return policies, timings
+
+
+def check_data(policies):
+    from wagtail_privacy.policies.models import Policy
+
+    for count, info in policies.items():
+        policy = Policy.objects.get(slug=info["slug"])
+        numbers = list(policy.versions.values_list("number", flat=True))
+        assert numbers == list(range(1, count + 1)), (info["slug"], numbers[-5:])
+        texts = {v.number: v.texts.count() for v in policy.versions.all()}
+        assert set(texts.values()) == {len(LANGUAGES)}, (info["slug"], texts)
+
+
+def analyze():
+    """Refresh the planner's statistics after the bulk of writes, as a live database would."""
+    from django.db import connection
+
+    if connection.vendor in ("postgresql", "sqlite"):
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+# --- Measurement --------------------------------------------------------------------------
+
+
+class Measurement:
+    def __init__(self, label, endpoint, versions, url):
+        self.label = label
+        self.endpoint = endpoint
+        self.versions = versions
+        self.url = url
+        self.rounds = []  # requests per second of each round
+        self.queries = None
+
+    @property
+    def rps(self):
+        return statistics.median(self.rounds)
+
+    @property
+    def rsd(self):
+        """Relative standard deviation of the rounds, in per cent."""
+        return statistics.stdev(self.rounds) / statistics.mean(self.rounds) * 100
+
+
+def prepare(client, measurement, *, warmup, requests, check):
+    """Warm ``measurement``'s URL up, check its answer and count its queries per request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = measurement.url
+    for _ in range(warmup):
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {url} answered {response.status_code}: {response.content[:300]}")
+    check(response.json())
+    # Queries: counted on separate requests, so capturing them does not slow the timing.
+    sample = max(10, min(50, requests // 5))
+    with CaptureQueriesContext(connection) as captured:
+        for _ in range(sample):
+            client.get(url)
+    measurement.queries = len(captured.captured_queries) / sample
+
+
+def time_rounds(client, measurements, *, requests, rounds):
+    """Time every URL in ``rounds`` rounds, interleaved so drift affects every row alike."""
+    per_round = requests // rounds
+    for _ in range(rounds):
+        for measurement in measurements:
+            url = measurement.url
+            gc.collect()
+            start = time.perf_counter()
+            for _ in range(per_round):
+                client.get(url)
+            measurement.rounds.append(per_round / (time.perf_counter() - start))
+
+
+def run_measurements(policies, args):
+    from django.test import Client
+
+    client = Client()
+    options = {"requests": args.requests, "warmup": args.warmup}
+    results = {}
+    counts = sorted(policies)
+
+    def expect_detail(count):
+        def check(data):
+            assert len(data["history"]) == count, len(data["history"])
+            assert data["current"]["number"] == count and data["current"]["language"] == READER
+
+        return check
+
+    def expect_version(count):
+        def check(data):
+            assert data["number"] == count and data["language"] == READER, data
+            assert not data["fallback"] and data["body_html"]
+
+        return check
+
+    def expect_page(count, pk):
+        def check(data):
+            assert data["id"] == pk and data["meta"]["locale"] == READER, data
+            assert data["policy_versions"]["current"]["number"] == count, data
+
+        return check
+
+    def expect_list(data):
+        assert sorted(p["current"]["number"] for p in data) == counts, data
+
+    for count in counts:
+        slug = policies[count]["slug"]
+        page = policies[count]["pages"][READER]
+        urls = {
+            "detail": (
+                "privacy detail",
+                f"{PRIVACY_API}/policies/{{slug}}/?locale={READER}",
+                f"{PRIVACY_API}/policies/{slug}/?locale={READER}",
+                expect_detail(count),
+            ),
+            "version": (
+                "privacy version",
+                f"{PRIVACY_API}/policies/{{slug}}/versions/{{n}}/?locale={READER}",
+                f"{PRIVACY_API}/policies/{slug}/versions/{count}/?locale={READER}",
+                expect_version(count),
+            ),
+            "v2": (
+                "wagtail v2 page",
+                f"{WAGTAIL_API}/pages/{{id}}/  ({READER} page)",
+                f"{WAGTAIL_API}/pages/{page.pk}/",
+                expect_page(count, page.pk),
+            ),
+        }
+        for key, (label, endpoint, url, check) in urls.items():
+            results[key, count] = Measurement(label, endpoint, count, url)
+            prepare(client, results[key, count], check=check, **options)
+    url = f"{PRIVACY_API}/policies/?locale={READER}"
+    results["list", None] = Measurement("privacy list", url, f"1 + {counts[-1]}", url)
+    prepare(client, results["list", None], check=expect_list, **options)
+    time_rounds(client, list(results.values()), requests=args.requests, rounds=args.rounds)
+    return results
+
+
+# --- Report -------------------------------------------------------------------------------
+
+
+def report(results, policies, timings, args, database, mode, total_start):
+    import django
+    import wagtail
+
+    counts = sorted(policies)
+    few, many = counts[0], counts[-1]
+    print()
+    print("wagtail-privacy policy API benchmark (Django test Client, in-process)")
+    print(f"  database : {database.description}")
+    print(f"  versions : Django {django.get_version()}, Wagtail {wagtail.__version__}")
+    print(
+        f"  load     : {args.requests // args.rounds * args.rounds} timed requests per row in "
+        f"{args.rounds} interleaved rounds, after {args.warmup} warm-up requests; "
+        f"reader locale ?locale={READER}"
+    )
+    build = (
+        "real publishing (revision.publish())"
+        if mode == "publish"
+        else ("saved revisions recorded with services.record_publication()")
+    )
+    print(f"  data     : built by {build}; tasks enqueued, not run ({TASKS_BACKEND})")
+    for count in counts:
+        print(
+            f"             {policies[count]['slug']}: {count} version(s) x {len(LANGUAGES)} "
+            f"languages = {count * len(LANGUAGES)} publications in {timings[count]:.1f} s"
+        )
+    print()
+    header = (
+        f"{'endpoint':<58} {'versions':>8} {'req/s':>8} {'ms/req':>7} {'rsd':>6} "
+        f"{'queries/req':>11}"
+    )
+    print(header)
+    print("-" * len(header))
+    for measurement in results.values():
+        print(
+            f"{measurement.endpoint:<58} {measurement.versions!s:>8} {measurement.rps:>8.0f} "
+            f"{1000 / measurement.rps:>7.2f} {measurement.rsd:>5.0f}% "
+            f"{measurement.queries:>11.1f}"
+        )
+    print()
+    print(
+        f"req/s is the median of {args.rounds} rounds; rsd is the relative standard deviation "
+        "of the rounds."
+    )
+    print()
+    print(f"Ratios of req/s ({many} versions vs {few}, privacy API vs Wagtail API v2):")
+    for key, label in (("detail", "privacy detail"), ("version", "privacy version (latest)")):
+        ratio = results[key, many].rps / results[key, few].rps
+        print(f"  {label:<38} {many} vs {few} versions: {ratio:5.2f}x")
+    ratio = results["v2", many].rps / results["v2", few].rps
+    print(f"  {'wagtail v2 page (baseline)':<38} {many} vs {few} versions: {ratio:5.2f}x")
+    for count in counts:
+        for key, label in (("detail", "privacy detail"), ("version", "privacy version")):
+            ratio = results[key, count].rps / results["v2", count].rps
+            print(f"  {label + ' vs wagtail v2 page':<38} {count:>3} version(s): {ratio:5.2f}x")
+    print()
+    print(f"Total run time: {time.perf_counter() - total_start:.1f} s")
+
+
+# --- Main ---------------------------------------------------------------------------------
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--requests", type=int, default=300, help="timed requests per row (default 300)"
+    )
+    parser.add_argument("--warmup", type=int, default=30, help="warm-up requests per row")
+    parser.add_argument("--rounds", type=int, default=10, help="timing rounds per row")
+    parser.add_argument(
+        "--versions", type=int, default=200, help="versions of the large policy (default 200)"
+    )
+    parser.add_argument(
+        "--build",
+        choices=("publish", "service"),
+        default="publish",
+        help="create versions by real publishing (default) or through record_publication",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.versions < 2:
+        raise SystemExit("--versions must be at least 2")
+    if args.rounds < 2 or args.requests < args.rounds:
+        raise SystemExit("--rounds must be at least 2 and at most --requests")
+    total_start = time.perf_counter()
+    database = BenchmarkDatabase(os.environ.get("DATABASE_URL"))
+    configure(database.settings())
+    try:
+        database.create()
+        print(f"Database: {database.description}", flush=True)
+        migrate()
+        print(f"Building data ({args.build})...", flush=True)
+        policies, timings = build_data(args.versions, args.build)
+        check_data(policies)
+        analyze()
+        print("Measuring...", flush=True)
+        results = run_measurements(policies, args)
+        report(results, policies, timings, args, database, args.build, total_start)
+    finally:
+        database.drop()
+
+
+if __name__ == "__main__":
+    main()
