@@ -93,4 +93,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
-WAGTAIL_PRIVACY = {}
+WAGTAIL_PRIVACY = {"CUSTOMER_LANGUAGE": "tests.testapp.hooks.profile_languages"}

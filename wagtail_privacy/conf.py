@@ -29,6 +29,9 @@ DEFAULTS = {
     "CUSTOMER_LANGUAGE": None,
     # Customers handled per batch by the notice fan-out (bulk inserts, keyset pagination).
     "NOTICE_BATCH_SIZE": 500,
+    # Hours to hold back the emails of customers whose language a new version still lacks,
+    # waiting for its translation; after that they get the default language.
+    "NOTICE_TRANSLATION_WAIT_HOURS": 24,
     # Also email customers when a major version takes effect (sent by privacy_tick).
     "EMAIL_WHEN_EFFECTIVE": False,
     # What is kept of the IP address with an acceptance: "full", "truncated" or "none".

@@ -1,8 +1,9 @@
 """Registration only: the admin screens live in ``wagtail_privacy.admin``."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from .admin import versions
+from .admin import proof, versions
 
 
 @hooks.register("register_admin_viewset")
@@ -16,3 +17,20 @@ hooks.register("register_page_header_buttons", versions.page_header_buttons)
 @hooks.register("construct_homepage_panels")
 def add_upcoming_changes_panel(request, panels):
     panels.append(versions.UpcomingChangesPanel())
+
+
+@hooks.register("register_admin_viewset")
+def register_proof_viewset():
+    return proof.ProofViewSet()
+
+
+@hooks.register("register_reports_menu_item")
+def register_proof_menu_item():
+    return proof.menu_item()
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    actions.register_action(
+        proof.PROOF_EXPORTED, _("Export privacy proof"), _("Privacy proof exported")
+    )

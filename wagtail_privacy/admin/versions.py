@@ -15,6 +15,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Page
 
+from ..notices.stats import notice_figures, still_required
 from ..policies import resolution
 from ..policies.models import ChangeLevel, PolicyVersion, PolicyVersionText
 from ..policies.pages import PolicyPage
@@ -59,6 +60,8 @@ class VersionHistoryView(WagtailAdminTemplateMixin, TemplateView):
         )
         rows = []
         if state is not None:
+            figures = notice_figures([v.pk for v in state.history])
+            live = {v.pk for v in (state.current, state.upcoming) if v}
             languages = {}
             for version_id, code in PolicyVersionText.objects.filter(
                 version__policy=state.policy
@@ -73,6 +76,12 @@ class VersionHistoryView(WagtailAdminTemplateMixin, TemplateView):
                         "text": state.text(version),
                         "languages": sorted(languages.get(version.pk, [])),
                         "url": self.page.version_url(version.number, self.request),
+                        "figures": figures[version.pk],
+                        "still_required": (
+                            still_required(version)
+                            if version.pk in live and version.requires_acceptance
+                            else None
+                        ),
                     }
                 )
         context.update(page=self.page, state=state, rows=rows)

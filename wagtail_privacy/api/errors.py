@@ -8,6 +8,19 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ..exceptions import PrivacyError
 
 
+HTTP_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    429: "throttled",
+}
+
+
 class ErrorOut(Schema):
     code: str
     detail: str
@@ -55,4 +68,13 @@ def install_handlers(api):
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
-        return error_response(api, request, exc.status_code, "error", str(exc))
+        if exc.status_code == 403 and "CSRF" in str(exc):
+            return error_response(
+                api,
+                request,
+                403,
+                "csrf_failed",
+                _("CSRF check failed: send the csrftoken cookie in the X-CSRFToken header."),
+            )
+        code = HTTP_CODES.get(exc.status_code, "error")
+        return error_response(api, request, exc.status_code, code, str(exc))

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import AuthenticationError
 
 from ..notices import acceptance as service
@@ -233,4 +233,4 @@ def accept_version(request, payload: AcceptanceIn):
         ip=request.META.get("REMOTE_ADDR"),
         user_agent=request.headers.get("User-Agent", ""),
     )
-    return (201 if created else 200), _acceptance(record)
+    return Status(201 if created else 200, _acceptance(record))

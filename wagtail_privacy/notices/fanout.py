@@ -8,12 +8,14 @@ outcome recorded after; an exception mid-batch releases what was not sent. A not
 """
 
 import uuid
+from datetime import timedelta
 from email.utils import make_msgid
 
 from django.core.mail import get_connection
 from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 from django.utils import timezone
+from wagtail.coreutils import get_content_languages
 
 from ..conf import privacy_settings
 from ..policies.models import ChangeLevel, PolicyVersion
@@ -99,12 +101,32 @@ class _Templates:
         return self.cache[language]
 
 
-def send_pending(version, kind=emails.CHANGE, *, batch_size=None):
-    """Send the pending emails of ``kind`` for ``version``; returns (sent, failed)."""
-    state_field, sent_field = STATE_FIELDS[kind]
-    templates = _Templates(version, kind)
-    pending = ChangeNotice.objects.filter(
+def _waiting_for_translation(version, now):
+    """Languages the version lacks while its translation may still come; () once waited out."""
+    wait = timedelta(hours=privacy_settings.NOTICE_TRANSLATION_WAIT_HOURS)
+    if now >= version.published_at + wait:
+        return ()
+    available = set(version.texts.values_list("locale__language_code", flat=True))
+    return tuple(set(get_content_languages()) - available)
+
+
+def pending_emails(version, kind=emails.CHANGE, now=None):
+    state_field, _sent = STATE_FIELDS[kind]
+    return ChangeNotice.objects.filter(
         version=version, retracted_at__isnull=True, **{state_field: EmailState.PENDING}
+    )
+
+
+def send_pending(version, kind=emails.CHANGE, *, batch_size=None, now=None):
+    """Send the pending emails of ``kind`` for ``version``; returns (sent, failed).
+
+    Customers whose language the version does not have yet wait for the translation, up to
+    ``NOTICE_TRANSLATION_WAIT_HOURS`` after publication.
+    """
+    now = now or timezone.now()
+    templates = _Templates(version, kind)
+    pending = pending_emails(version, kind).exclude(
+        language__in=_waiting_for_translation(version, now)
     )
     sent_total = failed_total = 0
     last = 0
@@ -178,9 +200,10 @@ def fan_out(version_id, *, batch_size=None):
         return {"notices": 0, "emailed": 0, "failed": 0}
     created = create_notices(version, batch_size=batch_size)
     sent, failed = send_pending(version, emails.CHANGE, batch_size=batch_size)
-    NoticeFanOut.objects.filter(version=version, finished_at__isnull=True).update(
-        finished_at=timezone.now()
-    )
+    if not pending_emails(version).exists():
+        NoticeFanOut.objects.filter(version=version, finished_at__isnull=True).update(
+            finished_at=timezone.now()
+        )
     policy_change_notified.send(
         sender=PolicyVersion, version=version, notices=created, emailed=sent, failed=failed
     )

@@ -7,13 +7,13 @@ from . import gate
 
 
 def on_version_published(sender, version, created, **kwargs):
-    transaction.on_commit(gate.forget_requirements)
-    if created:
-        from .fanout import notifies
-        from .tasks import notify_version
+    from .fanout import notifies
+    from .tasks import notify_version
 
-        if notifies(version):
-            transaction.on_commit(lambda: notify_version.enqueue(version.pk))
+    transaction.on_commit(gate.forget_requirements)
+    # Also when a translation joins: its customers' emails were waiting for it.
+    if notifies(version):
+        transaction.on_commit(lambda: notify_version.enqueue(version.pk))
 
 
 def on_version_withdrawn(sender, version, **kwargs):

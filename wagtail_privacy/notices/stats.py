@@ -1,0 +1,43 @@
+"""Figures of notice and acceptance per version, for the admin screens."""
+
+from django.db.models import Count, Q
+
+from .audience import audience
+from .models import Acceptance, ChangeNotice, EmailState
+
+
+def notice_figures(version_ids):
+    """Per version id: notices, emailed, failed, unconfirmed, acknowledged, acceptances."""
+    figures = {
+        row["version_id"]: row
+        for row in ChangeNotice.objects.filter(version_id__in=version_ids)
+        .values("version_id")
+        .annotate(
+            notices=Count("pk", filter=Q(retracted_at__isnull=True)),
+            emailed=Count("pk", filter=Q(email_state=EmailState.SENT)),
+            failed=Count("pk", filter=Q(email_state=EmailState.FAILED)),
+            unconfirmed=Count("pk", filter=Q(email_state=EmailState.SENDING)),
+            acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
+        )
+    }
+    accepted = dict(
+        Acceptance.objects.filter(version_id__in=version_ids)
+        .values("version_id")
+        .annotate(n=Count("pk"))
+        .values_list("version_id", "n")
+    )
+    empty = dict.fromkeys(("notices", "emailed", "failed", "unconfirmed", "acknowledged"), 0)
+    return {
+        vid: {**empty, **figures.get(vid, {}), "acceptances": accepted.get(vid, 0)}
+        for vid in version_ids
+    }
+
+
+def still_required(version):
+    """How many of the version's audience have not accepted it or a later version."""
+    accepted = (
+        Acceptance.objects.filter(policy_id=version.policy_id, version__number__gte=version.number)
+        .values("user_id")
+        .distinct()
+    )
+    return audience(version).exclude(pk__in=accepted).count()
