@@ -35,3 +35,23 @@ def customer(db):
 @pytest.fixture
 def other_customer(db):
     return get_user_model().objects.create_user("bor", "bor@example.com", "pw")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_test_media():
+    yield
+    import shutil
+
+    from django.conf import settings
+
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The acceptance gate lives in the cache: every test starts from an empty one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

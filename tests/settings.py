@@ -1,6 +1,7 @@
 """Settings of the test project (SQLite by default; DATABASE_URL selects another database)."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -83,7 +84,8 @@ USE_I18N = True
 LOCALE_PATHS = [ROOT_DIR / "locale"]
 
 STATIC_URL = "/static/"
-MEDIA_ROOT = BASE_DIR / "media"
+# Files written by tests (rendered PDFs) go to a throwaway folder, never into the tree.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="wagtail-privacy-tests-"))
 MEDIA_URL = "/media/"
 
 WAGTAIL_SITE_NAME = "Test shop"

@@ -7,7 +7,6 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 
 from ..exceptions import PrivacyError
 
-
 HTTP_CODES = {
     400: "bad_request",
     401: "not_authenticated",

@@ -93,6 +93,8 @@ def accept(user, slug, number, *, language, channel=AcceptanceChannel.API, ip=No
         ChangeNotice.objects.filter(
             user=user, version=version, acknowledged_at__isnull=True
         ).update(acknowledged_at=now)
+        # Now for this request, and again at commit in case another request re-read meanwhile.
+        gate.forget_user(user.pk)
         transaction.on_commit(lambda: gate.forget_user(user.pk))
     policy_version_accepted.send(sender=Acceptance, acceptance=acceptance)
     return acceptance, True

@@ -23,12 +23,16 @@ MAX_TIMEOUT = 3600
 
 @dataclass(frozen=True)
 class Requirement:
-    """Customers must have accepted version ``number`` (or later) of the policy ``slug``."""
+    """Customers must have accepted version ``minimum`` (or later) of the policy ``slug``.
+
+    ``number`` and ``version_id`` name the version to accept now: the current one.
+    """
 
     policy_id: int
     slug: str
     version_id: int
     number: int
+    minimum: int
 
 
 @dataclass(frozen=True)
@@ -60,9 +64,13 @@ def compute_requirements(now):
         current = versions[-1]
         if not current[6]:
             continue
-        majors = [r for r in versions if r[4] == ChangeLevel.MAJOR]
-        baseline = majors[-1] if majors else versions[0]
-        items.append(Requirement(policy_id, baseline[2], baseline[0], baseline[3]))
+        # Acceptance is owed again after a major change, or when it became required.
+        baseline, previous = versions[0], None
+        for row in versions:
+            if row[4] == ChangeLevel.MAJOR or (row[6] and previous and not previous[6]):
+                baseline = row
+            previous = row
+        items.append(Requirement(policy_id, current[2], current[0], current[3], baseline[3]))
     return Requirements(tuple(items), next_flip)
 
 
@@ -101,7 +109,7 @@ def missing_acceptances(user, now=None):
     if not needed:
         return []
     accepted = accepted_numbers(user.pk)
-    return [r for r in needed if accepted.get(r.policy_id, 0) < r.number]
+    return [r for r in needed if accepted.get(r.policy_id, 0) < r.minimum]
 
 
 def forget_requirements():

@@ -10,6 +10,7 @@ def on_version_published(sender, version, created, **kwargs):
     from .fanout import notifies
     from .tasks import notify_version
 
+    gate.forget_requirements()
     transaction.on_commit(gate.forget_requirements)
     # Also when a translation joins: its customers' emails were waiting for it.
     if notifies(version):
@@ -20,6 +21,7 @@ def on_version_withdrawn(sender, version, **kwargs):
     from .fanout import retract
 
     retract(version)
+    gate.forget_requirements()
     transaction.on_commit(gate.forget_requirements)
 
 
