@@ -103,7 +103,7 @@ def document_html(document, *, draft=False):
         if draft:
             footer = _("Draft — not published")
         else:
-            footer = _("Version %(number)s · effective %(date)s") % {
+            footer = _("Version %(number)s · valid from %(date)s") % {
                 "number": document.number,
                 "date": effective,
             }
