@@ -17,6 +17,9 @@ def test_bad_values_are_reported(settings):
         "POLICY_KINDS": [],
         "PDF_STORAGE": "nowhere",
         "PDF_RENDER_TIMEOUT": 0,
+        "ACCEPTANCE_IP": "partial",
+        "NOTICE_BATCH_SIZE": 0,
+        "CUSTOMER_LANGUAGE": "no.such.module.function",
         "NOTICE_DAY": 5,
     }
     assert ids(settings) == {
@@ -24,6 +27,9 @@ def test_bad_values_are_reported(settings):
         "wagtail_privacy.E003",
         "wagtail_privacy.E004",
         "wagtail_privacy.E005",
+        "wagtail_privacy.E006",
+        "wagtail_privacy.E007",
+        "wagtail_privacy.E008",
         "wagtail_privacy.W001",
     }
 
@@ -36,3 +42,11 @@ def test_not_a_dict(settings):
 def test_i18n_off_is_a_warning(settings):
     settings.WAGTAIL_I18N_ENABLED = False
     assert ids(settings) == {"wagtail_privacy.W002"}
+
+
+def test_middleware_order(settings):
+    settings.MIDDLEWARE = [
+        "wagtail_privacy.notices.enforcement.AcceptanceMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+    ]
+    assert "wagtail_privacy.E009" in ids(settings)

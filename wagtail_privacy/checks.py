@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.utils.module_loading import import_string
 
 from .conf import DEFAULTS, privacy_settings
 
@@ -51,6 +52,49 @@ def check_settings(app_configs=None, **kwargs):
             Error(
                 "WAGTAIL_PRIVACY['PDF_RENDER_TIMEOUT'] must be a positive number of seconds.",
                 id="wagtail_privacy.E005",
+            )
+        )
+    if privacy_settings.ACCEPTANCE_IP not in ("full", "truncated", "none"):
+        problems.append(
+            Error(
+                "WAGTAIL_PRIVACY['ACCEPTANCE_IP'] must be 'full', 'truncated' or 'none'.",
+                id="wagtail_privacy.E006",
+            )
+        )
+    for key in ("NOTICE_BATCH_SIZE", "NOTICE_TRANSLATION_WAIT_HOURS"):
+        value = getattr(privacy_settings, key)
+        if (
+            not isinstance(value, int)
+            or isinstance(value, bool)
+            or value < (key == "NOTICE_BATCH_SIZE")
+        ):
+            problems.append(
+                Error(
+                    f"WAGTAIL_PRIVACY['{key}'] must be a whole number.", id="wagtail_privacy.E007"
+                )
+            )
+    paths = [privacy_settings.NOTICE_AUDIENCE, privacy_settings.CUSTOMER_LANGUAGE]
+    paths += list(privacy_settings.API_AUTHENTICATION)
+    for path in filter(None, paths):
+        try:
+            import_string(path)
+        except ImportError:
+            problems.append(
+                Error(
+                    f"WAGTAIL_PRIVACY names {path!r}, which cannot be imported.",
+                    id="wagtail_privacy.E008",
+                )
+            )
+    middleware = list(getattr(settings, "MIDDLEWARE", []))
+    gate = "wagtail_privacy.notices.enforcement.AcceptanceMiddleware"
+    auth = "django.contrib.auth.middleware.AuthenticationMiddleware"
+    if gate in middleware and (
+        auth not in middleware or middleware.index(gate) < middleware.index(auth)
+    ):
+        problems.append(
+            Error(
+                "AcceptanceMiddleware must come after AuthenticationMiddleware.",
+                id="wagtail_privacy.E009",
             )
         )
     if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
