@@ -64,19 +64,23 @@ def _kind_label(kind):
     return str(dict(privacy_settings.POLICY_KINDS).get(kind, kind))
 
 
-def _version_url(policy, number):
-    return reverse(
-        "wagtail_privacy_api:policy_version", kwargs={"slug": policy.slug, "number": number}
-    )
+def _policy_url(policy):
+    return reverse("wagtail_privacy_api:policy_detail", kwargs={"slug": policy.slug})
+
+
+def _version_url(policy, number, base=None):
+    # The version routes sit under the policy's own URL; reversing once per policy is enough.
+    return f"{base or _policy_url(policy)}versions/{number}/"
 
 
 def _with_locale(url, language):
     return f"{url}?{urlencode({'locale': language})}"
 
 
-def _brief(state, version, full=False):
+def _brief(state, version, full=False, base=None):
     if version is None:
         return None
+    base = base or _policy_url(state.policy)
     text = state.text(version)
     data = {
         "number": version.number,
@@ -90,13 +94,9 @@ def _brief(state, version, full=False):
         "language": text.locale.language_code if text else None,
         "title": text.title if text else "",
         "summary": text.change_summary if text else "",
-        "url": _version_url(state.policy, version.number),
+        "url": _version_url(state.policy, version.number, base),
         "pdf_url": _with_locale(
-            reverse(
-                "wagtail_privacy_api:policy_version_pdf",
-                kwargs={"slug": state.policy.slug, "number": version.number},
-            ),
-            state.language,
+            _version_url(state.policy, version.number, base) + "pdf/", state.language
         ),
     }
     if full:
@@ -166,7 +166,8 @@ def policy_detail(request, slug: str):
     if state.is_empty and not state.history:
         raise NotFound(_("This policy has no published version."), code="unknown_policy")
     data = _policy(state)
-    data["history"] = [_brief(state, v) for v in state.history]
+    base = _policy_url(policy)
+    data["history"] = [_brief(state, v, base=base) for v in state.history]
     return data
 
 

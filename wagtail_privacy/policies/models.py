@@ -77,7 +77,8 @@ class PolicyVersion(AppendOnlyModel):
     class Meta:
         verbose_name = _("policy version")
         verbose_name_plural = _("policy versions")
-        ordering = ["policy", "number"]
+        # By number only: ordering by the policy would join it into every query.
+        ordering = ["number"]
         constraints = [
             models.UniqueConstraint(fields=["policy", "number"], name="privacy_version_number"),
         ]

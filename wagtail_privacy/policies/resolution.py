@@ -61,33 +61,25 @@ def _current_and_upcoming(versions, now):
 
 
 def load_texts(version_ids, language, *, full=True):
-    """Map version id to its text in ``language``, else the default language, else any."""
-    ids = set(version_ids)
-    if not ids:
-        return {}
-    preferred = [language, default_language()]
-    queryset = PolicyVersionText.objects.filter(
-        version_id__in=ids, locale__language_code__in=preferred
-    ).select_related("locale")
-    if not full:
-        queryset = queryset.defer("body_html")
+    """Map version id to its text in ``language``, else the default language, else any.
+
+    One query when every version has the reader's language; one more per fallback step.
+    """
+    missing = set(version_ids)
     chosen = {}
-    for text in queryset:
-        rank = preferred.index(text.locale.language_code)
-        held = chosen.get(text.version_id)
-        if held is None or rank < preferred.index(held.locale.language_code):
-            chosen[text.version_id] = text
-    missing = ids - chosen.keys()
-    if missing:
-        queryset = (
-            PolicyVersionText.objects.filter(version_id__in=missing)
-            .select_related("locale")
-            .order_by("version_id", "locale_id")
-        )
+    for code in dict.fromkeys([language, default_language(), None]):
+        if not missing:
+            break
+        queryset = PolicyVersionText.objects.filter(version_id__in=missing).select_related("locale")
+        if code is not None:
+            queryset = queryset.filter(locale__language_code=code)
+        else:
+            queryset = queryset.order_by("version_id", "locale_id")
         if not full:
             queryset = queryset.defer("body_html")
         for text in queryset:
             chosen.setdefault(text.version_id, text)
+        missing -= chosen.keys()
     return chosen
 
 
