@@ -62,6 +62,7 @@ CUSTOMERS = [
         "email": "ana@example.com",
         "first_name": "Ana",
         "last_name": "Novak",
+        "language": "sl",
     },
     {
         "username": "bor",
@@ -69,6 +70,7 @@ CUSTOMERS = [
         "email": "bor@example.com",
         "first_name": "Bor",
         "last_name": "Kranjc",
+        "language": "hr",
     },
 ]
 

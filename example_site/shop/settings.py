@@ -111,4 +111,8 @@ DEFAULT_FROM_EMAIL = "Lipa & Co. <hello@lipa-co.example>"
 # Background work is queued in the database; run ``manage.py db_worker`` to process it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-WAGTAIL_PRIVACY = {}
+WAGTAIL_PRIVACY = {
+    "SHOP_NAME": "Lipa & Co.",
+    "CONTROLLER_NAME": "Lipa d.o.o., Lipova ulica 7, 1000 Ljubljana",
+    "CUSTOMER_LANGUAGE": "shop.privacy_hooks.customer_languages",
+}

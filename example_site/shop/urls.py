@@ -18,6 +18,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/privacy/v1/", include("wagtail_privacy.api.urls")),
     path("api/v2/", api_router.urls),
+    path("privacy/", include("wagtail_privacy.urls")),
     path("storefront/", storefront, name="storefront"),
     path("storefront/<str:filename>", storefront, name="storefront_file"),
 ]

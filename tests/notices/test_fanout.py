@@ -220,3 +220,24 @@ def test_superseded_version_retracts_its_pending_notices(
     assert fanout.fan_out(v2.pk)["emailed"] == 0
     assert fanout.fan_out(v3.pk)["emailed"] == 3
     assert len(mail.outbox) == 3
+
+
+def test_outdated_versions_are_history_not_news(
+    policies, policy_page, make_customers, django_capture_on_commit_callbacks
+):
+    make_customers(2)
+    policies.publish(policy_page, level="minor", text="Version two.")
+    policies.publish(policy_page, level="minor", text="Version three.")
+    v2 = PolicyVersion.objects.get(number=2)
+    assert fanout.fan_out(v2.pk)["notices"] == 0
+    assert fanout.fan_out(PolicyVersion.objects.get(number=3).pk)["notices"] > 0
+    output = call_command_output("privacy_tick", "--dry-run")
+    assert "versions_to_notify=0" in output
+
+
+def call_command_output(*args):
+    from io import StringIO
+
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()

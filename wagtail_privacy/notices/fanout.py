@@ -34,8 +34,19 @@ def _batch_size(batch_size=None):
     return batch_size or privacy_settings.NOTICE_BATCH_SIZE
 
 
-def notifies(version):
-    return version.change_level != ChangeLevel.EDITORIAL and version.withdrawn_at is None
+def notifies(version, now=None):
+    """Whether customers hear of ``version``: not editorial, not withdrawn, not outdated.
+
+    A version that a newer one has already replaced in effect is history, not news.
+    """
+    if version.change_level == ChangeLevel.EDITORIAL or version.withdrawn_at is not None:
+        return False
+    return not PolicyVersion.objects.filter(
+        policy_id=version.policy_id,
+        number__gt=version.number,
+        withdrawn_at__isnull=True,
+        effective_at__lte=now or timezone.now(),
+    ).exists()
 
 
 def create_notices(version, *, batch_size=None):

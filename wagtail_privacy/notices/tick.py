@@ -5,23 +5,24 @@ from django.db.models import Q
 from ..policies.models import ChangeLevel, PolicyVersion
 from ..tick import tick_step
 from . import emails
-from .fanout import fan_out, send_pending
+from .fanout import fan_out, notifies, send_pending
 from .models import ChangeNotice, EmailState
 
 
 @tick_step("notices")
 def notify_changes(now, dry_run):
     """Fan out every non-editorial version whose fan-out has not finished (lost or crashed)."""
-    unfinished = (
+    candidates = (
         PolicyVersion.objects.filter(withdrawn_at__isnull=True)
         .exclude(change_level=ChangeLevel.EDITORIAL)
         .filter(Q(fan_out__isnull=True) | Q(fan_out__finished_at__isnull=True))
     )
+    unfinished = [version for version in candidates if notifies(version, now)]
     if dry_run:
-        return {"versions_to_notify": unfinished.count()}
+        return {"versions_to_notify": len(unfinished)}
     totals = {"versions": 0, "notices": 0, "emailed": 0, "failed": 0}
-    for version_id in unfinished.values_list("pk", flat=True):
-        result = fan_out(version_id)
+    for version in unfinished:
+        result = fan_out(version.pk)
         totals["versions"] += 1
         for key in ("notices", "emailed", "failed"):
             totals[key] += result[key]

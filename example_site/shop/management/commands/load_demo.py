@@ -16,7 +16,7 @@ from django.utils import timezone
 from wagtail.models import Locale, Page, PageLogEntry, Revision, Site
 
 from shop import demo_content as demo
-from shop.models import HomePage
+from shop.models import CustomerProfile, HomePage
 from wagtail_privacy.conf import privacy_settings
 from wagtail_privacy.policies.models import PolicyVersionText
 from wagtail_privacy.policies.pages import PolicyPage
@@ -70,6 +70,12 @@ class Command(BaseCommand):
                 self.done(f"user {spec['username']} ({spec['email']})")
             if is_editor:
                 editor = user
+            elif spec.get("language"):
+                _profile, created = CustomerProfile.objects.get_or_create(
+                    user=user, defaults={"language": spec["language"]}
+                )
+                if created:
+                    self.done(f"profile of {spec['username']} ({spec['language']})")
         return editor
 
     def ensure_home(self, locales, editor):
