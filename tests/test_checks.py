@@ -50,3 +50,17 @@ def test_middleware_order(settings):
         "django.contrib.auth.middleware.AuthenticationMiddleware",
     ]
     assert "wagtail_privacy.E009" in ids(settings)
+
+
+def test_missing_apps(settings, monkeypatch):
+    from wagtail_privacy import checks
+
+    class WithoutOtp:
+        INSTALLED_APPS = [a for a in settings.INSTALLED_APPS if a != "django_otp"]
+
+        def __getattr__(self, name):
+            return getattr(settings, name)
+
+    # Changing INSTALLED_APPS for real would reload every app; the check only reads the list.
+    monkeypatch.setattr(checks, "settings", WithoutOtp())
+    assert "wagtail_privacy.E010" in {p.id for p in checks.check_settings()}

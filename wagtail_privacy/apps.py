@@ -17,3 +17,11 @@ class WagtailPrivacyConfig(AppConfig):
 
         policy_receivers.connect()
         notice_receivers.connect()
+
+        from django.utils.module_loading import autodiscover_modules
+
+        from .rights import sources  # noqa: F401  (registers the built-in data sources)
+        from .rights import tick as rights_steps  # noqa: F401
+
+        # Host apps register their own sources in a ``privacy_sources`` module.
+        autodiscover_modules("privacy_sources")

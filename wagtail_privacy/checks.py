@@ -38,14 +38,31 @@ def check_settings(app_configs=None, **kwargs):
                 id="wagtail_privacy.E003",
             )
         )
-    if privacy_settings.PDF_STORAGE not in settings.STORAGES:
-        problems.append(
-            Error(
-                f"WAGTAIL_PRIVACY['PDF_STORAGE'] is {privacy_settings.PDF_STORAGE!r}, "
-                "which is not a key of STORAGES.",
-                id="wagtail_privacy.E004",
+    for key in ("PDF_STORAGE", "EXPORT_STORAGE"):
+        alias = getattr(privacy_settings, key)
+        if alias not in settings.STORAGES:
+            problems.append(
+                Error(
+                    f"WAGTAIL_PRIVACY['{key}'] is {alias!r}, which is not a key of STORAGES.",
+                    id="wagtail_privacy.E004",
+                )
             )
-        )
+    required_apps = [
+        "django_otp",
+        "django_otp.plugins.otp_totp",
+        "django_otp.plugins.otp_static",
+        "django_otp.plugins.otp_email",
+        "wagtail.contrib.routable_page",
+        "django_tasks",
+    ]
+    for app in required_apps:
+        if app not in settings.INSTALLED_APPS:
+            problems.append(
+                Error(
+                    f"wagtail-privacy needs {app!r} in INSTALLED_APPS.",
+                    id="wagtail_privacy.E010",
+                )
+            )
     timeout = privacy_settings.PDF_RENDER_TIMEOUT
     if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
         problems.append(

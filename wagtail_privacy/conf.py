@@ -44,6 +44,27 @@ DEFAULTS = {
     "ACCEPT_URL": None,
     # Authentication of the signed-in API endpoints: dotted paths to Ninja auth objects.
     "API_AUTHENTICATION": ["ninja.security.django_auth"],
+    # Requests: answered within this many calendar months of receipt...
+    "REQUEST_DUE_MONTHS": 1,
+    # ...extendable by at most this many further months, with a reason sent to the customer.
+    "REQUEST_MAX_EXTENSION_MONTHS": 2,
+    # Open requests due within this many days are listed as due soon.
+    "REQUEST_DUE_SOON_DAYS": 7,
+    # Seconds a step-up verification stays fresh for export, deletion and deactivation.
+    "STEP_UP_MAX_AGE": 600,
+    # Wrong codes allowed per customer within STEP_UP_THROTTLE_WINDOW seconds.
+    "STEP_UP_MAX_ATTEMPTS": 5,
+    "STEP_UP_THROTTLE_WINDOW": 900,
+    # Seconds between two exports of the same customer.
+    "EXPORT_RATE_LIMIT": 24 * 3600,
+    # Seconds a download link of an export stays valid.
+    "EXPORT_LINK_TTL": 3600,
+    # Days an export file is kept before privacy_tick deletes it.
+    "EXPORT_RETENTION_DAYS": 7,
+    # The customer's privacy centre on the storefront, linked from emails (None: no link).
+    "ACCOUNT_URL": None,
+    # Storage alias (settings.STORAGES) where export files are kept.
+    "EXPORT_STORAGE": "default",
     # Storage alias (settings.STORAGES) where rendered PDFs are kept.
     "PDF_STORAGE": "default",
     # Seconds after which an unfinished PDF render is considered abandoned and is redone.

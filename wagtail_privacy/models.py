@@ -10,11 +10,15 @@ from .policies.models import (
     VersionStatus,
 )
 from .policies.pages import PolicyPage
+from .rights.models import DataExport, DataRequest, DataRequestEvent
 
 __all__ = [
     "Acceptance",
     "AcceptanceChannel",
     "ChangeNotice",
+    "DataExport",
+    "DataRequest",
+    "DataRequestEvent",
     "EmailState",
     "ChangeLevel",
     "Policy",

@@ -16,3 +16,6 @@ policy_version_accepted = Signal()
 #: Sent once the notices of a version have been created and emailed. Arguments: ``version``,
 #: ``notices`` (created), ``emailed``, ``failed``.
 policy_change_notified = Signal()
+
+#: Sent when a customer's data export is ready. Arguments: ``export``.
+data_exported = Signal()

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from .admin import proof, versions
+from .admin import proof, requests, versions
 
 
 @hooks.register("register_admin_viewset")
@@ -29,8 +29,19 @@ def register_proof_menu_item():
     return proof.menu_item()
 
 
+@hooks.register("register_admin_viewset")
+def register_request_viewset():
+    return requests.RequestViewSet()
+
+
+@hooks.register("register_admin_menu_item")
+def register_requests_menu_item():
+    return requests.menu_item()
+
+
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
+    requests.register_log_actions(actions)
     actions.register_action(
         proof.PROOF_EXPORTED, _("Export privacy proof"), _("Privacy proof exported")
     )

@@ -12,3 +12,18 @@ class CustomerProfile(models.Model):
 
     def __str__(self):
         return f"profile of {self.user_id}"
+
+
+class Order(models.Model):
+    """A host's order: personal data the privacy app learns about through a source."""
+
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="orders"
+    )
+    number = models.CharField(max_length=20)
+    placed_at = models.DateTimeField()
+    total = models.DecimalField(max_digits=10, decimal_places=2)
+    delivery_note = models.CharField(max_length=200, blank=True)
+
+    def __str__(self):
+        return self.number

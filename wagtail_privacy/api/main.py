@@ -11,6 +11,7 @@ from ..i18n import request_language
 from .errors import error_response, install_handlers
 from .me import router as me_router
 from .policies import router as policies_router
+from .rights import router as rights_router
 
 api = NinjaAPI(
     title="wagtail-privacy",
@@ -46,4 +47,5 @@ def in_reader_language(view):
 
 api.add_router("", policies_router)
 api.add_router("", me_router)
+api.add_router("", rights_router)
 api.add_decorator(in_reader_language, mode="view")

@@ -1,0 +1,161 @@
+"""The requests ledger and data exports."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..records import AppendOnlyModel
+
+
+class RequestKind(models.TextChoices):
+    ACCESS = "access", _("Access and export")
+    ERASURE = "erasure", _("Erasure")
+    DEACTIVATION = "deactivation", _("Deactivation")
+    RECTIFICATION = "rectification", _("Rectification")
+    RESTRICTION = "restriction", _("Restriction of processing")
+    OBJECTION = "objection", _("Objection")
+
+
+class RequestChannel(models.TextChoices):
+    SELF_SERVICE = "self_service", _("Self-service")
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    POST = "post", _("Post")
+
+
+class RequestStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    REFUSED = "refused", _("Refused")
+    CANCELLED = "cancelled", _("Cancelled")
+
+    @classmethod
+    def open_values(cls):
+        return [cls.RECEIVED, cls.IN_PROGRESS]
+
+
+class DataRequest(models.Model):
+    """One exercise of a data-subject right, with its statutory deadline."""
+
+    reference = models.UUIDField(_("reference"), default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="privacy_requests",
+        verbose_name=_("customer"),
+    )
+    # For requests from people without an account (entered by staff).
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    kind = models.CharField(_("right"), max_length=20, choices=RequestKind.choices)
+    channel = models.CharField(_("received by"), max_length=20, choices=RequestChannel.choices)
+    received_at = models.DateTimeField(_("received at"))
+    due_at = models.DateTimeField(_("due at"))
+    extended_until = models.DateTimeField(_("extended until"), null=True, blank=True)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.RECEIVED
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handler"),
+    )
+    outcome = models.TextField(_("outcome"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data request")
+        verbose_name_plural = _("data requests")
+        indexes = [models.Index(fields=["status", "due_at"], name="privacy_request_due")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {str(self.reference)[:8]}"
+
+    @property
+    def deadline(self):
+        return self.extended_until or self.due_at
+
+    @property
+    def is_open(self):
+        return self.status in RequestStatus.open_values()
+
+
+class DataRequestEvent(AppendOnlyModel):
+    """The status history of a request (append-only)."""
+
+    request = models.ForeignKey(
+        DataRequest, on_delete=models.CASCADE, related_name="events", verbose_name=_("request")
+    )
+    at = models.DateTimeField(_("at"))
+    status = models.CharField(_("status"), max_length=20, choices=RequestStatus.choices)
+    note = models.TextField(_("note"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+
+    class Meta:
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.request_id} {self.status}"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
+
+
+class DataExport(models.Model):
+    """A customer's data export: a ZIP built in the background, kept until it expires."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="privacy_exports",
+        verbose_name=_("customer"),
+    )
+    request = models.OneToOneField(
+        DataRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="export",
+        verbose_name=_("request"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    created_at = models.DateTimeField(_("requested at"))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    file = models.CharField(_("file"), max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    record_count = models.PositiveIntegerField(_("records"), null=True, blank=True)
+    failure_reason = models.CharField(_("failure reason"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+        indexes = [models.Index(fields=["user", "created_at"], name="privacy_export_user")]
+
+    def __str__(self):
+        return f"export {self.pk}"

@@ -1,0 +1,161 @@
+"""Step-up verification with django-otp: a fresh proof of identity before sensitive actions.
+
+Customers verify with a TOTP app, a code emailed to them, or a backup code. A success is
+kept in the session for ``STEP_UP_MAX_AGE`` seconds; wrong codes are throttled per customer.
+"""
+
+import secrets
+import time
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp.plugins.otp_email.models import EmailDevice
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ..conf import privacy_settings
+from ..exceptions import PrivacyError
+from ..notices.audience import customer_languages
+
+SESSION_KEY = "wagtail_privacy_step_up_at"
+FAILURES_KEY = "wagtail_privacy:step_up:failures:{}"
+EMAIL_DEVICE_NAME = "wagtail-privacy"
+EMAIL_CODE_VALIDITY = 600
+BACKUP_CODES = 10
+
+
+class Throttled(PrivacyError):
+    code = "throttled"
+    status = 429
+
+
+def methods_for(user):
+    """The ways this customer can verify: always ``email``; ``totp`` and ``backup`` if set up."""
+    methods = []
+    if TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():
+        methods.append("totp")
+    methods.append("email")
+    if StaticToken.objects.filter(device__user=user, device__confirmed=True).exists():
+        methods.append("backup")
+    return methods
+
+
+def verified_until(request):
+    stamp = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+    if not stamp:
+        return None
+    until = stamp + privacy_settings.STEP_UP_MAX_AGE
+    if until <= time.time():
+        return None
+    return datetime.fromtimestamp(until, tz=UTC)
+
+
+def is_verified(request):
+    return verified_until(request) is not None
+
+
+def _failures(user):
+    return cache.get(FAILURES_KEY.format(user.pk), [])
+
+
+def _check_throttle(user):
+    window = privacy_settings.STEP_UP_THROTTLE_WINDOW
+    now = time.time()
+    recent = [t for t in _failures(user) if t > now - window]
+    if len(recent) >= privacy_settings.STEP_UP_MAX_ATTEMPTS:
+        retry = int(min(recent) + window - now) + 1
+        raise Throttled(
+            _("Too many wrong codes: try again in %(minutes)s minutes.")
+            % {"minutes": max(1, retry // 60)},
+            params={"retry_after": retry},
+        )
+    return recent
+
+
+def _record_failure(user, recent):
+    cache.set(
+        FAILURES_KEY.format(user.pk),
+        [*recent, time.time()],
+        privacy_settings.STEP_UP_THROTTLE_WINDOW,
+    )
+
+
+def send_email_code(user):
+    """Email a one-time code to the customer (at most one per cooldown period)."""
+    address = getattr(user, user.get_email_field_name(), "")
+    if not address:
+        raise PrivacyError(_("Your account has no email address."), code="no_email", status=409)
+    with transaction.atomic():
+        device, _created = EmailDevice.objects.select_for_update().get_or_create(
+            user=user, name=EMAIL_DEVICE_NAME, defaults={"confirmed": True}
+        )
+        allowed, data = device.generate_is_allowed()
+        if not allowed:
+            next_at = data.get("next_generation_at")
+            retry = int((next_at - timezone.now()).total_seconds()) + 1 if next_at else 60
+            raise Throttled(
+                _("A code was sent a moment ago: wait before asking for another."),
+                params={"retry_after": max(retry, 1)},
+            )
+        device.cooldown_set(commit=False)
+        device.generate_token(valid_secs=EMAIL_CODE_VALIDITY, commit=True)
+        token = device.token
+    language = customer_languages([user])[user.pk]
+    with translation.override(language):
+        context = {
+            "token": token,
+            "minutes": EMAIL_CODE_VALIDITY // 60,
+            "shop_name": privacy_settings.shop_name,
+        }
+        subject = " ".join(
+            render_to_string("wagtail_privacy/emails/verification_subject.txt", context).split()
+        )
+        body = render_to_string("wagtail_privacy/emails/verification.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+    return device
+
+
+def verify(request, token):
+    """Check ``token`` against the customer's devices; on success, mark the session verified."""
+    user = request.user
+    token = (token or "").strip().replace(" ", "")
+    recent = _check_throttle(user)
+    device = None
+    if token and len(token) <= 64:
+        with transaction.atomic():
+            for model in (TOTPDevice, EmailDevice, StaticDevice):
+                for candidate in model.objects.devices_for_user(
+                    user, confirmed=True
+                ).select_for_update():
+                    allowed = getattr(candidate, "verify_is_allowed", lambda: (True, None))()[0]
+                    if allowed and candidate.verify_token(token):
+                        device = candidate
+                        break
+                if device:
+                    break
+    if device is None:
+        _record_failure(user, recent)
+        raise PrivacyError(_("This code is not valid."), code="invalid_token", status=400)
+    cache.delete(FAILURES_KEY.format(user.pk))
+    otp_login(request, device)
+    request.session[SESSION_KEY] = time.time()
+    return verified_until(request)
+
+
+def issue_backup_codes(user):
+    """Replace the customer's backup codes with new ones and return them (shown once)."""
+    with transaction.atomic():
+        device, _created = StaticDevice.objects.get_or_create(
+            user=user, name=EMAIL_DEVICE_NAME, defaults={"confirmed": True}
+        )
+        device.token_set.all().delete()
+        codes = [f"{secrets.randbelow(10**8):08d}" for _ in range(BACKUP_CODES)]
+        StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    return codes
