@@ -20,6 +20,7 @@ class WagtailPrivacyConfig(AppConfig):
 
         from django.utils.module_loading import autodiscover_modules
 
+        from .consent import sources as consent_sources  # noqa: F401
         from .rights import sources  # noqa: F401  (registers the built-in data sources)
         from .rights import tick as rights_steps  # noqa: F401
 

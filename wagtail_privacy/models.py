@@ -1,5 +1,6 @@
 """Model registry of the app; each domain keeps its models in its own package."""
 
+from .consent.models import ConsentPurpose, ConsentRecord
 from .notices.models import Acceptance, AcceptanceChannel, ChangeNotice, EmailState
 from .policies.models import (
     ChangeLevel,
@@ -16,6 +17,8 @@ __all__ = [
     "Acceptance",
     "AcceptanceChannel",
     "ChangeNotice",
+    "ConsentPurpose",
+    "ConsentRecord",
     "DataExport",
     "DataRequest",
     "DataRequestEvent",

@@ -2,8 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
 
-from .admin import proof, requests, versions
+from .admin import consent, proof, requests, versions
 
 
 @hooks.register("register_admin_viewset")
@@ -45,3 +46,16 @@ def register_log_actions(actions):
     actions.register_action(
         proof.PROOF_EXPORTED, _("Export privacy proof"), _("Privacy proof exported")
     )
+
+
+register_snippet(consent.ConsentPurposeViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_consent_viewset():
+    return consent.ConsentOverviewViewSet()
+
+
+@hooks.register("register_reports_menu_item")
+def register_consent_menu_item():
+    return consent.menu_item()

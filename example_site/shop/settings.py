@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "django_otp",  # step-up verification (one-time codes) before exports
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_email",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
@@ -70,6 +74,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Customers sign in with their email address or their username (see shop/auth.py).
+AUTHENTICATION_BACKENDS = ["shop.auth.EmailOrUsernameBackend"]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/storefront/#account"
+LOGOUT_REDIRECT_URL = "/storefront/#account"
 
 ROOT_URLCONF = "shop.urls"
 WSGI_APPLICATION = "shop.wsgi.application"
@@ -115,4 +125,6 @@ WAGTAIL_PRIVACY = {
     "SHOP_NAME": "Lipa & Co.",
     "CONTROLLER_NAME": "Lipa d.o.o., Lipova ulica 7, 1000 Ljubljana",
     "CUSTOMER_LANGUAGE": "shop.privacy_hooks.customer_languages",
+    # The storefront's privacy centre, linked from emails (e.g. "your export is ready").
+    "ACCOUNT_URL": "http://127.0.0.1:8000/storefront/#account",
 }

@@ -8,7 +8,7 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents import urls as wagtaildocs_urls
 
-from .views import storefront
+from .views import login, logout, storefront
 
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PagesAPIViewSet)
@@ -19,6 +19,9 @@ urlpatterns = [
     path("api/privacy/v1/", include("wagtail_privacy.api.urls")),
     path("api/v2/", api_router.urls),
     path("privacy/", include("wagtail_privacy.urls")),
+    # Sign-in for the storefront's privacy centre (the JSON API has no login of its own).
+    path("accounts/login/", login, name="login"),
+    path("accounts/logout/", logout, name="logout"),
     path("storefront/", storefront, name="storefront"),
     path("storefront/<str:filename>", storefront, name="storefront_file"),
 ]

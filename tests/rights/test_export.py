@@ -79,6 +79,7 @@ def test_full_export_journey(customer, orders, django_capture_on_commit_callback
     response = start_export(client, django_capture_on_commit_callbacks)
     assert response.status_code == 202
     export_id = response.json()["id"]
+    assert [e["id"] for e in client.get(f"{API}/exports/").json()] == [export_id]
     state = client.get(f"{API}/exports/{export_id}/").json()
     assert state["status"] == "ready" and state["download_url"] and state["size"] > 0
     assert "ready" in mail.outbox[-1].subject

@@ -7,10 +7,11 @@ from wagtail_privacy.rights.registry import DataSource, ModelSource, Registry, r
 
 def test_built_in_and_host_sources_in_order():
     names = [s.name for s in registry.sources()]
-    assert names[:5] == [
+    assert names[:6] == [
         "account",
         "acceptances",
         "notices",
+        "consents",
         "data_requests",
         "verification_devices",
     ]

@@ -15,6 +15,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.log_actions import log
 
+from ..consent.service import history as consent_history
 from ..notices.acceptance import acceptances_of, notices_of
 
 PERMISSION = "wagtail_privacy.view_acceptance"
@@ -95,6 +96,26 @@ def _rows(user):
             "",
             "",
         ]
+    for c in consent_history(user):
+        yield [
+            "consent",
+            c.purpose_key,
+            c.wording_version,
+            c.channel,
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            c.at,
+            c.wording_sha256,
+            c.source,
+            c.ip_address or "",
+            c.user_agent,
+            "granted" if c.granted else "withdrawn",
+        ]
     for a in acceptances_of(user):
         yield [
             "acceptance",
@@ -122,7 +143,8 @@ def proof_csv(request, user_id):
     log(user, PROOF_EXPORTED, user=request.user)
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
-        (writer.writerow(row) for row in _rows(user)), content_type="text/csv; charset=utf-8"
+        (writer.writerow(row + [""] * (len(COLUMNS) - len(row))) for row in _rows(user)),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="privacy-proof-{user.pk}.csv"'
     return response

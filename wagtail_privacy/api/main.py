@@ -8,6 +8,8 @@ from ninja import NinjaAPI
 
 from ..exceptions import PrivacyError
 from ..i18n import request_language
+from .consent import public as unsubscribe_router
+from .consent import router as consent_router
 from .errors import error_response, install_handlers
 from .me import router as me_router
 from .policies import router as policies_router
@@ -48,4 +50,6 @@ def in_reader_language(view):
 api.add_router("", policies_router)
 api.add_router("", me_router)
 api.add_router("", rights_router)
+api.add_router("", consent_router)
+api.add_router("", unsubscribe_router)
 api.add_decorator(in_reader_language, mode="view")

@@ -179,6 +179,19 @@ def create_export(request):
 
 
 @router.get(
+    "me/exports/",
+    response={200: list[ExportOut], **ERRORS},
+    url_name="me_exports",
+    summary="My exports, newest first",
+)
+def my_exports(request):
+    from ..rights.models import DataExport
+
+    items = DataExport.objects.filter(user=customer(request)).order_by("-created_at")[:20]
+    return [_export(item) for item in items]
+
+
+@router.get(
     "me/exports/{export_id}/",
     response={200: ExportOut, 404: ErrorOut, **ERRORS},
     url_name="me_export",

@@ -66,7 +66,7 @@ def request_export(user, now=None):
             next_at = last.created_at + window
             raise RateLimited(
                 _("You can request your next export on %(date)s.")
-                % {"date": formats.date_format(timezone.localtime(next_at), "DATETIME_FORMAT")},
+                % {"date": timezone.localtime(next_at).strftime("%Y-%m-%d %H:%M")},
                 params={
                     "next_available_at": next_at.isoformat(),
                     "retry_after": int((next_at - now).total_seconds()) + 1,
@@ -81,6 +81,9 @@ def request_export(user, now=None):
         export = DataExport.objects.create(user=user, request=request, created_at=now)
         transaction.on_commit(lambda: build_export_task.enqueue(str(export.pk)))
     return export
+
+
+_ENCODER = DjangoJSONEncoder()
 
 
 def _plain(value):

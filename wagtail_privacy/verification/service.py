@@ -128,23 +128,39 @@ def verify(request, token):
     token = (token or "").strip().replace(" ", "")
     recent = _check_throttle(user)
     device = None
+    wait = 0
     if token and len(token) <= 64:
         with transaction.atomic():
             for model in (TOTPDevice, EmailDevice, StaticDevice):
-                for candidate in model.objects.devices_for_user(
-                    user, confirmed=True
-                ).select_for_update():
-                    allowed = getattr(candidate, "verify_is_allowed", lambda: (True, None))()[0]
-                    if allowed and candidate.verify_token(token):
+                devices = model.objects.devices_for_user(user, confirmed=True)
+                for candidate in devices.select_for_update():
+                    allowed, data = getattr(candidate, "verify_is_allowed", lambda: (True, None))()
+                    if not allowed:
+                        # django-otp's own back-off after a wrong code: say so, do not count.
+                        locked = (data or {}).get("locked_until")
+                        if locked:
+                            wait = max(wait, int((locked - timezone.now()).total_seconds()) + 1)
+                        continue
+                    if candidate.verify_token(token):
                         device = candidate
                         break
                 if device:
                     break
+    if device is None and wait:
+        raise Throttled(
+            _("Wait %(seconds)s seconds before trying another code.") % {"seconds": wait},
+            params={"retry_after": wait},
+        )
     if device is None:
         _record_failure(user, recent)
         raise PrivacyError(_("This code is not valid."), code="invalid_token", status=400)
     cache.delete(FAILURES_KEY.format(user.pk))
     otp_login(request, device)
+    if isinstance(device, EmailDevice):
+        # The customer just proved the address is theirs: their guest consents join the account.
+        from ..consent.service import join_guest
+
+        join_guest(user)
     request.session[SESSION_KEY] = time.time()
     return verified_until(request)
 

@@ -1,11 +1,16 @@
-// Lipa & Co. headless storefront: reads the legal documents from the privacy JSON API only.
+// Lipa & Co. headless storefront: the legal documents and the customer's privacy centre,
+// from the privacy JSON API only.
 "use strict";
 
 (function () {
   const API = "/api/privacy/v1";
+  const LOGIN_URL = "/accounts/login/";
+  const LOGOUT_URL = "/accounts/logout/";
   const LANGUAGES = ["en", "sl", "sq", "hr"];
   const SHOP_TIME_ZONE = "Europe/Ljubljana";
   const LANGUAGE_NAMES = { en: "English", sl: "Slovenščina", sq: "Shqip", hr: "Hrvatski" };
+  const EXPORT_KEY = "lipa-export"; // the id of the customer's latest export, to find it again
+  const EXPORT_POLL_MS = 2000;
 
   const TEXT = {
     en: {
@@ -24,12 +29,72 @@
       noVersion: "No version is in effect yet.",
       fallback: "This version is not available in your language; it is shown in {language}.",
       error: "Something went wrong: {detail}",
+      offline: "The shop cannot be reached. Check your connection and try again.",
       status: {
         current: "current",
         upcoming: "upcoming",
         archived: "archived",
         withdrawn: "withdrawn",
       },
+      // Account: the customer's privacy centre
+      account: "Your account",
+      signIn: "Sign in",
+      signOut: "Sign out",
+      privacyCentre: "Your privacy centre",
+      signedOutIntro:
+        "Sign in to accept documents, read your notices, get a copy of your data and follow your requests.",
+      attention: "Something is waiting for you in your account",
+      attentionAccept: "Please accept: {titles}",
+      attentionNotices: "Unread notices: {count}",
+      openAccount: "Open your account",
+      toAcceptTitle: "Documents to accept",
+      acceptIntro: "Please read these documents and accept them to keep using your account.",
+      nothingToAccept: "You have accepted everything that is required. Thank you.",
+      readIt: "Read it",
+      downloadPdf: "Download the PDF",
+      whatChanged: "What changed since the version you accepted (version {number})",
+      hideChanges: "Hide the changes",
+      accept: "Accept version {number}",
+      saving: "Saving…",
+      accepted: "Thank you: you accepted “{title}”, version {number}.",
+      noticesTitle: "Notices of changes",
+      noNotices: "You have no notices yet.",
+      unread: "new",
+      markRead: "Mark as read",
+      readOn: "Read on {date}",
+      emailedOn: "emailed on {date}",
+      verifyTitle: "Confirm it is you",
+      notVerified:
+        "Before we give you a copy of your data, confirm it is you with a one-time code.",
+      verifiedUntil: "You are verified until {time}.",
+      sendCode: "Send me a code",
+      codeSent: "We have emailed you a code. Enter it below.",
+      codeLabel: "One-time code",
+      codeMissing: "Enter the code from the email first.",
+      codeHelpOther: "You can also use a code from your authenticator app or a backup code.",
+      verifySubmit: "Verify",
+      verifiedNow: "Thank you: it is you.",
+      exportTitle: "A copy of your data",
+      exportIntro:
+        "Download everything we keep about you as a ZIP archive (JSON, CSV and an overview you can read).",
+      exportStart: "Export my data",
+      exportNeedsVerify:
+        "Confirm it is you first: ask for a code above, enter it, then export your data again.",
+      exportRateLimited: "You asked for a copy recently. You can ask for the next one on {date}.",
+      exportWorking: "Preparing your export: {status}…",
+      exportReady: "Your export is ready.",
+      exportDownload: "Download my data",
+      exportExpires: "The link works until {time}; the file is deleted on {date}.",
+      exportFailed: "The export failed. Please try again later or write to us.",
+      exportExpired: "That export has been deleted. You can ask for a new copy.",
+      requestsTitle: "Your requests",
+      noRequests: "You have not made any requests yet.",
+      colRequest: "Request",
+      colStatus: "Status",
+      colReceived: "Received",
+      colDue: "Answer due by",
+      extendedUntil: "extended until {date}",
+      closedOn: "closed on {date}",
     },
     sl: {
       documents: "Pravni dokumenti",
@@ -47,12 +112,71 @@
       noVersion: "Nobena različica še ne velja.",
       fallback: "Ta različica ni na voljo v vašem jeziku, zato je prikazana v jeziku: {language}.",
       error: "Prišlo je do napake: {detail}",
+      offline: "Trgovina ni dosegljiva. Preverite povezavo in poskusite znova.",
       status: {
         current: "veljavna",
         upcoming: "prihajajoča",
         archived: "arhivirana",
         withdrawn: "umaknjena",
       },
+      account: "Vaš račun",
+      signIn: "Prijava",
+      signOut: "Odjava",
+      privacyCentre: "Vaš center za zasebnost",
+      signedOutIntro:
+        "Prijavite se, da boste lahko sprejeli dokumente, prebrali obvestila, dobili kopijo svojih podatkov in spremljali svoje zahteve.",
+      attention: "V vašem računu vas nekaj čaka",
+      attentionAccept: "Prosimo, sprejmite: {titles}",
+      attentionNotices: "Neprebrana obvestila: {count}",
+      openAccount: "Odprite svoj račun",
+      toAcceptTitle: "Dokumenti, ki jih morate sprejeti",
+      acceptIntro: "Preberite te dokumente in jih sprejmite, da boste lahko še naprej uporabljali svoj račun.",
+      nothingToAccept: "Sprejeli ste vse, kar je potrebno. Hvala.",
+      readIt: "Preberite",
+      downloadPdf: "Prenesite PDF",
+      whatChanged: "Kaj se je spremenilo od različice, ki ste jo sprejeli (različica {number})",
+      hideChanges: "Skrij spremembe",
+      accept: "Sprejmem različico {number}",
+      saving: "Shranjevanje …",
+      accepted: "Hvala: sprejeli ste dokument »{title}«, različico {number}.",
+      noticesTitle: "Obvestila o spremembah",
+      noNotices: "Še nimate nobenega obvestila.",
+      unread: "novo",
+      markRead: "Označi kot prebrano",
+      readOn: "Prebrano {date}",
+      emailedOn: "poslano po e-pošti {date}",
+      verifyTitle: "Potrdite, da ste to vi",
+      notVerified:
+        "Preden vam damo kopijo vaših podatkov, z enkratno kodo potrdite, da ste to res vi.",
+      verifiedUntil: "Potrjeni ste do {time}.",
+      sendCode: "Pošljite mi kodo",
+      codeSent: "Kodo smo vam poslali po e-pošti. Vpišite jo spodaj.",
+      codeLabel: "Enkratna koda",
+      codeMissing: "Najprej vpišite kodo iz e-poštnega sporočila.",
+      codeHelpOther: "Uporabite lahko tudi kodo iz aplikacije za preverjanje pristnosti ali rezervno kodo.",
+      verifySubmit: "Potrdi",
+      verifiedNow: "Hvala: potrdili ste, da ste to vi.",
+      exportTitle: "Kopija vaših podatkov",
+      exportIntro:
+        "Prenesite vse, kar hranimo o vas, kot arhiv ZIP (JSON, CSV in pregled, ki ga lahko preberete).",
+      exportStart: "Izvozi moje podatke",
+      exportNeedsVerify:
+        "Najprej potrdite, da ste to vi: zgoraj zahtevajte kodo, jo vpišite in nato znova izvozite podatke.",
+      exportRateLimited: "Kopijo ste zahtevali pred kratkim. Naslednjo lahko zahtevate {date}.",
+      exportWorking: "Pripravljamo vaš izvoz: {status} …",
+      exportReady: "Vaš izvoz je pripravljen.",
+      exportDownload: "Prenesite moje podatke",
+      exportExpires: "Povezava deluje do {time}, datoteko pa izbrišemo {date}.",
+      exportFailed: "Izvoz ni uspel. Poskusite znova pozneje ali nam pišite.",
+      exportExpired: "Ta izvoz je že izbrisan. Zahtevate lahko novo kopijo.",
+      requestsTitle: "Vaše zahteve",
+      noRequests: "Še niste oddali nobene zahteve.",
+      colRequest: "Zahteva",
+      colStatus: "Stanje",
+      colReceived: "Prejeto",
+      colDue: "Rok za odgovor",
+      extendedUntil: "podaljšano do {date}",
+      closedOn: "zaključeno {date}",
     },
     sq: {
       documents: "Dokumentet ligjore",
@@ -70,12 +194,71 @@
       noVersion: "Ende nuk ka asnjë version në fuqi.",
       fallback: "Ky version nuk është i disponueshëm në gjuhën tuaj; po shfaqet në: {language}.",
       error: "Diçka shkoi keq: {detail}",
+      offline: "Dyqani nuk mund të arrihet. Kontrolloni lidhjen dhe provoni përsëri.",
       status: {
         current: "në fuqi",
         upcoming: "i ardhshëm",
         archived: "i arkivuar",
         withdrawn: "i tërhequr",
       },
+      account: "Llogaria juaj",
+      signIn: "Hyni",
+      signOut: "Dilni",
+      privacyCentre: "Qendra juaj e privatësisë",
+      signedOutIntro:
+        "Hyni për të pranuar dokumentet, për të lexuar njoftimet, për të marrë një kopje të të dhënave tuaja dhe për të ndjekur kërkesat tuaja.",
+      attention: "Diçka ju pret në llogarinë tuaj",
+      attentionAccept: "Ju lutemi pranoni: {titles}",
+      attentionNotices: "Njoftime të palexuara: {count}",
+      openAccount: "Hapni llogarinë tuaj",
+      toAcceptTitle: "Dokumente për t’u pranuar",
+      acceptIntro: "Lexoni këto dokumente dhe pranojini që të vazhdoni ta përdorni llogarinë tuaj.",
+      nothingToAccept: "Keni pranuar gjithçka që kërkohet. Faleminderit.",
+      readIt: "Lexojeni",
+      downloadPdf: "Shkarkoni PDF-në",
+      whatChanged: "Çfarë ka ndryshuar që nga versioni që pranuat (versioni {number})",
+      hideChanges: "Fshihni ndryshimet",
+      accept: "Pranoj versionin {number}",
+      saving: "Duke ruajtur…",
+      accepted: "Faleminderit: pranuat «{title}», versionin {number}.",
+      noticesTitle: "Njoftime për ndryshimet",
+      noNotices: "Ende nuk keni asnjë njoftim.",
+      unread: "e re",
+      markRead: "Shënoje si të lexuar",
+      readOn: "Lexuar më {date}",
+      emailedOn: "dërguar me email më {date}",
+      verifyTitle: "Konfirmoni që jeni ju",
+      notVerified:
+        "Para se t’ju japim një kopje të të dhënave tuaja, konfirmoni me një kod njëpërdorimësh që jeni ju.",
+      verifiedUntil: "Verifikimi juaj vlen deri në {time}.",
+      sendCode: "Më dërgoni një kod",
+      codeSent: "Ju dërguam një kod me email. Shkruajeni më poshtë.",
+      codeLabel: "Kodi njëpërdorimësh",
+      codeMissing: "Së pari shkruani kodin nga email-i.",
+      codeHelpOther: "Mund të përdorni edhe një kod nga aplikacioni i vërtetimit ose një kod rezervë.",
+      verifySubmit: "Verifiko",
+      verifiedNow: "Faleminderit: konfirmuat që jeni ju.",
+      exportTitle: "Një kopje e të dhënave tuaja",
+      exportIntro:
+        "Shkarkoni gjithçka që ruajmë për ju si arkiv ZIP (JSON, CSV dhe një përmbledhje që mund ta lexoni).",
+      exportStart: "Eksporto të dhënat e mia",
+      exportNeedsVerify:
+        "Së pari konfirmoni që jeni ju: kërkoni një kod më sipër, shkruajeni dhe pastaj eksportoni përsëri të dhënat.",
+      exportRateLimited: "Kërkuat një kopje së fundi. Kopjen tjetër mund ta kërkoni më {date}.",
+      exportWorking: "Po përgatisim eksportin tuaj: {status}…",
+      exportReady: "Eksporti juaj është gati.",
+      exportDownload: "Shkarkoni të dhënat e mia",
+      exportExpires: "Lidhja funksionon deri më {time}; skedari fshihet më {date}.",
+      exportFailed: "Eksporti dështoi. Provoni përsëri më vonë ose na shkruani.",
+      exportExpired: "Ai eksport është fshirë. Mund të kërkoni një kopje të re.",
+      requestsTitle: "Kërkesat tuaja",
+      noRequests: "Ende nuk keni bërë asnjë kërkesë.",
+      colRequest: "Kërkesa",
+      colStatus: "Gjendja",
+      colReceived: "Marrë më",
+      colDue: "Afati i përgjigjes",
+      extendedUntil: "zgjatur deri më {date}",
+      closedOn: "mbyllur më {date}",
     },
     hr: {
       documents: "Pravni dokumenti",
@@ -93,12 +276,71 @@
       noVersion: "Još nijedna verzija nije na snazi.",
       fallback: "Ova verzija nije dostupna na vašem jeziku pa se prikazuje na jeziku: {language}.",
       error: "Došlo je do pogreške: {detail}",
+      offline: "Trgovina nije dostupna. Provjerite vezu i pokušajte ponovno.",
       status: {
         current: "važeća",
         upcoming: "nadolazeća",
         archived: "arhivirana",
         withdrawn: "povučena",
       },
+      account: "Vaš račun",
+      signIn: "Prijava",
+      signOut: "Odjava",
+      privacyCentre: "Vaš centar za privatnost",
+      signedOutIntro:
+        "Prijavite se kako biste prihvatili dokumente, pročitali obavijesti, dobili kopiju svojih podataka i pratili svoje zahtjeve.",
+      attention: "U vašem računu nešto vas čeka",
+      attentionAccept: "Molimo prihvatite: {titles}",
+      attentionNotices: "Nepročitane obavijesti: {count}",
+      openAccount: "Otvorite svoj račun",
+      toAcceptTitle: "Dokumenti koje trebate prihvatiti",
+      acceptIntro: "Pročitajte ove dokumente i prihvatite ih kako biste i dalje mogli koristiti svoj račun.",
+      nothingToAccept: "Prihvatili ste sve što je potrebno. Hvala.",
+      readIt: "Pročitajte",
+      downloadPdf: "Preuzmite PDF",
+      whatChanged: "Što se promijenilo od verzije koju ste prihvatili (verzija {number})",
+      hideChanges: "Sakrij izmjene",
+      accept: "Prihvaćam verziju {number}",
+      saving: "Spremanje…",
+      accepted: "Hvala: prihvatili ste „{title}”, verziju {number}.",
+      noticesTitle: "Obavijesti o izmjenama",
+      noNotices: "Još nemate nijednu obavijest.",
+      unread: "novo",
+      markRead: "Označi kao pročitano",
+      readOn: "Pročitano {date}",
+      emailedOn: "poslano e-poštom {date}",
+      verifyTitle: "Potvrdite da ste to vi",
+      notVerified:
+        "Prije nego što vam damo kopiju vaših podataka, jednokratnim kodom potvrdite da ste to vi.",
+      verifiedUntil: "Potvrđeni ste do {time}.",
+      sendCode: "Pošaljite mi kod",
+      codeSent: "Poslali smo vam kod e-poštom. Upišite ga ispod.",
+      codeLabel: "Jednokratni kod",
+      codeMissing: "Najprije upišite kod iz e-poruke.",
+      codeHelpOther: "Možete upotrijebiti i kod iz aplikacije za autentifikaciju ili pričuvni kod.",
+      verifySubmit: "Potvrdi",
+      verifiedNow: "Hvala: potvrdili ste da ste to vi.",
+      exportTitle: "Kopija vaših podataka",
+      exportIntro:
+        "Preuzmite sve što o vama čuvamo kao ZIP arhivu (JSON, CSV i pregled koji možete pročitati).",
+      exportStart: "Izvezi moje podatke",
+      exportNeedsVerify:
+        "Najprije potvrdite da ste to vi: gore zatražite kod, upišite ga, a zatim ponovno izvezite podatke.",
+      exportRateLimited: "Nedavno ste već zatražili kopiju. Sljedeću možete zatražiti {date}.",
+      exportWorking: "Pripremamo vaš izvoz: {status}…",
+      exportReady: "Vaš je izvoz spreman.",
+      exportDownload: "Preuzmite moje podatke",
+      exportExpires: "Poveznica vrijedi do {time}, a datoteku brišemo {date}.",
+      exportFailed: "Izvoz nije uspio. Pokušajte ponovno kasnije ili nam pišite.",
+      exportExpired: "Taj je izvoz izbrisan. Možete zatražiti novu kopiju.",
+      requestsTitle: "Vaši zahtjevi",
+      noRequests: "Još niste podnijeli nijedan zahtjev.",
+      colRequest: "Zahtjev",
+      colStatus: "Status",
+      colReceived: "Zaprimljeno",
+      colDue: "Rok za odgovor",
+      extendedUntil: "produljeno do {date}",
+      closedOn: "zatvoreno {date}",
     },
   };
 
@@ -107,6 +349,16 @@
     policies: [],
     slug: null,
     number: null,
+    view: "reader", // "reader" (a document) or "account" (#account)
+    signedIn: null, // null until GET /me/ answered
+    me: null,
+    notices: [],
+    verification: null,
+    exportJob: null,
+    exportMessage: null,
+    acceptFlash: null,
+    exportTimer: null,
+    verifyTimer: null,
   };
 
   // ------------------------------------------------------------------------------------------
@@ -129,7 +381,9 @@
 
   function t(key, params) {
     const value = (TEXT[state.lang] && TEXT[state.lang][key]) || TEXT.en[key];
-    return String(value).replace(/\{(\w+)\}/g, (_, name) => (params && name in params ? params[name] : ""));
+    return String(value)
+      .replace(/\{(\w+)\}/g, (_, name) => (params && name in params ? params[name] : ""))
+      .replace(/\.\.$/, "."); // a date that ends with a dot ("29. studenoga 2026.") ends the sentence
   }
 
   function statusLabel(status) {
@@ -148,6 +402,43 @@
     }
   }
 
+  function formatDateTime(value) {
+    // Times too are the shop's, so that they agree with the dates beside them.
+    const date = new Date(value);
+    try {
+      return new Intl.DateTimeFormat(state.lang, {
+        dateStyle: "long",
+        timeStyle: "short",
+        timeZone: SHOP_TIME_ZONE,
+      }).format(date);
+    } catch (error) {
+      return date.toLocaleString();
+    }
+  }
+
+  function formatTime(value) {
+    const date = new Date(value);
+    try {
+      return new Intl.DateTimeFormat(state.lang, { timeStyle: "short", timeZone: SHOP_TIME_ZONE }).format(date);
+    } catch (error) {
+      return date.toLocaleTimeString();
+    }
+  }
+
+  function formatSize(bytes) {
+    const megabytes = bytes >= 1024 * 1024;
+    const value = megabytes ? bytes / (1024 * 1024) : Math.max(bytes / 1024, 0.1);
+    try {
+      return new Intl.NumberFormat(state.lang, {
+        style: "unit",
+        unit: megabytes ? "megabyte" : "kilobyte",
+        maximumFractionDigits: 1,
+      }).format(value);
+    } catch (error) {
+      return `${value.toFixed(1)} ${megabytes ? "MB" : "kB"}`;
+    }
+  }
+
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
     for (const [name, value] of Object.entries(attrs || {})) {
@@ -163,12 +454,48 @@
     return node;
   }
 
-  async function getJSON(path) {
-    const separator = path.includes("?") ? "&" : "?";
-    const response = await fetch(`${path}${separator}locale=${encodeURIComponent(state.lang)}`, {
-      headers: { Accept: "application/json" },
-      credentials: "same-origin",
-    });
+  function byId(id) {
+    return document.getElementById(id);
+  }
+
+  class ApiError extends Error {
+    constructor(status, data) {
+      super((data && (data.detail || data.code)) || `HTTP ${status}`);
+      this.status = status;
+      this.code = (data && data.code) || "";
+      this.data = data || {};
+    }
+  }
+
+  function withLocale(path) {
+    // Every answer, errors included, comes in the storefront's language.
+    const url = new URL(path, window.location.origin);
+    url.searchParams.set("locale", state.lang);
+    return `${url.pathname}${url.search}`;
+  }
+
+  function csrfToken() {
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]*)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  async function api(method, path, body) {
+    const headers = { Accept: "application/json", "Accept-Language": state.lang };
+    const options = { method, headers, credentials: "same-origin" };
+    if (method !== "GET") {
+      // Session authentication: Django checks the csrftoken cookie against this header.
+      headers["X-CSRFToken"] = csrfToken();
+      if (body !== undefined) {
+        headers["Content-Type"] = "application/json";
+        options.body = JSON.stringify(body);
+      }
+    }
+    let response;
+    try {
+      response = await fetch(withLocale(path), options);
+    } catch (error) {
+      throw new ApiError(0, { code: "network", detail: t("offline") });
+    }
     let data = null;
     try {
       data = await response.json();
@@ -176,18 +503,39 @@
       data = null;
     }
     if (!response.ok) {
-      const detail = (data && (data.detail || data.code)) || `${response.status} ${response.statusText}`;
-      throw new Error(detail);
+      throw new ApiError(response.status, data || { detail: `${response.status} ${response.statusText}` });
     }
     return data;
+  }
+
+  function getJSON(path) {
+    return api("GET", path);
   }
 
   function showError(container, error) {
     container.replaceChildren(el("p", { className: "error", role: "alert" }, t("error", { detail: error.message })));
   }
 
+  function showFlash(node, ok, text) {
+    node.hidden = !text;
+    node.textContent = text || "";
+    node.className = `flash ${ok ? "ok" : "error"}`;
+    node.setAttribute("role", ok ? "status" : "alert");
+  }
+
+  function storage(action, value) {
+    try {
+      if (action === "get") return window.localStorage.getItem(EXPORT_KEY);
+      if (action === "set") window.localStorage.setItem(EXPORT_KEY, value);
+      if (action === "remove") window.localStorage.removeItem(EXPORT_KEY);
+    } catch (error) {
+      // Storage unavailable (private mode): the export is only remembered until a reload.
+    }
+    return null;
+  }
+
   // ------------------------------------------------------------------------------------------
-  // Rendering
+  // Rendering: documents
 
   function renderChrome() {
     document.documentElement.lang = state.lang;
@@ -197,11 +545,14 @@
     document.querySelectorAll("#languages button").forEach((button) => {
       button.setAttribute("aria-pressed", String(button.dataset.lang === state.lang));
     });
+    byId("sign-in").href = loginUrl();
+    renderAccountLink();
   }
 
   function renderBanners() {
     const container = document.getElementById("banners");
     container.replaceChildren(
+      accountBanner(),
       ...state.policies
         .filter((policy) => policy.upcoming)
         .map((policy) => {
@@ -227,6 +578,24 @@
     );
   }
 
+  function accountBanner() {
+    // Signed-in customers who owe an acceptance or have unread notices are told on every page.
+    if (!state.me || state.view === "account") return null;
+    const required = state.me.acceptances_required || [];
+    const unread = state.me.notices || [];
+    if (!required.length && !unread.length) return null;
+    return el(
+      "section",
+      { className: "banner banner-account", "aria-label": t("attention"), "data-testid": "account-banner" },
+      el("strong", {}, t("attention")),
+      required.length
+        ? el("p", {}, t("attentionAccept", { titles: required.map((item) => item.title).join(", ") }))
+        : null,
+      unread.length ? el("p", {}, t("attentionNotices", { count: unread.length })) : null,
+      el("a", { href: "#account" }, t("openAccount")),
+    );
+  }
+
   function renderList() {
     const list = document.getElementById("policy-list");
     list.replaceChildren(
@@ -244,7 +613,7 @@
             "button",
             {
               type: "button",
-              "aria-current": String(policy.slug === state.slug),
+              "aria-current": String(state.view === "reader" && policy.slug === state.slug),
               onclick: () => go(policy.slug, null),
             },
             el("span", { className: "title" }, policy.title || (shown && shown.title) || policy.slug),
@@ -376,7 +745,602 @@
   }
 
   // ------------------------------------------------------------------------------------------
-  // Navigation: #slug or #slug/number, so that a version can be linked to.
+  // The privacy centre (#account): GET /me/ says whether the customer is signed in.
+
+  function loginUrl() {
+    return `${LOGIN_URL}?${new URLSearchParams({ next: "/storefront/#account", lang: state.lang })}`;
+  }
+
+  function renderAccountLink() {
+    const link = byId("account-link");
+    const pending = state.me
+      ? (state.me.acceptances_required || []).length + (state.me.notices || []).length
+      : 0;
+    link.replaceChildren(state.signedIn === false ? t("signIn") : t("account"));
+    if (pending) {
+      link.append(
+        el(
+          "span",
+          { className: "badge", "data-testid": "account-badge" },
+          el("span", { className: "visually-hidden" }, `${t("attention")}: `),
+          String(pending),
+        ),
+      );
+    }
+    link.setAttribute("aria-current", String(state.view === "account"));
+    link.dataset.signedIn = String(state.signedIn);
+  }
+
+  async function refreshMe() {
+    // 200: signed in; 401: signed out. Anything else is an error for the caller to show.
+    try {
+      state.me = await getJSON(`${API}/me/`);
+      state.signedIn = true;
+    } catch (error) {
+      if (error.status !== 401) throw error;
+      state.me = null;
+      state.signedIn = false;
+    }
+    renderAccountLink();
+    renderBanners();
+    return state.signedIn;
+  }
+
+  function lostSession(error) {
+    // The session ended meanwhile (signed out in another tab, expired): start over.
+    if (error.status !== 401) return false;
+    loadAccount();
+    return true;
+  }
+
+  function stopTimers() {
+    clearTimeout(state.exportTimer);
+    clearTimeout(state.verifyTimer);
+    state.exportTimer = null;
+    state.verifyTimer = null;
+  }
+
+  async function loadAccount() {
+    const loading = byId("account-loading");
+    const failure = byId("account-error");
+    failure.hidden = true;
+    loading.hidden = false;
+    try {
+      await refreshMe();
+    } catch (error) {
+      loading.hidden = true;
+      failure.textContent = t("error", { detail: error.message });
+      failure.hidden = false;
+      return;
+    }
+    loading.hidden = true;
+    const signedIn = state.signedIn === true;
+    byId("account-signed-out").hidden = signedIn;
+    byId("account-signed-in").hidden = !signedIn;
+    byId("sign-out").hidden = !signedIn;
+    if (!signedIn) {
+      stopTimers();
+      state.notices = [];
+      state.verification = null;
+      state.exportJob = null;
+      return;
+    }
+    renderAcceptances();
+    await Promise.all([loadNotices(), loadVerification(), resumeExport(), loadRequests()]);
+  }
+
+  async function signOut() {
+    const button = byId("sign-out");
+    button.disabled = true;
+    try {
+      await fetch(LOGOUT_URL, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken() },
+        redirect: "manual",
+      });
+    } catch (error) {
+      // Whatever happened, GET /me/ below tells whether the session is gone.
+    }
+    button.disabled = false;
+    storage("remove");
+    Object.assign(state, { exportJob: null, exportMessage: null, acceptFlash: null });
+    stopTimers();
+    await loadAccount();
+  }
+
+  // (a) Documents to accept
+
+  function renderAcceptances() {
+    const list = byId("acceptances-list");
+    const flash = state.acceptFlash;
+    showFlash(byId("accept-message"), flash && flash.ok, flash && flash.text);
+    const required = (state.me && state.me.acceptances_required) || [];
+    if (!required.length) {
+      list.replaceChildren(el("p", { className: "muted", "data-testid": "acceptances-none" }, t("nothingToAccept")));
+      return;
+    }
+    list.replaceChildren(
+      el("p", {}, t("acceptIntro")),
+      el("ul", { className: "cards" }, required.map(renderRequirement)),
+    );
+  }
+
+  function renderRequirement(item) {
+    const slug = item.policy;
+    const panelId = `changes-${slug}`;
+    return el(
+      "li",
+      { className: "card", id: `acceptance-${slug}`, "data-testid": `acceptance-${slug}` },
+      el("strong", { className: "card-title" }, item.title),
+      el("span", { className: "meta" }, t("version", { number: item.version })),
+      el(
+        "p",
+        { className: "links" },
+        el(
+          "a",
+          { href: `#${encodeURIComponent(slug)}/${item.version}`, "data-testid": `read-${slug}` },
+          t("readIt"),
+        ),
+        el("a", { href: item.pdf_url, "data-testid": `pdf-${slug}` }, t("downloadPdf")),
+        item.changes_url
+          ? el(
+              "button",
+              {
+                type: "button",
+                className: "link",
+                "aria-expanded": "false",
+                "aria-controls": panelId,
+                "data-testid": `changes-toggle-${slug}`,
+                onclick: (event) => toggleChanges(event.currentTarget, item),
+              },
+              t("whatChanged", { number: item.accepted_version }),
+            )
+          : null,
+      ),
+      item.changes_url
+        ? el("div", { id: panelId, className: "changes", "data-testid": panelId, hidden: true })
+        : null,
+      el(
+        "button",
+        {
+          type: "button",
+          className: "primary",
+          id: `accept-${slug}`,
+          "data-testid": `accept-${slug}`,
+          onclick: (event) => acceptVersion(item, event.currentTarget),
+        },
+        t("accept", { number: item.version }),
+      ),
+    );
+  }
+
+  async function toggleChanges(button, item) {
+    const panel = byId(button.getAttribute("aria-controls"));
+    const open = button.getAttribute("aria-expanded") === "true";
+    button.setAttribute("aria-expanded", String(!open));
+    button.textContent = open ? t("whatChanged", { number: item.accepted_version }) : t("hideChanges");
+    panel.hidden = open;
+    if (open || panel.dataset.loaded) return;
+    panel.replaceChildren(el("p", { className: "muted" }, t("loading")));
+    try {
+      const diff = await getJSON(item.changes_url);
+      // The comparison as rendered by our own API (trusted HTML, like the policy texts).
+      panel.innerHTML = diff.html;
+      panel.dataset.loaded = "true";
+    } catch (error) {
+      showError(panel, error);
+    }
+  }
+
+  async function acceptVersion(item, button) {
+    button.disabled = true;
+    button.textContent = t("saving");
+    try {
+      await api("POST", `${API}/me/acceptances/`, { policy: item.policy, version: item.version });
+      state.acceptFlash = { ok: true, text: t("accepted", { title: item.title, number: item.version }) };
+    } catch (error) {
+      if (lostSession(error)) return;
+      // e.g. 409 version_superseded: the detail says what to do, and /me/ lists the new version.
+      state.acceptFlash = { ok: false, text: error.message };
+    }
+    try {
+      await refreshMe();
+    } catch (error) {
+      state.acceptFlash = { ok: false, text: t("error", { detail: error.message }) };
+    }
+    renderAcceptances();
+    byId("accept-message").focus();
+    loadNotices(); // accepting a version also marks its notice as read
+  }
+
+  // (b) Notices of changes
+
+  async function loadNotices() {
+    const list = byId("notices-list");
+    try {
+      state.notices = await getJSON(`${API}/me/notices/`);
+    } catch (error) {
+      list.replaceChildren(el("li", { className: "error", role: "alert" }, t("error", { detail: error.message })));
+      return;
+    }
+    renderNotices();
+  }
+
+  function renderNotices() {
+    const list = byId("notices-list");
+    if (!state.notices.length) {
+      list.replaceChildren(el("li", { className: "muted", "data-testid": "notices-none" }, t("noNotices")));
+      return;
+    }
+    list.replaceChildren(...state.notices.map(renderNotice));
+  }
+
+  function renderNotice(notice) {
+    const read = Boolean(notice.acknowledged_at);
+    const when = notice.in_effect
+      ? t("inEffectSince", { date: formatDate(notice.effective_at) })
+      : t("takesEffect", { date: formatDate(notice.effective_at) });
+    return el(
+      "li",
+      {
+        className: `card${read ? "" : " unread"}`,
+        id: `notice-${notice.id}`,
+        tabindex: "-1",
+        "data-testid": `notice-${notice.id}`,
+        "data-read": String(read),
+      },
+      el(
+        "strong",
+        { className: "card-title" },
+        notice.title,
+        read ? null : el("span", { className: "status status-upcoming" }, t("unread")),
+      ),
+      el(
+        "span",
+        { className: "meta" },
+        `${t("version", { number: notice.version })} · ${notice.change_level_label} · ${when}`,
+      ),
+      notice.summary ? el("p", {}, notice.summary) : null,
+      el(
+        "p",
+        { className: "links" },
+        el("a", { href: `#${encodeURIComponent(notice.policy)}/${notice.version}` }, t("readIt")),
+        el("a", { href: notice.pdf_url }, t("downloadPdf")),
+        notice.emailed_at
+          ? el("span", { className: "muted" }, t("emailedOn", { date: formatDate(notice.emailed_at) }))
+          : null,
+      ),
+      read
+        ? el(
+            "p",
+            { className: "muted", "data-testid": `notice-read-${notice.id}` },
+            t("readOn", { date: formatDateTime(notice.acknowledged_at) }),
+          )
+        : el(
+            "button",
+            {
+              type: "button",
+              id: `notice-ack-${notice.id}`,
+              "data-testid": `notice-ack-${notice.id}`,
+              onclick: (event) => acknowledgeNotice(notice, event.currentTarget),
+            },
+            t("markRead"),
+          ),
+    );
+  }
+
+  async function acknowledgeNotice(notice, button) {
+    button.disabled = true;
+    try {
+      const updated = await api("POST", `${API}/me/notices/${encodeURIComponent(notice.id)}/acknowledge/`);
+      state.notices = state.notices.map((item) => (item.id === updated.id ? updated : item));
+      renderNotices();
+      byId(`notice-${updated.id}`).focus();
+    } catch (error) {
+      if (lostSession(error)) return;
+      button.disabled = false;
+      button.after(el("p", { className: "error", role: "alert" }, error.message));
+      return;
+    }
+    refreshMe().catch(() => {}); // the unread count in the header
+  }
+
+  // (c) Verification: a one-time code before sensitive actions
+
+  async function loadVerification() {
+    try {
+      state.verification = await getJSON(`${API}/me/verification/`);
+    } catch (error) {
+      showFlash(byId("verify-message"), false, t("error", { detail: error.message }));
+      return;
+    }
+    renderVerification();
+  }
+
+  function renderVerification() {
+    const verification = state.verification;
+    if (!verification) return;
+    const box = byId("verify-state");
+    box.dataset.verified = String(verification.verified);
+    box.className = verification.verified ? "verified" : "";
+    box.textContent = verification.verified
+      ? t("verifiedUntil", { time: formatTime(verification.verified_until) })
+      : t("notVerified");
+    const help = byId("verify-help");
+    help.hidden = !(verification.methods || []).some((method) => method !== "email");
+    help.textContent = t("codeHelpOther");
+    clearTimeout(state.verifyTimer);
+    if (verification.verified && verification.verified_until) {
+      // Show the end of the verification when it comes.
+      const wait = new Date(verification.verified_until).getTime() - Date.now() + 1000;
+      if (wait > 0 && wait < 2 ** 31 - 1) state.verifyTimer = setTimeout(loadVerification, wait);
+    }
+  }
+
+  async function sendCode() {
+    const button = byId("verify-send");
+    const message = byId("verify-message");
+    button.disabled = true;
+    try {
+      state.verification = await api("POST", `${API}/me/verification/`, { method: "email" });
+      renderVerification();
+      showFlash(message, true, t("codeSent"));
+      byId("verify-token").focus();
+    } catch (error) {
+      if (!lostSession(error)) showFlash(message, false, error.message);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  async function submitCode(event) {
+    event.preventDefault();
+    const input = byId("verify-token");
+    const button = byId("verify-submit");
+    const message = byId("verify-message");
+    const token = input.value.replace(/\s+/g, "");
+    if (!token) {
+      showFlash(message, false, t("codeMissing"));
+      input.focus();
+      return;
+    }
+    button.disabled = true;
+    try {
+      state.verification = await api("POST", `${API}/me/verification/`, { token });
+      input.value = "";
+      renderVerification();
+      showFlash(message, true, t("verifiedNow"));
+      if (state.exportMessage && state.exportMessage.code === "step_up_required") {
+        state.exportMessage = null;
+        renderExport();
+      }
+    } catch (error) {
+      if (!lostSession(error)) showFlash(message, false, error.message);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  // (d) A copy of the customer's data
+
+  async function startExport() {
+    const button = byId("export-start");
+    button.disabled = true;
+    state.exportMessage = null;
+    try {
+      state.exportJob = await api("POST", `${API}/me/exports/`);
+      storage("set", state.exportJob.id);
+      loadRequests(); // the export is recorded as an access request
+    } catch (error) {
+      if (lostSession(error)) return;
+      if (error.code === "step_up_required") {
+        state.exportMessage = { code: error.code, text: t("exportNeedsVerify") };
+      } else if (error.code === "rate_limited" && error.data.next_available_at) {
+        state.exportMessage = {
+          code: error.code,
+          text: t("exportRateLimited", { date: formatDateTime(error.data.next_available_at) }),
+        };
+      } else {
+        state.exportMessage = { code: error.code, text: error.message };
+      }
+    } finally {
+      button.disabled = false;
+    }
+    renderExport();
+    scheduleExportPoll();
+    if (state.exportMessage && state.exportMessage.code === "step_up_required") byId("verify-send").focus();
+  }
+
+  async function resumeExport() {
+    // The latest export of this browser, if the customer still has it (another customer: 404).
+    const id = state.exportJob ? state.exportJob.id : storage("get");
+    if (id) {
+      try {
+        state.exportJob = await getJSON(`${API}/me/exports/${encodeURIComponent(id)}/`);
+      } catch (error) {
+        state.exportJob = null;
+        if (error.status === 404 || error.status === 422) storage("remove");
+        else state.exportMessage = { code: error.code, text: t("error", { detail: error.message }) };
+      }
+    }
+    renderExport();
+    scheduleExportPoll();
+  }
+
+  function scheduleExportPoll() {
+    clearTimeout(state.exportTimer);
+    state.exportTimer = null;
+    const job = state.exportJob;
+    if (!job || !["pending", "running"].includes(job.status) || state.view !== "account") return;
+    state.exportTimer = setTimeout(pollExport, EXPORT_POLL_MS);
+  }
+
+  async function pollExport() {
+    state.exportTimer = null;
+    const job = state.exportJob;
+    if (!job) return;
+    try {
+      const fresh = await getJSON(`${API}/me/exports/${encodeURIComponent(job.id)}/`);
+      if (!state.exportJob || state.exportJob.id !== fresh.id) return;
+      state.exportJob = fresh;
+      state.exportMessage = null;
+    } catch (error) {
+      if (lostSession(error)) return;
+      state.exportMessage = { code: error.code, text: t("error", { detail: error.message }) };
+      if (error.status === 404) {
+        state.exportJob = null;
+        storage("remove");
+      } else if (error.status !== 0 && error.status < 500) {
+        renderExport();
+        return; // not a passing failure: stop asking
+      }
+    }
+    renderExport();
+    if (state.exportJob && state.exportJob.status !== job.status) loadRequests();
+    scheduleExportPoll();
+  }
+
+  async function openDownload(event) {
+    // Download links are signed for a short while; an old one is renewed on the way.
+    const job = state.exportJob;
+    if (!job || !job.download_expires_at) return;
+    if (new Date(job.download_expires_at).getTime() - Date.now() > 30000) return;
+    event.preventDefault();
+    try {
+      state.exportJob = await getJSON(`${API}/me/exports/${encodeURIComponent(job.id)}/`);
+    } catch (error) {
+      if (lostSession(error)) return;
+      state.exportMessage = { code: error.code, text: error.message };
+    }
+    renderExport();
+    if (state.exportJob && state.exportJob.download_url) window.location.assign(state.exportJob.download_url);
+  }
+
+  function renderExport() {
+    const box = byId("export-status");
+    const parts = [];
+    const message = state.exportMessage;
+    if (message) {
+      parts.push(
+        el(
+          "p",
+          { className: "flash error", role: "alert", "data-testid": "export-message", "data-code": message.code },
+          message.text,
+        ),
+      );
+    }
+    const job = state.exportJob;
+    if (job && (job.status === "pending" || job.status === "running")) {
+      parts.push(
+        el("p", { className: "working", "data-testid": "export-working" }, t("exportWorking", { status: job.status_label })),
+      );
+    } else if (job && job.status === "ready" && job.download_url) {
+      parts.push(
+        el("p", { className: "flash ok" }, t("exportReady")),
+        el(
+          "p",
+          {},
+          el(
+            "a",
+            {
+              className: "button primary",
+              id: "export-download",
+              "data-testid": "export-download",
+              href: job.download_url,
+              onclick: openDownload,
+            },
+            t("exportDownload"),
+            job.size ? ` (ZIP, ${formatSize(job.size)})` : " (ZIP)",
+          ),
+        ),
+        el(
+          "p",
+          { className: "muted" },
+          t("exportExpires", {
+            time: formatDateTime(job.download_expires_at),
+            date: formatDate(job.expires_at),
+          }),
+        ),
+      );
+    } else if (job && job.status === "failed") {
+      parts.push(el("p", { className: "flash error", role: "alert", "data-testid": "export-failed" }, t("exportFailed")));
+    } else if (job && job.status === "expired") {
+      parts.push(el("p", { className: "muted", "data-testid": "export-expired" }, t("exportExpired")));
+    }
+    box.dataset.status = job ? job.status : "";
+    box.replaceChildren(...parts);
+  }
+
+  // (e) The customer's requests, with the dates the shop must answer by
+
+  async function loadRequests() {
+    const box = byId("requests-list");
+    let items;
+    try {
+      items = await getJSON(`${API}/me/requests/`);
+    } catch (error) {
+      showError(box, error);
+      return;
+    }
+    if (!items.length) {
+      box.replaceChildren(el("p", { className: "muted", "data-testid": "requests-none" }, t("noRequests")));
+      return;
+    }
+    box.replaceChildren(
+      el(
+        "table",
+        { className: "requests" },
+        el(
+          "thead",
+          {},
+          el(
+            "tr",
+            {},
+            ["colRequest", "colStatus", "colReceived", "colDue"].map((key) => el("th", { scope: "col" }, t(key))),
+          ),
+        ),
+        el(
+          "tbody",
+          {},
+          items.map((item) =>
+            el(
+              "tr",
+              { "data-testid": `request-${item.reference}`, "data-status": item.status },
+              el("td", {}, item.kind_label),
+              el(
+                "td",
+                {},
+                el("span", { className: `status status-request-${item.status}` }, item.status_label),
+                item.closed_at
+                  ? el("span", { className: "meta" }, t("closedOn", { date: formatDate(item.closed_at) }))
+                  : null,
+              ),
+              el("td", {}, formatDate(item.received_at)),
+              el(
+                "td",
+                {},
+                item.extended_until ? el("s", {}, formatDate(item.due_at)) : formatDate(item.due_at),
+                item.extended_until
+                  ? el(
+                      "span",
+                      { className: "meta", "data-testid": `request-extended-${item.reference}` },
+                      t("extendedUntil", { date: formatDate(item.extended_until) }),
+                    )
+                  : null,
+                item.extended_until && item.extension_reason
+                  ? el("span", { className: "meta" }, item.extension_reason)
+                  : null,
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Navigation: #slug or #slug/number, so that a version can be linked to; #account.
 
   function go(slug, number) {
     const hash = number ? `#${slug}/${number}` : `#${slug}`;
@@ -389,9 +1353,34 @@
   }
 
   function readHash() {
-    const [slug, number] = window.location.hash.replace(/^#/, "").split("/");
+    const raw = window.location.hash.replace(/^#/, "");
+    if (raw === "account") {
+      state.view = "account";
+      return;
+    }
+    state.view = "reader";
+    const [slug, number] = raw.split("/");
     state.slug = slug ? decodeURIComponent(slug) : null;
     state.number = number && /^\d+$/.test(number) ? Number(number) : null;
+  }
+
+  function renderView() {
+    const account = state.view === "account";
+    byId("reader").hidden = account;
+    byId("account").hidden = !account;
+    renderAccountLink();
+    renderBanners();
+    if (state.policies.length) renderList();
+  }
+
+  function showView() {
+    renderView();
+    if (state.view === "account") {
+      loadAccount();
+    } else {
+      stopTimers();
+      loadReader();
+    }
   }
 
   function setLanguage(lang) {
@@ -402,23 +1391,38 @@
     } catch (error) {
       // Storage unavailable (private mode): the choice lasts until the page is reloaded.
     }
+    // Messages were written in the previous language.
+    Object.assign(state, { acceptFlash: null, exportMessage: null });
+    showFlash(byId("verify-message"), true, "");
     renderChrome();
     loadPolicies();
-    loadReader();
+    if (state.view === "account") {
+      loadAccount();
+    } else {
+      loadReader();
+      refreshMe().catch(() => {});
+    }
   }
 
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("#languages button").forEach((button) => {
       button.addEventListener("click", () => setLanguage(button.dataset.lang));
     });
-    window.addEventListener("hashchange", async () => {
+    byId("sign-out").addEventListener("click", signOut);
+    byId("verify-send").addEventListener("click", sendCode);
+    byId("verify-form").addEventListener("submit", submitCode);
+    byId("export-start").addEventListener("click", startExport);
+    window.addEventListener("hashchange", () => {
       readHash();
-      renderList();
-      await loadReader();
+      showView();
     });
     readHash();
     renderChrome();
+    renderView();
+    if (state.view === "account") loadAccount();
+    else refreshMe().catch(() => {}); // the header link and the "waiting for you" banner
     loadPolicies().then(() => {
+      if (state.view !== "reader") return;
       if (!state.slug && state.policies.length) {
         state.slug = state.policies[0].slug;
         renderList();

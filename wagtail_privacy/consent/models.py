@@ -1,0 +1,142 @@
+"""Consent purposes (managed by editors) and the append-only consent ledger."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import TranslatableMixin
+
+from ..records import AppendOnlyModel
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+    PHONE = "phone", _("Phone")
+    POST = "post", _("Post")
+
+
+class LegalBasis(models.TextChoices):
+    CONSENT = "consent", _("Consent (Art. 6(1)(a) GDPR)")
+    LEGITIMATE_INTEREST = "legitimate_interest", _("Legitimate interest (Art. 6(1)(f) GDPR)")
+
+
+class ConsentPurpose(TranslatableMixin, models.Model):
+    """Something customers may agree to (a newsletter, SMS offers, profiling), per channel."""
+
+    key = models.SlugField(
+        _("key"), max_length=64, help_text=_("Stable identifier used by the API and your code.")
+    )
+    name = models.CharField(_("name"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    wording = models.TextField(
+        _("wording"), help_text=_("The text customers agree to. Change it, and raise the version.")
+    )
+    wording_version = models.PositiveIntegerField(_("wording version"), default=1)
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=30, choices=LegalBasis.choices, default=LegalBasis.CONSENT
+    )
+    email = models.BooleanField(_("by email"), default=True)
+    sms = models.BooleanField(_("by SMS"), default=False)
+    phone = models.BooleanField(_("by phone"), default=False)
+    post = models.BooleanField(_("by post"), default=False)
+    sort_order = models.IntegerField(_("order"), default=0)
+    retired = models.BooleanField(
+        _("retired"),
+        default=False,
+        help_text=_("No longer offered; its history is kept and withdrawals still work."),
+    )
+
+    panels = [
+        FieldPanel("key"),
+        FieldPanel("name"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [FieldPanel("wording"), FieldPanel("wording_version")], heading=_("Wording")
+        ),
+        FieldPanel("legal_basis"),
+        MultiFieldPanel(
+            [FieldPanel("email"), FieldPanel("sms"), FieldPanel("phone"), FieldPanel("post")],
+            heading=_("Channels offered"),
+        ),
+        FieldPanel("sort_order"),
+        FieldPanel("retired"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("consent purpose")
+        verbose_name_plural = _("consent purposes")
+        ordering = ["sort_order", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "locale"], name="privacy_purpose_key_locale")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def channels(self):
+        return [c for c in Channel.values if getattr(self, c)]
+
+    @property
+    def wording_sha256(self):
+        return hashlib.sha256(self.wording.encode()).hexdigest()
+
+
+class ConsentSource(models.TextChoices):
+    ACCOUNT = "account", _("Account settings")
+    CHECKOUT = "checkout", _("Checkout")
+    SIGNUP = "signup", _("Sign-up form")
+    UNSUBSCRIBE = "unsubscribe", _("Unsubscribe link")
+    STAFF = "staff", _("Staff")
+    JOINED = "joined", _("Joined from a guest sign-up")
+    ERASURE = "erasure", _("Account erasure")
+
+
+class ConsentRecord(AppendOnlyModel):
+    """One grant or withdrawal: who, what, which wording, when, how. Never changed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="privacy_consents",
+        verbose_name=_("customer"),
+    )
+    # Guests and newsletter sign-ups are known by email only; the hash lets links name them.
+    email = models.EmailField(_("email"), blank=True)
+    email_sha256 = models.CharField(_("email hash"), max_length=64, blank=True, db_index=True)
+    purpose_key = models.SlugField(_("purpose"), max_length=64)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    granted = models.BooleanField(_("granted"))
+    wording_version = models.PositiveIntegerField(_("wording version"))
+    wording_sha256 = models.CharField(_("SHA-256 of the wording"), max_length=64)
+    policy_version = models.ForeignKey(
+        "wagtail_privacy.PolicyVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("privacy policy version in force"),
+    )
+    at = models.DateTimeField(_("at"))
+    source = models.CharField(_("source"), max_length=20, choices=ConsentSource.choices)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=512, blank=True)
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        indexes = [
+            models.Index(fields=["user", "purpose_key", "channel"], name="privacy_consent_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.purpose_key}/{self.channel}: {'granted' if self.granted else 'withdrawn'}"
+
+
+def email_hash(email):
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest() if email else ""
