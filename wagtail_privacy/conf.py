@@ -63,6 +63,19 @@ DEFAULTS = {
     "EXPORT_RETENTION_DAYS": 7,
     # The customer's privacy centre on the storefront, linked from emails (None: no link).
     "ACCOUNT_URL": None,
+    # Days between asking for deletion and the erasure; the customer can cancel meanwhile.
+    "DELETION_GRACE_DAYS": 14,
+    # Days a deactivated account's data is kept before it is erased.
+    "DEACTIVATED_RETENTION_DAYS": 365,
+    # Days before that erasure (and before erasing an inactive account) a warning is emailed.
+    "ERASURE_WARNING_DAYS": 30,
+    # Accounts with no sign-in (or LAST_ACTIVITY) for this many days are erased after a
+    # warning; None turns the sweep off.
+    "INACTIVE_ACCOUNT_DAYS": 3 * 365,
+    # Dotted path to callable(users) -> {user pk: datetime of last activity}, e.g. last order.
+    "LAST_ACTIVITY": None,
+    # What erasure does with the user row: "delete" it, or "anonymise" it and keep the id.
+    "ERASE_USER": "delete",
     # Storage alias (settings.STORAGES) where export files are kept.
     "EXPORT_STORAGE": "default",
     # Storage alias (settings.STORAGES) where rendered PDFs are kept.

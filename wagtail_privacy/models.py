@@ -11,9 +11,17 @@ from .policies.models import (
     VersionStatus,
 )
 from .policies.pages import PolicyPage
-from .rights.models import DataExport, DataRequest, DataRequestEvent
+from .rights.models import (
+    AccountClosure,
+    DataExport,
+    DataRequest,
+    DataRequestEvent,
+    ErasureStep,
+)
 
 __all__ = [
+    "AccountClosure",
+    "ErasureStep",
     "Acceptance",
     "AcceptanceChannel",
     "ChangeNotice",

@@ -12,8 +12,21 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self):
         raise ImmutableRecordError(f"{self.model.__name__} rows cannot be deleted.")
 
+    def redact(self, **fields):
+        """Blank personal identifiers (IP, user agent...) on erasure; nothing else may change.
+
+        Only fields the model lists in ``redactable_fields`` are accepted.
+        """
+        allowed = set(getattr(self.model, "redactable_fields", ()))
+        if not fields or not set(fields) <= allowed:
+            raise ImmutableRecordError(
+                f"{self.model.__name__}: only {sorted(allowed)} can be redacted."
+            )
+        return super().update(**fields)
+
     update.queryset_only = True
     delete.queryset_only = True
+    redact.queryset_only = True
 
 
 class AppendOnlyModel(models.Model):
@@ -25,6 +38,7 @@ class AppendOnlyModel(models.Model):
     """
 
     mutable_once_fields: tuple[str, ...] = ()
+    redactable_fields: tuple[str, ...] = ()
 
     objects = AppendOnlyQuerySet.as_manager()
 

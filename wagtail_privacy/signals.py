@@ -19,3 +19,10 @@ policy_change_notified = Signal()
 
 #: Sent when a customer's data export is ready. Arguments: ``export``.
 data_exported = Signal()
+
+#: Sent when a customer deactivates their account. Arguments: ``closure``.
+account_deactivated = Signal()
+
+#: Sent when an account has been erased. Arguments: ``closure`` (its ``receipt`` says what
+#: was deleted, anonymised and held; it holds no personal data).
+account_erased = Signal()

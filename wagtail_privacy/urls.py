@@ -4,10 +4,12 @@ from django.urls import path
 
 from .consent import views as consent_views
 from .notices import views
+from .rights import views as rights_views
 
 app_name = "wagtail_privacy"
 
 urlpatterns = [
     path("accept/", views.accept, name="accept"),
     path("unsubscribe/<str:token>/", consent_views.unsubscribe_page, name="unsubscribe"),
+    path("reactivate/<str:token>/", rights_views.reactivate_page, name="reactivate"),
 ]

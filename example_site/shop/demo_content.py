@@ -1480,3 +1480,278 @@ def version_body(policy, version, language):
     """The StreamField value of ``version`` of ``policy`` in ``language``."""
     sections = policy["sections"][language]
     return [block for key in version["sections"] for block in sections[key]]
+
+
+# --------------------------------------------------------------------------------------------
+# The shop's records of each customer (personal-data sources in shop/privacy_sources.py)
+# --------------------------------------------------------------------------------------------
+
+# Dates are days before the demo is loaded. Every paid order has an invoice; Bor's last order
+# is unpaid, so deleting his account is blocked until it is settled.
+SHOP_RECORDS = {
+    "ana": {
+        "addresses": [
+            {
+                "name": "Ana Novak",
+                "street": "Šmartinska cesta 12",
+                "postcode": "1000",
+                "city": "Ljubljana",
+                "country": "SI",
+                "phone": "+386 41 123 456",
+            },
+            {
+                "name": "Ana Novak (pri starših)",
+                "street": "Obala Žusterna 8",
+                "postcode": "6000",
+                "city": "Koper",
+                "country": "SI",
+                "phone": "",
+            },
+        ],
+        "orders": [
+            {
+                "number": "LC-1007",
+                "days_ago": 690,
+                "total": "42.50",
+                "status": "paid",
+                "address": 0,
+                "note": "Prosim, pustite paket pri sosedi Mojci.",
+            },
+            {
+                "number": "LC-1023",
+                "days_ago": 401,
+                "total": "87.90",
+                "status": "paid",
+                "address": 1,
+                "note": "Darilo za mamo: brez računa v paketu, prosim.",
+            },
+            {
+                "number": "LC-1038",
+                "days_ago": 35,
+                "total": "23.40",
+                "status": "paid",
+                "address": 0,
+                "note": "",
+            },
+        ],
+        "vat_id": "",
+        "contract": {"days_ago": 700, "terms_version": "1"},
+    },
+    "bor": {
+        "addresses": [
+            {
+                "name": "Bor Kranjc",
+                "street": "Ulica Đure Đakovića 5",
+                "postcode": "10000",
+                "city": "Zagreb",
+                "country": "HR",
+                "phone": "+385 91 234 5678",
+            },
+            {
+                "name": "Bor Kranjc (ured)",
+                "street": "Ulica Ruđera Boškovića 31",
+                "postcode": "21000",
+                "city": "Split",
+                "country": "HR",
+                "phone": "+385 21 555 019",
+            },
+        ],
+        "orders": [
+            {
+                "number": "LC-1012",
+                "days_ago": 610,
+                "total": "64.00",
+                "status": "paid",
+                "address": 0,
+                "note": "Zvonite dvaput, molim.",
+            },
+            {
+                "number": "LC-1029",
+                "days_ago": 298,
+                "total": "129.80",
+                "status": "paid",
+                "address": 1,
+                "note": "",
+            },
+            {
+                "number": "LC-1035",
+                "days_ago": 88,
+                "total": "31.20",
+                "status": "paid",
+                "address": 0,
+                "note": "Šalica za čaj je poklon — zamotajte je, molim.",
+            },
+            {
+                "number": "LC-1042",
+                "days_ago": 6,
+                "total": "56.00",
+                "status": "unpaid",
+                "address": 0,
+                "note": "",
+            },
+        ],
+        "vat_id": "HR12345678901",
+        "contract": {"days_ago": 640, "terms_version": "1"},
+    },
+}
+
+# --------------------------------------------------------------------------------------------
+# Consent purposes (snippets, one per language sharing a translation key) and demo consents
+# --------------------------------------------------------------------------------------------
+
+CONSENT_PURPOSES = [
+    {
+        "key": "newsletter",
+        "channels": ["email"],
+        "sort_order": 10,
+        "text": {
+            "en": {
+                "name": "Newsletter",
+                "description": "New teas, ceramics and seasonal offers, about twice a month.",
+                "wording": (
+                    "Yes, send me the Lipa & Co. newsletter by email: new teas, ceramics and "
+                    "seasonal offers, about twice a month. I can unsubscribe at any time with "
+                    "the link in every newsletter or in my account."
+                ),
+            },
+            "sl": {
+                "name": "E-novice",
+                "description": (
+                    "Novi čaji, keramika in sezonske ponudbe, približno dvakrat na mesec."
+                ),
+                "wording": (
+                    "Da, pošiljajte mi e-novice trgovine Lipa & Co. po e-pošti: novi čaji, "
+                    "keramika in sezonske ponudbe, približno dvakrat na mesec. Odjavim se lahko "
+                    "kadar koli prek povezave v vsakem sporočilu ali v svojem računu."
+                ),
+            },
+            "sq": {
+                "name": "Buletini",
+                "description": (
+                    "Çajra të rinj, qeramikë dhe oferta sezonale, rreth dy herë në muaj."
+                ),
+                "wording": (
+                    "Po, më dërgoni buletinin e Lipa & Co. me email: çajra të rinj, qeramikë dhe "
+                    "oferta sezonale, rreth dy herë në muaj. Mund të çregjistrohem në çdo kohë "
+                    "me lidhjen në çdo buletin ose në llogarinë time."
+                ),
+            },
+            "hr": {
+                "name": "Bilten",
+                "description": (
+                    "Novi čajevi, keramika i sezonske ponude, otprilike dvaput mjesečno."
+                ),
+                "wording": (
+                    "Da, šaljite mi bilten trgovine Lipa & Co. e-poštom: novi čajevi, keramika i "
+                    "sezonske ponude, otprilike dvaput mjesečno. Mogu se odjaviti u bilo kojem "
+                    "trenutku putem poveznice u svakom biltenu ili u svom računu."
+                ),
+            },
+        },
+    },
+    {
+        "key": "sms_offers",
+        "channels": ["sms"],
+        "sort_order": 20,
+        "text": {
+            "en": {
+                "name": "SMS offers",
+                "description": "Short notices of sales and limited teas, at most twice a month.",
+                "wording": (
+                    "Yes, send me Lipa & Co. offers by SMS to my mobile number, at most twice a "
+                    "month. I can stop them at any time by replying STOP or in my account."
+                ),
+            },
+            "sl": {
+                "name": "Ponudbe po SMS",
+                "description": (
+                    "Kratka obvestila o razprodajah in omejenih serijah čajev, največ dvakrat "
+                    "na mesec."
+                ),
+                "wording": (
+                    "Da, ponudbe trgovine Lipa & Co. mi pošiljajte po SMS na mojo mobilno "
+                    "številko, največ dvakrat na mesec. Prejemanje lahko kadar koli ustavim z "
+                    "odgovorom STOP ali v svojem računu."
+                ),
+            },
+            "sq": {
+                "name": "Oferta me SMS",
+                "description": (
+                    "Njoftime të shkurtra për ulje çmimesh dhe çajra në sasi të kufizuar, jo më "
+                    "shumë se dy herë në muaj."
+                ),
+                "wording": (
+                    "Po, më dërgoni oferta të Lipa & Co. me SMS në numrin tim celular, jo më "
+                    "shumë se dy herë në muaj. Mund t'i ndaloj në çdo kohë duke u përgjigjur "
+                    "STOP ose në llogarinë time."
+                ),
+            },
+            "hr": {
+                "name": "Ponude SMS-om",
+                "description": (
+                    "Kratke obavijesti o sniženjima i ograničenim serijama čajeva, najviše "
+                    "dvaput mjesečno."
+                ),
+                "wording": (
+                    "Da, šaljite mi ponude trgovine Lipa & Co. SMS-om na moj broj mobitela, "
+                    "najviše dvaput mjesečno. Mogu ih zaustaviti u bilo kojem trenutku "
+                    "odgovorom STOP ili u svom računu."
+                ),
+            },
+        },
+    },
+    {
+        "key": "profiling",
+        "channels": ["email"],
+        "sort_order": 30,
+        "text": {
+            "en": {
+                "name": "Personalised recommendations",
+                "description": "Suggestions chosen from what you have bought and looked at.",
+                "wording": (
+                    "Yes, use my orders and the products I look at to recommend teas and "
+                    "ceramics I may like, by email and in the shop. I can withdraw this consent "
+                    "at any time in my account; recommendations then stop being personalised."
+                ),
+            },
+            "sl": {
+                "name": "Osebna priporočila",
+                "description": "Predlogi, izbrani na podlagi vaših nakupov in ogledanih izdelkov.",
+                "wording": (
+                    "Da, na podlagi mojih naročil in izdelkov, ki si jih ogledam, mi po e-pošti "
+                    "in v trgovini priporočajte čaje in keramiko, ki bi mi utegnili biti všeč. "
+                    "To privolitev lahko kadar koli prekličem v svojem računu; priporočila "
+                    "potem niso več prilagojena meni."
+                ),
+            },
+            "sq": {
+                "name": "Rekomandime të personalizuara",
+                "description": "Sugjerime të zgjedhura sipas asaj që keni blerë dhe parë.",
+                "wording": (
+                    "Po, përdorni porositë e mia dhe produktet që shikoj për të më rekomanduar "
+                    "çajra dhe qeramikë që mund të më pëlqejnë, me email dhe në dyqan. Mund ta "
+                    "tërheq këtë pëlqim në çdo kohë në llogarinë time; atëherë rekomandimet nuk "
+                    "personalizohen më."
+                ),
+            },
+            "hr": {
+                "name": "Personalizirane preporuke",
+                "description": "Prijedlozi odabrani prema onome što ste kupili i pregledali.",
+                "wording": (
+                    "Da, upotrijebite moje narudžbe i proizvode koje pregledavam kako biste mi "
+                    "e-poštom i u trgovini preporučili čajeve i keramiku koji bi mi se mogli "
+                    "svidjeti. Ovu privolu mogu povući u bilo kojem trenutku u svom računu; "
+                    "preporuke tada više nisu personalizirane."
+                ),
+            },
+        },
+    },
+]
+
+# (username, purpose, channel, days ago, where it was given): all granted. Recent enough that
+# the privacy policy version the records name was already in force.
+DEMO_CONSENTS = [
+    ("ana", "newsletter", "email", 90, "signup"),
+    ("ana", "profiling", "email", 90, "signup"),
+    ("ana", "sms_offers", "sms", 35, "checkout"),  # with order LC-1038
+]

@@ -24,6 +24,33 @@ class Order(models.Model):
     placed_at = models.DateTimeField()
     total = models.DecimalField(max_digits=10, decimal_places=2)
     delivery_note = models.CharField(max_length=200, blank=True)
+    paid = models.BooleanField(default=True)
 
     def __str__(self):
         return self.number
+
+
+class Invoice(models.Model):
+    """Kept 10 years by law: anonymised, not deleted, on erasure."""
+
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="invoices"
+    )
+    number = models.CharField(max_length=20)
+    issued_at = models.DateTimeField()
+    billing_name = models.CharField(max_length=200)
+    billing_address = models.CharField(max_length=300)
+
+    def __str__(self):
+        return self.number
+
+
+class Address(models.Model):
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses"
+    )
+    street = models.CharField(max_length=200)
+    phone = models.CharField(max_length=40)
+
+    def __str__(self):
+        return self.street

@@ -1,8 +1,8 @@
 """The test shop's own personal data, registered the way a host registers it."""
 
-from wagtail_privacy.rights.registry import ModelSource, register
+from wagtail_privacy.rights.registry import Blocker, ModelSource, register
 
-from .models import Order
+from .models import Address, Invoice, Order
 
 
 @register
@@ -17,3 +17,33 @@ class OrderSource(ModelSource):
     recipients = "Parcel service."
     retention = "10 years."
     origin = "The customer, when ordering."
+
+    def blockers(self, user):
+        return [
+            Blocker("unpaid_order", f"Order {number} is unpaid.")
+            for number in self.queryset(user).filter(paid=False).values_list("number", flat=True)
+        ]
+
+
+@register
+class InvoiceSource(ModelSource):
+    name = "invoices"
+    label = "Invoices"
+    order = 110
+    model = Invoice
+    user_field = "customer"
+    fields = ("number", "issued_at", "billing_name", "billing_address")
+    hold_years = 10
+    hold_from = "issued_at"
+    hold_reason = "Accounting law: invoices are kept 10 years."
+    anonymise = {"billing_name": "", "billing_address": ""}
+
+
+@register
+class AddressSource(ModelSource):
+    name = "addresses"
+    label = "Addresses"
+    order = 120
+    model = Address
+    user_field = "customer"
+    fields = ("street", "phone")

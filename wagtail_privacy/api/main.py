@@ -8,6 +8,8 @@ from ninja import NinjaAPI
 
 from ..exceptions import PrivacyError
 from ..i18n import request_language
+from .closure import public as reactivate_router
+from .closure import router as closure_router
 from .consent import public as unsubscribe_router
 from .consent import router as consent_router
 from .errors import error_response, install_handlers
@@ -52,4 +54,6 @@ api.add_router("", me_router)
 api.add_router("", rights_router)
 api.add_router("", consent_router)
 api.add_router("", unsubscribe_router)
+api.add_router("", closure_router)
+api.add_router("", reactivate_router)
 api.add_decorator(in_reader_language, mode="view")

@@ -98,6 +98,9 @@ class ConsentSource(models.TextChoices):
 class ConsentRecord(AppendOnlyModel):
     """One grant or withdrawal: who, what, which wording, when, how. Never changed."""
 
+    # Erasure blanks these; the rest of the proof stays.
+    redactable_fields = ("ip_address", "user_agent", "email", "email_sha256")
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

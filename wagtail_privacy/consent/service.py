@@ -106,10 +106,9 @@ def _forget(subject):
     transaction.on_commit(lambda: cache.delete(subject.cache_key))
 
 
-def _privacy_policy_version():
+def _privacy_policy_version(now):
     from ..policies.models import PolicyVersion
 
-    now = timezone.now()
     return (
         PolicyVersion.objects.filter(
             policy__kind="privacy", withdrawn_at__isnull=True, effective_at__lte=now
@@ -156,7 +155,7 @@ def set_channels(subject, purpose_key, channels, *, source, ip=None, user_agent=
     created = {}
     with transaction.atomic():
         current = current_records(subject)
-        policy_version = _privacy_policy_version()
+        policy_version = _privacy_policy_version(now)
         for channel, granted in channels.items():
             last = current.get((purpose.key, channel))
             if (last.granted if last else False) == bool(granted):

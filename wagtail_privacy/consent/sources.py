@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from ..rights.registry import ModelSource, register
+from ..rights.registry import ErasureResult, Hold, ModelSource, register
 from .models import ConsentRecord
 
 
@@ -27,3 +27,14 @@ class ConsentSourceOfData(ModelSource):
     recipients = _("Kept by this shop only; our hosting provider processes it on our behalf.")
     retention = _("As long as we may need to prove it; kept without personal data after erasure.")
     origin = _("You, when you gave or withdrew consent.")
+
+    def erase(self, user):
+        from .models import ConsentSource
+        from .service import withdraw_all
+
+        withdraw_all(user, source=ConsentSource.ERASURE)
+        count = ConsentRecord.objects.filter(user=user).redact(ip_address=None, user_agent="")
+        hold = Hold(
+            reason=str(_("Proof of consent, without personal data")), until=None, count=count
+        )
+        return ErasureResult(anonymised=count, held=[hold] if count else [])

@@ -11,9 +11,12 @@ import uuid
 from datetime import timedelta
 from email.utils import make_msgid
 
+from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.core.mail.utils import DNS_NAME
 from django.db import transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from wagtail.coreutils import get_content_languages
 
@@ -151,33 +154,41 @@ def send_pending(version, kind=emails.CHANGE, *, batch_size=None, now=None):
         if not ids:
             break
         last = ids[-1]
-        sent, failed = _send_batch(ids, kind, templates, connection)
+        sent, failed = _send_batch(version, ids, kind, templates, connection)
         sent_total += sent
         failed_total += failed
     return sent_total, failed_total
 
 
-def _send_batch(ids, kind, templates, connection):
+def _send_batch(version, ids, kind, templates, connection):
     state_field, sent_field = STATE_FIELDS[kind]
     token = uuid.uuid4()
     now = timezone.now()
+    mine = ChangeNotice.objects.filter(version=version, claim_token=token)
+    claim = {state_field: EmailState.SENDING, "claim_token": token, "email_claimed_at": now}
+    if kind == emails.CHANGE:
+        # Message-IDs are written with the claim, before anything is sent, in one statement.
+        claim["message_id"] = Concat(
+            Value("<privacy."),
+            Cast("pk", CharField()),
+            Value(f".{token.hex}@{DNS_NAME}>"),
+            output_field=CharField(),
+        )
     ChangeNotice.objects.filter(
         pk__in=ids, retracted_at__isnull=True, **{state_field: EmailState.PENDING}
-    ).update(**{state_field: EmailState.SENDING}, claim_token=token, email_claimed_at=now)
+    ).update(**claim)
+    email_field = get_user_model().get_email_field_name()
     claimed = list(
-        ChangeNotice.objects.filter(claim_token=token, **{state_field: EmailState.SENDING})
+        mine.filter(**{state_field: EmailState.SENDING})
         .select_related("user")
+        .only("id", "language", "message_id", "user__id", f"user__{email_field}")
         .order_by("pk")
     )
-    if kind == emails.CHANGE:
-        for notice in claimed:
-            notice.message_id = make_msgid("privacy", domain=str(DNS_NAME))
-        ChangeNotice.objects.bulk_update(claimed, ["message_id"])
     done, failed = [], []
     try:
         connection.open()
         for notice in claimed:
-            address = getattr(notice.user, notice.user.get_email_field_name(), "")
+            address = getattr(notice.user, email_field, "")
             message_id = notice.message_id or make_msgid("privacy", domain=str(DNS_NAME))
             try:
                 if not address:
@@ -188,18 +199,18 @@ def _send_batch(ids, kind, templates, connection):
                 notice.failure_reason = f"{type(error).__name__}: {error}"[:500]
                 failed.append(notice)
             else:
-                setattr(notice, state_field, EmailState.SENT)
-                setattr(notice, sent_field, timezone.now())
-                done.append(notice)
+                done.append(notice.pk)
     finally:
         connection.close()
         if done:
-            ChangeNotice.objects.bulk_update(done, [state_field, sent_field])
+            mine.filter(pk__in=done).update(
+                **{state_field: EmailState.SENT, sent_field: timezone.now()}
+            )
         if failed:
             ChangeNotice.objects.bulk_update(failed, [state_field, "failure_reason"])
         # Whatever this run claimed but did not get to goes back to the queue.
-        ChangeNotice.objects.filter(claim_token=token, **{state_field: EmailState.SENDING}).exclude(
-            pk__in=[n.pk for n in done + failed]
+        mine.filter(**{state_field: EmailState.SENDING}).exclude(
+            pk__in=done + [n.pk for n in failed]
         ).update(**{state_field: EmailState.PENDING}, claim_token=None, email_claimed_at=None)
     return len(done), len(failed)
 

@@ -83,6 +83,9 @@ class AcceptanceChannel(models.TextChoices):
 class Acceptance(AppendOnlyModel):
     """A customer's acceptance of one policy version: append-only proof."""
 
+    # Erasure blanks these; the rest of the proof stays.
+    redactable_fields = ("ip_address", "user_agent")
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

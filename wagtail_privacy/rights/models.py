@@ -159,3 +159,92 @@ class DataExport(models.Model):
 
     def __str__(self):
         return f"export {self.pk}"
+
+
+class ClosureKind(models.TextChoices):
+    DELETION = "deletion", _("Deletion requested")
+    DEACTIVATION = "deactivation", _("Deactivated")
+    INACTIVITY = "inactivity", _("Inactive account")
+
+
+class ClosureState(models.TextChoices):
+    WARNED = "warned", _("Warned")
+    SCHEDULED = "scheduled", _("Erasure scheduled")
+    ERASING = "erasing", _("Being erased")
+    ERASED = "erased", _("Erased")
+    CANCELLED = "cancelled", _("Cancelled")
+
+    @classmethod
+    def active_values(cls):
+        return [cls.WARNED, cls.SCHEDULED, cls.ERASING]
+
+
+class AccountClosure(models.Model):
+    """An account on its way out: deactivated, deletion requested, or inactive too long.
+
+    At most one is active per customer (a database constraint), so two simultaneous deletion
+    requests schedule one erasure.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="privacy_closures",
+        verbose_name=_("customer"),
+    )
+    request = models.ForeignKey(
+        DataRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="closures",
+        verbose_name=_("request"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ClosureKind.choices)
+    state = models.CharField(_("state"), max_length=20, choices=ClosureState.choices)
+    created_at = models.DateTimeField(_("created at"))
+    scheduled_for = models.DateTimeField(_("erasure on"))
+    warned_at = models.DateTimeField(_("warning sent at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
+    receipt_sent_at = models.DateTimeField(_("receipt sent at"), null=True, blank=True)
+    # What was deleted, anonymised and held, per source; no personal data.
+    receipt = models.JSONField(_("receipt"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("account closure")
+        verbose_name_plural = _("account closures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(state__in=["warned", "scheduled", "erasing"]),
+                name="privacy_one_active_closure",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "scheduled_for"], name="privacy_closure_due")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.get_state_display()})"
+
+
+class ErasureStep(models.Model):
+    """One source erased for one closure: recorded with the erasure, so it never runs twice."""
+
+    closure = models.ForeignKey(
+        AccountClosure, on_delete=models.CASCADE, related_name="steps", verbose_name=_("closure")
+    )
+    source = models.CharField(_("source"), max_length=64)
+    done_at = models.DateTimeField(_("done at"))
+    result = models.JSONField(_("result"), default=dict)
+
+    class Meta:
+        verbose_name = _("erasure step")
+        verbose_name_plural = _("erasure steps")
+        constraints = [
+            models.UniqueConstraint(fields=["closure", "source"], name="privacy_erasure_once")
+        ]
+
+    def __str__(self):
+        return f"{self.closure_id}:{self.source}"

@@ -34,10 +34,10 @@ class Blocker:
 
 @dataclass(frozen=True)
 class Hold:
-    """Records kept (anonymised) until ``until`` because the law requires it."""
+    """Records kept (anonymised) until ``until`` (None: as long as needed as proof)."""
 
     reason: str
-    until: datetime
+    until: datetime | None
     count: int = 0
 
 
@@ -61,8 +61,10 @@ class DataSource:
 
     They may provide ``order`` (lower comes first, default 100), the Art. 15 information
     (``purposes``, ``recipients``, ``retention``, ``origin``), ``blockers(user)`` (a list of
-    ``Blocker``), ``holds(user)`` (a list of ``Hold``) and ``erase(user)`` (an
-    ``ErasureResult``).
+    ``Blocker``: reasons the account cannot be deleted yet), ``erase(user)`` (delete or
+    anonymise the user's records and return an ``ErasureResult``; it must be safe to run
+    twice) and ``purge_expired(now, dry_run)`` (delete anonymised records whose legal hold has
+    ended; return how many).
     """
 
     name: str = ""
@@ -80,11 +82,11 @@ class DataSource:
     def blockers(self, user):
         return []
 
-    def holds(self, user):
-        return []
-
     def erase(self, user):
         return ErasureResult()
+
+    def purge_expired(self, now, dry_run=False):
+        return 0
 
     def describe(self):
         """The Art. 15 information of this source, as text."""
@@ -104,19 +106,73 @@ class ModelSource(DataSource):
 
     Subclasses must provide ``model``, ``fields`` (model field names or lookups such as
     ``"address__city"``), and ``user_field``: the lookup from the model to the user.
+
+    On erasure the user's rows are deleted, unless the law makes the shop keep them: set
+    ``hold_years`` and ``hold_from`` (a date field) and the rows still within the hold are
+    anonymised instead (``anonymise`` maps fields to the values written, and ``user_field``,
+    which must then be a nullable foreign key, is cleared); ``purge_expired`` deletes them once
+    the hold ends. ``hold_reason`` says why, to the customer.
     """
 
     model = None
     user_field = "user"
     chunk_size = 2000
+    hold_years: int | None = None
+    hold_from: str | None = None
+    hold_reason = ""
+    anonymise: dict = {}
 
     def queryset(self, user):
         return self.model._default_manager.filter(**{self.user_field: user}).order_by("pk")
+
+    def _hold_cutoff(self, now):
+        from django.utils import timezone
+
+        local = timezone.localtime(now)
+        try:
+            return local.replace(year=local.year - self.hold_years)
+        except ValueError:  # 29 February
+            return local.replace(year=local.year - self.hold_years, day=28)
+
+    def erase(self, user):
+        from django.db.models import Max
+        from django.utils import timezone
+
+        rows = self.queryset(user)
+        if not self.hold_years:
+            return ErasureResult(deleted=_delete(rows))
+        now = timezone.now()
+        cutoff = self._hold_cutoff(now)
+        expired = rows.filter(**{f"{self.hold_from}__lt": cutoff})
+        deleted = _delete(expired)
+        held = rows.filter(**{f"{self.hold_from}__gte": cutoff})
+        last = held.aggregate(last=Max(self.hold_from))["last"]
+        count = held.update(**self.anonymise, **{self.user_field: None})
+        result = ErasureResult(deleted=deleted, anonymised=count)
+        if count:
+            until = timezone.localtime(last)
+            until = until.replace(year=until.year + self.hold_years)
+            result.held.append(Hold(reason=str(self.hold_reason), until=until, count=count))
+        return result
+
+    def purge_expired(self, now, dry_run=False):
+        if not self.hold_years:
+            return 0
+        expired = self.model._default_manager.filter(
+            **{f"{self.user_field}__isnull": True, f"{self.hold_from}__lt": self._hold_cutoff(now)}
+        )
+        return expired.count() if dry_run else _delete(expired)
 
     def records(self, user):
         names = list(self.fields)
         for row in self.queryset(user).values_list(*names).iterator(chunk_size=self.chunk_size):
             yield dict(zip(names, row, strict=True))
+
+
+def _delete(queryset):
+    """Delete and return how many rows of the queryset's own model went."""
+    _total, per_model = queryset.delete()
+    return per_model.get(queryset.model._meta.label, 0)
 
 
 class Registry:

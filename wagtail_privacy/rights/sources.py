@@ -7,8 +7,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ..notices.models import Acceptance, ChangeNotice
-from .models import DataRequest
-from .registry import DataSource, ModelSource, register
+from .models import DataExport, DataRequest
+from .registry import DataSource, ErasureResult, Hold, ModelSource, register
 
 OWN_RECORDS = _("Kept by this shop only; our hosting provider processes it on our behalf.")
 
@@ -35,6 +35,10 @@ class AccountSource(DataSource):
     def records(self, user):
         yield {name: getattr(user, name) for name in self.fields}
 
+    def erase(self, user):
+        # The user row goes last, after the receipt is sent to its address (see closure).
+        return ErasureResult()
+
 
 @register
 class AcceptanceSource(ModelSource):
@@ -56,6 +60,15 @@ class AcceptanceSource(ModelSource):
     recipients = OWN_RECORDS
     retention = _("As long as we may need to prove it, then kept without personal data.")
     origin = _("You, when you accepted.")
+
+    def erase(self, user):
+        count = Acceptance.objects.filter(user=user).redact(ip_address=None, user_agent="")
+        hold = Hold(
+            reason=str(_("Proof of what was accepted, without personal data")),
+            until=None,
+            count=count,
+        )
+        return ErasureResult(anonymised=count, held=[hold] if count else [])
 
 
 @register
@@ -102,6 +115,15 @@ class RequestSource(ModelSource):
     retention = _("Three years after the request is closed, then kept without personal data.")
     origin = _("You, when you made a request; our staff, when they answered it.")
 
+    def erase(self, user):
+        count = DataRequest.objects.filter(user=user).update(contact_email="")
+        hold = Hold(
+            reason=str(_("The record of your requests, without personal data")),
+            until=None,
+            count=count,
+        )
+        return ErasureResult(anonymised=count, held=[hold] if count else [])
+
 
 @register
 class OtpDeviceSource(DataSource):
@@ -117,6 +139,12 @@ class OtpDeviceSource(DataSource):
     origin = _("You, when you set up a verification method.")
     models = (("totp", TOTPDevice), ("backup_codes", StaticDevice), ("email", EmailDevice))
 
+    def erase(self, user):
+        deleted = 0
+        for _kind, model in self.models:
+            deleted += model.objects.filter(user=user).delete()[1].get(model._meta.label, 0)
+        return ErasureResult(deleted=deleted)
+
     def records(self, user):
         for kind, model in self.models:
             for device in model.objects.filter(user=user).order_by("pk"):
@@ -127,3 +155,30 @@ class OtpDeviceSource(DataSource):
                     "created_at": getattr(device, "created_at", None),
                     "last_used_at": getattr(device, "last_used_at", None),
                 }
+
+
+@register
+class ExportSource(ModelSource):
+    """Earlier exports: their dates here; on erasure the archives are deleted too."""
+
+    name = "data_exports"
+    label = _("Your data exports")
+    order = 45
+    model = DataExport
+    fields = ("created_at", "status", "finished_at", "expires_at", "size")
+    purposes = _("Giving you a copy of your data.")
+    recipients = OWN_RECORDS
+    retention = _("The file is deleted after a few days.")
+    origin = _("You, when you asked for a copy.")
+
+    def erase(self, user):
+        from django.core.files.storage import storages
+
+        from ..conf import privacy_settings
+
+        storage = storages[privacy_settings.EXPORT_STORAGE]
+        for name in (
+            DataExport.objects.filter(user=user).exclude(file="").values_list("file", flat=True)
+        ):
+            storage.delete(name)
+        return super().erase(user)

@@ -3,10 +3,13 @@
 Idempotent: what exists is left alone, so a second run changes nothing. Policy versions are
 recorded the way an editor creates them (save a revision, publish it), backdated with
 ``publication_time`` so that the history spans more than a year and the privacy policy has
-an upcoming major version.
+an upcoming major version. The customers get addresses, orders, invoices and a contract
+(Bor with an unpaid order, which blocks deleting his account), the shop its consent purposes
+in four languages, and Ana a few consents.
 """
 
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,8 +19,10 @@ from django.utils import timezone
 from wagtail.models import Locale, Page, PageLogEntry, Revision, Site
 
 from shop import demo_content as demo
-from shop.models import CustomerProfile, HomePage
+from shop.models import Address, Contract, CustomerProfile, HomePage, Invoice, Order
 from wagtail_privacy.conf import privacy_settings
+from wagtail_privacy.consent import service as consent_service
+from wagtail_privacy.consent.models import Channel, ConsentPurpose
 from wagtail_privacy.policies.models import PolicyVersionText
 from wagtail_privacy.policies.pages import PolicyPage
 from wagtail_privacy.policies.services import publication_time
@@ -36,6 +41,11 @@ class Command(BaseCommand):
         for policy in demo.POLICIES:
             with transaction.atomic():
                 self.ensure_policy(policy, home, locales, editor)
+        with transaction.atomic():
+            self.ensure_shop_records()
+        with transaction.atomic():
+            self.ensure_consent_purposes(locales)
+            self.ensure_consents()
 
         if self.changes:
             self.stdout.write(self.style.SUCCESS(f"Demo loaded ({self.changes} changes)."))
@@ -228,6 +238,121 @@ class Command(BaseCommand):
         pages.filter(first_published_at__gt=at).update(first_published_at=at)
 
     # ----------------------------------------------------------------------------------------
+    # The shop's records of each customer: addresses, orders, invoices, a contract
+
+    def ensure_shop_records(self):
+        User = get_user_model()
+        for username, records in demo.SHOP_RECORDS.items():
+            customer = User.objects.get(username=username)
+            full_name = customer.get_full_name()
+            addresses = []
+            for spec in records["addresses"]:
+                address, created = Address.objects.get_or_create(
+                    customer=customer, street=spec["street"], city=spec["city"], defaults=spec
+                )
+                if created:
+                    self.done(f"address of {username}: {address}")
+                addresses.append(address)
+            for spec in records["orders"]:
+                self.ensure_order(customer, spec, addresses[spec["address"]], records["vat_id"])
+            contract = records["contract"]
+            if not Contract.objects.filter(
+                customer=customer, terms_version=contract["terms_version"]
+            ).exists():
+                signed_at = self.now - timedelta(days=contract["days_ago"])
+                Contract.objects.create(
+                    customer=customer,
+                    signed_at=signed_at,
+                    terms_version=contract["terms_version"],
+                    customer_name=full_name,
+                    customer_email=customer.email,
+                )
+                self.done(
+                    f"contract of {username} (terms {contract['terms_version']}), "
+                    f"signed {timezone.localtime(signed_at):%Y-%m-%d}"
+                )
+
+    def ensure_order(self, customer, spec, address, vat_id):
+        placed_at = self.now - timedelta(days=spec["days_ago"])
+        order, created = Order.objects.get_or_create(
+            number=spec["number"],
+            defaults={
+                "customer": customer,
+                "placed_at": placed_at,
+                "total": Decimal(spec["total"]),
+                "status": spec["status"],
+                "delivery_name": address.name,
+                "delivery_street": address.street,
+                "delivery_postcode": address.postcode,
+                "delivery_city": address.city,
+                "customer_note": spec["note"],
+            },
+        )
+        if created:
+            self.done(
+                f"order {order.number} of {customer.username} ({order.status}, "
+                f"{order.total} EUR, {timezone.localtime(placed_at):%Y-%m-%d})"
+            )
+        if order.status == Order.Status.UNPAID:
+            return
+        number = order.number.replace("LC-", "INV-")
+        if Invoice.objects.filter(number=number).exists():
+            return
+        Invoice.objects.create(
+            customer=order.customer,
+            order=order,
+            number=number,
+            issued_at=order.placed_at + timedelta(hours=2),
+            amount=order.total,
+            billing_name=customer.get_full_name(),
+            billing_address=f"{address.street}\n{address.postcode} {address.city}\n"
+            f"{address.country}",
+            vat_id=vat_id,
+        )
+        self.done(f"invoice {number} for order {order.number}")
+
+    # ----------------------------------------------------------------------------------------
+    # Consent purposes (one snippet per language, sharing a translation key) and consents
+
+    def ensure_consent_purposes(self, locales):
+        for spec in demo.CONSENT_PURPOSES:
+            purpose = ConsentPurpose.objects.filter(key=spec["key"], locale=locales["en"]).first()
+            if purpose is None:
+                purpose = ConsentPurpose(
+                    key=spec["key"],
+                    locale=locales["en"],
+                    sort_order=spec["sort_order"],
+                    **{channel: channel in spec["channels"] for channel in Channel.values},
+                    **spec["text"]["en"],
+                )
+                purpose.save()
+                self.done(f"consent purpose {spec['key']} (en)")
+            for language in demo.LANGUAGES[1:]:
+                if purpose.get_translation_or_none(locales[language]) is not None:
+                    continue
+                translation = purpose.copy_for_translation(locales[language])
+                for name, value in spec["text"][language].items():
+                    setattr(translation, name, value)
+                translation.save()
+                self.done(f"consent purpose {spec['key']} ({language})")
+
+    def ensure_consents(self):
+        User = get_user_model()
+        for username, key, channel, days_ago, source in demo.DEMO_CONSENTS:
+            customer = User.objects.get(username=username)
+            if (key, channel) in consent_service.current_records(customer):
+                continue  # the customer has decided since: leave it
+            consent_service.record(
+                customer,
+                key,
+                channel,
+                True,
+                source=source,
+                now=self.now - timedelta(days=days_ago),
+            )
+            self.done(f"consent of {username}: {key} by {channel}")
+
+    # ----------------------------------------------------------------------------------------
 
     def print_summary(self):
         base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
@@ -247,3 +372,7 @@ class Command(BaseCommand):
                 f"  Customer  {customer['email']} / {customer['password']}"
                 f"  (username {customer['username']})"
             )
+        write("")
+        write(
+            "Bor has an unpaid order (LC-1042): deleting his account is blocked until it is paid."
+        )

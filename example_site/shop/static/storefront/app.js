@@ -95,6 +95,14 @@
       colDue: "Answer due by",
       extendedUntil: "extended until {date}",
       closedOn: "closed on {date}",
+      consentsTitle: "What we may send you",
+      consentsIntro: "Choose what you agree to. You can change your mind at any time; a change counts at once.",
+      consentsNone: "We do not ask for any consent at the moment.",
+      consentSince: "since {date}",
+      consentWithdrawnOn: "withdrawn on {date}",
+      consentWordingVersion: "Wording version {number}",
+      consentGranted: "Saved: you agreed to “{name}” by {channel}.",
+      consentWithdrawn: "Saved: you withdrew your consent to “{name}” by {channel}.",
     },
     sl: {
       documents: "Pravni dokumenti",
@@ -177,6 +185,14 @@
       colDue: "Rok za odgovor",
       extendedUntil: "podaljšano do {date}",
       closedOn: "zaključeno {date}",
+      consentsTitle: "Kaj vam smemo pošiljati",
+      consentsIntro: "Izberite, s čim se strinjate. Premislite si lahko kadar koli; sprememba velja takoj.",
+      consentsNone: "Trenutno ne prosimo za nobeno privolitev.",
+      consentSince: "od {date}",
+      consentWithdrawnOn: "preklicano {date}",
+      consentWordingVersion: "Besedilo privolitve, različica {number}",
+      consentGranted: "Shranjeno: privolili ste v »{name}« ({channel}).",
+      consentWithdrawn: "Shranjeno: preklicali ste privolitev v »{name}« ({channel}).",
     },
     sq: {
       documents: "Dokumentet ligjore",
@@ -259,6 +275,14 @@
       colDue: "Afati i përgjigjes",
       extendedUntil: "zgjatur deri më {date}",
       closedOn: "mbyllur më {date}",
+      consentsTitle: "Çfarë mund t’ju dërgojmë",
+      consentsIntro: "Zgjidhni me çfarë pajtoheni. Mund të ndërroni mendje në çdo kohë; ndryshimi vlen menjëherë.",
+      consentsNone: "Për momentin nuk kërkojmë asnjë pëlqim.",
+      consentSince: "që nga {date}",
+      consentWithdrawnOn: "tërhequr më {date}",
+      consentWordingVersion: "Teksti i pëlqimit, versioni {number}",
+      consentGranted: "U ruajt: dhatë pëlqimin për «{name}» ({channel}).",
+      consentWithdrawn: "U ruajt: tërhoqët pëlqimin për «{name}» ({channel}).",
     },
     hr: {
       documents: "Pravni dokumenti",
@@ -341,6 +365,14 @@
       colDue: "Rok za odgovor",
       extendedUntil: "produljeno do {date}",
       closedOn: "zatvoreno {date}",
+      consentsTitle: "Što vam smijemo slati",
+      consentsIntro: "Odaberite na što pristajete. Predomisliti se možete u bilo kojem trenutku; promjena vrijedi odmah.",
+      consentsNone: "Trenutačno ne tražimo nikakvu privolu.",
+      consentSince: "od {date}",
+      consentWithdrawnOn: "povučeno {date}",
+      consentWordingVersion: "Tekst privole, verzija {number}",
+      consentGranted: "Spremljeno: dali ste privolu za „{name}” ({channel}).",
+      consentWithdrawn: "Spremljeno: povukli ste privolu za „{name}” ({channel}).",
     },
   };
 
@@ -353,6 +385,8 @@
     signedIn: null, // null until GET /me/ answered
     me: null,
     notices: [],
+    consents: [],
+    consentFlash: null, // { ok, text }: the outcome of the last change of a consent
     verification: null,
     exportJob: null,
     exportMessage: null,
@@ -821,12 +855,13 @@
     if (!signedIn) {
       stopTimers();
       state.notices = [];
+      state.consents = [];
       state.verification = null;
       state.exportJob = null;
       return;
     }
     renderAcceptances();
-    await Promise.all([loadNotices(), loadVerification(), resumeExport(), loadRequests()]);
+    await Promise.all([loadNotices(), loadConsents(), loadVerification(), resumeExport(), loadRequests()]);
   }
 
   async function signOut() {
@@ -844,7 +879,7 @@
     }
     button.disabled = false;
     storage("remove");
-    Object.assign(state, { exportJob: null, exportMessage: null, acceptFlash: null });
+    Object.assign(state, { exportJob: null, exportMessage: null, acceptFlash: null, consentFlash: null });
     stopTimers();
     await loadAccount();
   }
@@ -1044,6 +1079,101 @@
       return;
     }
     refreshMe().catch(() => {}); // the unread count in the header
+  }
+
+  // (b2) Consents: what the shop may send the customer, one switch per purpose and channel
+
+  async function loadConsents() {
+    const list = byId("consents-list");
+    try {
+      state.consents = await getJSON(`${API}/me/consents/`);
+    } catch (error) {
+      showError(list, error);
+      return;
+    }
+    renderConsents();
+  }
+
+  function renderConsents() {
+    const list = byId("consents-list");
+    const flash = state.consentFlash;
+    showFlash(byId("consent-message"), flash && flash.ok, flash && flash.text);
+    if (!state.consents.length) {
+      list.replaceChildren(el("p", { className: "muted", "data-testid": "consents-none" }, t("consentsNone")));
+      return;
+    }
+    list.replaceChildren(
+      el("p", { className: "muted" }, t("consentsIntro")),
+      el("ul", { className: "cards" }, state.consents.map(renderPurpose)),
+    );
+  }
+
+  function renderPurpose(purpose) {
+    const wordingId = `consent-wording-${purpose.key}`;
+    return el(
+      "li",
+      { className: "card consent", id: `consent-${purpose.key}`, "data-testid": `consent-${purpose.key}` },
+      el("strong", { className: "card-title" }, purpose.name),
+      purpose.description ? el("p", {}, purpose.description) : null,
+      el(
+        "blockquote",
+        { className: "wording", id: wordingId, "data-testid": `consent-wording-${purpose.key}` },
+        purpose.wording,
+        el("span", { className: "meta" }, t("consentWordingVersion", { number: purpose.wording_version })),
+      ),
+      el(
+        "ul",
+        { className: "consent-channels" },
+        purpose.channels.map((channel) => renderChannel(purpose, channel, wordingId)),
+      ),
+    );
+  }
+
+  function renderChannel(purpose, channel, wordingId) {
+    const id = `consent-${purpose.key}-${channel.channel}`;
+    let when = null;
+    if (channel.since) {
+      const date = formatDate(channel.since);
+      when = channel.granted ? t("consentSince", { date }) : t("consentWithdrawnOn", { date });
+    }
+    return el(
+      "li",
+      {},
+      el("input", {
+        type: "checkbox",
+        id,
+        "data-testid": id,
+        checked: channel.granted,
+        // A retired purpose can still be withdrawn, never granted again.
+        disabled: purpose.retired && !channel.granted,
+        "aria-describedby": wordingId,
+        onchange: (event) => changeConsent(purpose, channel, event.currentTarget),
+      }),
+      el("label", { for: id }, channel.label),
+      when ? el("span", { className: "meta", "data-testid": `${id}-since` }, when) : null,
+    );
+  }
+
+  async function changeConsent(purpose, channel, input) {
+    const granted = input.checked;
+    input.disabled = true;
+    try {
+      state.consents = await api("PUT", `${API}/me/consents/${encodeURIComponent(purpose.key)}/`, {
+        channels: { [channel.channel]: granted },
+      });
+      const params = { name: purpose.name, channel: channel.label };
+      state.consentFlash = { ok: true, text: t(granted ? "consentGranted" : "consentWithdrawn", params) };
+    } catch (error) {
+      if (lostSession(error)) return;
+      input.checked = !granted;
+      input.disabled = false;
+      state.consentFlash = { ok: false, text: error.message };
+      showFlash(byId("consent-message"), false, error.message);
+      return;
+    }
+    renderConsents();
+    const again = byId(input.id); // the list was drawn again: keep the keyboard where it was
+    if (again) again.focus();
   }
 
   // (c) Verification: a one-time code before sensitive actions
@@ -1392,7 +1522,7 @@
       // Storage unavailable (private mode): the choice lasts until the page is reloaded.
     }
     // Messages were written in the previous language.
-    Object.assign(state, { acceptFlash: null, exportMessage: null });
+    Object.assign(state, { acceptFlash: null, exportMessage: null, consentFlash: null });
     showFlash(byId("verify-message"), true, "");
     renderChrome();
     loadPolicies();
