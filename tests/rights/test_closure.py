@@ -314,3 +314,18 @@ def test_two_deletions_at_once_schedule_one(db, settings):
         thread.join()
     assert sorted(results) == ["closure_pending", "scheduled"]
     assert AccountClosure.objects.filter(user=user).count() == 1
+
+
+def test_ledger_shows_the_receipt(client, editor, ana, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    with django_capture_on_commit_callbacks(execute=True):
+        verified(ana).post(f"{API}/me/deletion/")
+    _erase_now(AccountClosure.objects.get())
+    request = DataRequest.objects.get(kind="erasure")
+    client.force_login(editor)
+    page = client.get(reverse("wagtail_privacy_requests:detail", args=[request.pk]))
+    html = page.content.decode()
+    assert "Erased" in html and "Invoices" in html and "Accounting law" in html
+    for value in PERSONAL:
+        assert value not in html

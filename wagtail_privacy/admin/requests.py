@@ -189,6 +189,7 @@ class RequestDetailView(WagtailAdminTemplateMixin, TemplateView):
         context.update(
             item=self.item,
             events=self.item.events.select_related("actor"),
+            closures=self.item.closures.order_by("-created_at"),
             due_state=ledger.due_state(self.item),
             can_change=self.request.user.has_perm(CHANGE),
         )
