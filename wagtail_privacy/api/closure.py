@@ -12,7 +12,7 @@ from ..rights import closure as closures
 from ..rights.models import ClosureKind
 from ..verification.decorators import step_up_required
 from .auth import customer_auth
-from .errors import ErrorOut
+from .errors import COMMON, ErrorOut
 from .me import customer
 
 router = Router(tags=["me"], auth=customer_auth())
@@ -69,7 +69,7 @@ def _closure(item):
 
 @router.post(
     "me/deactivation/",
-    response={200: ClosureOut, 409: ErrorOut, **ERRORS},
+    response={**COMMON, 200: ClosureOut, 409: ErrorOut, **ERRORS},
     url_name="me_deactivate",
     summary="Deactivate my account now; data kept for a while, then erased",
 )
@@ -85,7 +85,7 @@ def deactivate(request):
 
 @router.post(
     "me/deletion/",
-    response={202: ClosureOut, 409: BlockedOut, **ERRORS},
+    response={**COMMON, 202: ClosureOut, 409: BlockedOut, **ERRORS},
     url_name="me_delete",
     summary="Delete my account after a grace period (409 lists what blocks it)",
 )
@@ -97,7 +97,7 @@ def delete(request):
 
 @router.delete(
     "me/deletion/",
-    response={200: ClosureOut, 404: ErrorOut, 409: ErrorOut, **ERRORS},
+    response={**COMMON, 200: ClosureOut, 404: ErrorOut, 409: ErrorOut, **ERRORS},
     url_name="me_delete_cancel",
     summary="Cancel my pending deletion during the grace period",
     auth=[PendingDeletionSession()],
@@ -119,7 +119,14 @@ class ReactivatedOut(Schema):
 
 @public.post(
     "reactivate/{token}/",
-    response={200: ReactivatedOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 410: ErrorOut},
+    response={
+        **COMMON,
+        200: ReactivatedOut,
+        400: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        410: ErrorOut,
+    },
     url_name="reactivate",
     summary="Reactivate a deactivated account, or cancel a pending deletion, by emailed link",
     auth=None,

@@ -9,7 +9,7 @@ from ..consent import service, unsubscribe
 from ..consent.models import Channel, ConsentSource
 from ..verification.decorators import step_up_required
 from .auth import customer_auth
-from .errors import ErrorOut
+from .errors import COMMON, ErrorOut
 from .me import customer
 
 router = Router(tags=["me"], auth=customer_auth())
@@ -72,7 +72,7 @@ def _overview(user, language):
 
 @router.get(
     "me/consents/",
-    response={200: list[PurposeOut], **ERRORS},
+    response={**COMMON, 200: list[PurposeOut], **ERRORS},
     url_name="me_consents",
     summary="My consents: purposes × channels",
 )
@@ -82,7 +82,7 @@ def my_consents(request):
 
 @router.post(
     "me/consents/withdraw-all/",
-    response={200: list[PurposeOut], **ERRORS},
+    response={**COMMON, 200: list[PurposeOut], **ERRORS},
     url_name="me_consent_withdraw_all",
     summary="Withdraw every consent (needs a fresh verification)",
 )
@@ -100,7 +100,14 @@ def withdraw_all(request):
 
 @router.put(
     "me/consents/{purpose}/",
-    response={200: list[PurposeOut], 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, **ERRORS},
+    response={
+        **COMMON,
+        200: list[PurposeOut],
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+        **ERRORS,
+    },
     url_name="me_consent_set",
     summary='Set channels of one purpose: {"channels": {"email": true, "sms": false}}',
 )
@@ -126,7 +133,7 @@ class UnsubscribedOut(Schema):
 
 @public.post(
     "unsubscribe/{token}/",
-    response={200: UnsubscribedOut, 400: ErrorOut, 404: ErrorOut},
+    response={**COMMON, 200: UnsubscribedOut, 400: ErrorOut, 404: ErrorOut},
     url_name="unsubscribe",
     summary="One-click unsubscribe (RFC 8058); works without signing in",
     auth=None,

@@ -25,6 +25,19 @@ class ErrorOut(Schema):
     detail: str
 
 
+class FieldError(Schema):
+    loc: list[str]
+    msg: str
+
+
+class InvalidOut(ErrorOut):
+    errors: list[FieldError] = []
+
+
+#: Responses every operation may give: bad input, and a language the site does not have.
+COMMON = {400: ErrorOut, 422: InvalidOut}
+
+
 def error_response(api, request, status, code, detail, **extra):
     return api.create_response(
         request, {"code": code, "detail": str(detail), **extra}, status=status

@@ -14,7 +14,7 @@ from ..notices.models import AcceptanceChannel
 from ..policies.models import ChangeLevel
 from ..policies.resolution import load_texts
 from .auth import customer_auth
-from .errors import ErrorOut
+from .errors import COMMON, ErrorOut
 
 router = Router(tags=["me"], auth=customer_auth())
 
@@ -164,7 +164,9 @@ def _acceptance(record):
     }
 
 
-@router.get("me/", response={200: MeOut, **ERRORS}, url_name="me", summary="My privacy summary")
+@router.get(
+    "me/", response={**COMMON, 200: MeOut, **ERRORS}, url_name="me", summary="My privacy summary"
+)
 def me(request):
     user = customer(request)
     language = request.privacy_language
@@ -178,7 +180,7 @@ def me(request):
 
 @router.get(
     "me/notices/",
-    response={200: list[NoticeOut], **ERRORS},
+    response={**COMMON, 200: list[NoticeOut], **ERRORS},
     url_name="me_notices",
     summary="My change notices",
 )
@@ -189,7 +191,7 @@ def my_notices(request):
 
 @router.post(
     "me/notices/{notice_id}/acknowledge/",
-    response={200: NoticeOut, 404: ErrorOut, **ERRORS},
+    response={**COMMON, 200: NoticeOut, 404: ErrorOut, **ERRORS},
     url_name="me_notice_acknowledge",
     summary="Mark a notice as read",
 )
@@ -201,7 +203,7 @@ def acknowledge_notice(request, notice_id: int):
 
 @router.get(
     "me/acceptances/",
-    response={200: list[AcceptanceOut], **ERRORS},
+    response={**COMMON, 200: list[AcceptanceOut], **ERRORS},
     url_name="me_acceptances",
     summary="Proof of what I accepted and when",
 )
@@ -212,6 +214,7 @@ def my_acceptances(request):
 @router.post(
     "me/acceptances/",
     response={
+        **COMMON,
         200: AcceptanceOut,
         201: AcceptanceOut,
         404: ErrorOut,

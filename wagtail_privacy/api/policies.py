@@ -14,7 +14,7 @@ from ..policies import resolution
 from ..policies.changes import compare_versions
 from ..policies.downloads import pdf_response
 from ..policies.models import ChangeLevel, Policy
-from .errors import ErrorOut
+from .errors import COMMON, ErrorOut
 
 router = Router(tags=["policies"])
 
@@ -146,7 +146,7 @@ def _get_policy(slug):
 
 @router.get(
     "policies/",
-    response={200: list[PolicyOut], 400: ErrorOut},
+    response={**COMMON, 200: list[PolicyOut], 400: ErrorOut},
     url_name="policy_list",
     summary="Current and upcoming version of every policy",
 )
@@ -156,7 +156,7 @@ def list_policies(request):
 
 @router.get(
     "policies/{slug}/",
-    response={200: PolicyDetail, 400: ErrorOut, 404: ErrorOut},
+    response={**COMMON, 200: PolicyDetail, 400: ErrorOut, 404: ErrorOut},
     url_name="policy_detail",
     summary="A policy with its current and upcoming version and its history",
 )
@@ -173,7 +173,7 @@ def policy_detail(request, slug: str):
 
 @router.get(
     "policies/{slug}/versions/{number}/",
-    response={200: VersionFull, 400: ErrorOut, 404: ErrorOut},
+    response={**COMMON, 200: VersionFull, 400: ErrorOut, 404: ErrorOut},
     url_name="policy_version",
     summary="One version of a policy in full, in the reader's language",
 )
@@ -200,7 +200,7 @@ PDF_RESPONSE = {
 
 @router.get(
     "policies/{slug}/versions/{number}/pdf/",
-    response={400: ErrorOut, 404: ErrorOut, 503: ErrorOut},
+    response={**COMMON, 400: ErrorOut, 404: ErrorOut, 503: ErrorOut},
     url_name="policy_version_pdf",
     summary="The typeset PDF of one version in the reader's language",
     openapi_extra={"responses": PDF_RESPONSE},
@@ -247,7 +247,7 @@ class DiffOut(Schema):
 
 @router.get(
     "policies/{slug}/diff/",
-    response={200: DiffOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={**COMMON, 200: DiffOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     url_name="policy_diff",
     summary="What changed between two versions, block by block and word by word",
 )

@@ -13,7 +13,7 @@ from ..rights import ledger
 from ..verification import service as verification
 from ..verification.decorators import step_up_required
 from .auth import customer_auth
-from .errors import ErrorOut
+from .errors import COMMON, ErrorOut
 from .me import customer
 
 router = Router(tags=["me"], auth=customer_auth())
@@ -44,7 +44,7 @@ def _verification(request, sent=False):
 
 @router.get(
     "me/verification/",
-    response={200: VerificationOut, **ERRORS},
+    response={**COMMON, 200: VerificationOut, **ERRORS},
     url_name="me_verification",
     summary="Whether I verified recently, and how I can verify",
 )
@@ -55,6 +55,7 @@ def verification_state(request):
 @router.post(
     "me/verification/",
     response={
+        **COMMON,
         200: VerificationOut,
         202: VerificationOut,
         400: ErrorOut,
@@ -116,7 +117,7 @@ def _request(item):
 
 @router.get(
     "me/requests/",
-    response={200: list[RequestOut], **ERRORS},
+    response={**COMMON, 200: list[RequestOut], **ERRORS},
     url_name="me_requests",
     summary="My data requests with their due dates",
 )
@@ -160,7 +161,7 @@ class RateLimitOut(ErrorOut):
 
 @router.post(
     "me/exports/",
-    response={202: ExportOut, 429: RateLimitOut, **ERRORS},
+    response={**COMMON, 202: ExportOut, 429: RateLimitOut, **ERRORS},
     url_name="me_exports_create",
     summary="Ask for a copy of my data (needs a fresh verification)",
 )
@@ -180,7 +181,7 @@ def create_export(request):
 
 @router.get(
     "me/exports/",
-    response={200: list[ExportOut], **ERRORS},
+    response={**COMMON, 200: list[ExportOut], **ERRORS},
     url_name="me_exports",
     summary="My exports, newest first",
 )
@@ -193,7 +194,7 @@ def my_exports(request):
 
 @router.get(
     "me/exports/{export_id}/",
-    response={200: ExportOut, 404: ErrorOut, **ERRORS},
+    response={**COMMON, 200: ExportOut, 404: ErrorOut, **ERRORS},
     url_name="me_export",
     summary="The state of one export, with a signed download link when ready",
 )
@@ -203,7 +204,7 @@ def export_state(request, export_id: UUID):
 
 @router.get(
     "me/exports/{export_id}/download/",
-    response={403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 410: ErrorOut, 401: ErrorOut},
+    response={**COMMON, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 410: ErrorOut, 401: ErrorOut},
     url_name="me_export_download",
     summary="Download the export ZIP through its signed link (owner only)",
     openapi_extra={
