@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from .admin import consent, proof, requests, versions
+from .admin import centre, consent, proof, requests, versions
 
 
 @hooks.register("register_admin_viewset")
@@ -25,7 +25,7 @@ def register_proof_viewset():
     return proof.ProofViewSet()
 
 
-@hooks.register("register_reports_menu_item")
+@hooks.register("register_privacy_menu_item")
 def register_proof_menu_item():
     return proof.menu_item()
 
@@ -35,7 +35,22 @@ def register_request_viewset():
     return requests.RequestViewSet()
 
 
+@hooks.register("register_admin_viewset")
+def register_centre_viewset():
+    return centre.CentreViewSet()
+
+
 @hooks.register("register_admin_menu_item")
+def register_privacy_section():
+    return centre.section()
+
+
+@hooks.register("register_privacy_menu_item")
+def register_dashboard_item():
+    return centre.dashboard_item()
+
+
+@hooks.register("register_privacy_menu_item")
 def register_requests_menu_item():
     return requests.menu_item()
 
@@ -56,6 +71,6 @@ def register_consent_viewset():
     return consent.ConsentOverviewViewSet()
 
 
-@hooks.register("register_reports_menu_item")
+@hooks.register("register_privacy_menu_item")
 def register_consent_menu_item():
     return consent.menu_item()

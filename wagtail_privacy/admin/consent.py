@@ -72,7 +72,9 @@ class ConsentOverviewViewSet(ViewSet):
 
 class ConsentMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm(PERMISSION)
+        return request.user.has_perm(
+            "wagtail_privacy.access_privacy_centre"
+        ) and request.user.has_perm(PERMISSION)
 
 
 def menu_item():

@@ -164,7 +164,9 @@ class ProofViewSet(ViewSet):
 
 class ProofMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm(PERMISSION)
+        return request.user.has_perm(
+            "wagtail_privacy.access_privacy_centre"
+        ) and request.user.has_perm(PERMISSION)
 
 
 def menu_item():

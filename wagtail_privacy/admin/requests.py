@@ -244,7 +244,9 @@ class RequestViewSet(ViewSet):
 
 class RequestsMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm(VIEW)
+        return request.user.has_perm(
+            "wagtail_privacy.access_privacy_centre"
+        ) and request.user.has_perm(VIEW)
 
 
 def menu_item():

@@ -75,6 +75,7 @@ class DataRequest(models.Model):
         verbose_name = _("data request")
         verbose_name_plural = _("data requests")
         indexes = [models.Index(fields=["status", "due_at"], name="privacy_request_due")]
+        permissions = [("access_privacy_centre", _("Can access the privacy centre"))]
 
     def __str__(self):
         return f"{self.get_kind_display()} {str(self.reference)[:8]}"

@@ -11,6 +11,9 @@
   const LANGUAGE_NAMES = { en: "English", sl: "Slovenščina", sq: "Shqip", hr: "Hrvatski" };
   const EXPORT_KEY = "lipa-export"; // the id of the customer's latest export, to find it again
   const EXPORT_POLL_MS = 2000;
+  // A pending deletion ends the session's access to /me/ (the account is switched off), but this
+  // browser can still cancel it: remember when it is due, to offer "Cancel deletion" after a reload.
+  const DELETION_KEY = "lipa-deletion";
 
   const TEXT = {
     en: {
@@ -65,7 +68,7 @@
       emailedOn: "emailed on {date}",
       verifyTitle: "Confirm it is you",
       notVerified:
-        "Before we give you a copy of your data, confirm it is you with a one-time code.",
+        "Before we give you a copy of your data or close your account, confirm it is you with a one-time code.",
       verifiedUntil: "You are verified until {time}.",
       sendCode: "Send me a code",
       codeSent: "We have emailed you a code. Enter it below.",
@@ -103,6 +106,30 @@
       consentWordingVersion: "Wording version {number}",
       consentGranted: "Saved: you agreed to “{name}” by {channel}.",
       consentWithdrawn: "Saved: you withdrew your consent to “{name}” by {channel}.",
+      // Closing the account
+      closeTitle: "Close my account",
+      closeIntro: "Take a break or leave for good. Both need a fresh confirmation that it is you (above).",
+      deactivateIntro:
+        "Deactivate: we switch your account off at once and keep your data for a while. The link in the email we send you brings it back; if you do not use it in time, we erase your data.",
+      deactivateStart: "Deactivate my account",
+      deleteIntro:
+        "Delete: we first check that nothing stands in the way, such as an unpaid order. Your account is then switched off at once and deleted for good after a grace period, during which you can still cancel.",
+      deleteStart: "Delete my account",
+      deleteConfirm:
+        "Do you really want to delete your account? It is switched off now and deleted for good after the grace period. Until then you can cancel the deletion.",
+      closeNeedsVerify: "Confirm it is you first: ask for a code above, enter it, then try again.",
+      deactivateDone: "Your account is deactivated and you have been signed out.",
+      deactivateKept: "We keep your data until {date}; after that we erase it.",
+      deactivateEmail:
+        "We have emailed you a link that reactivates your account until then. You can sign in again once you have used it.",
+      deletionBlocked: "Your account cannot be deleted yet:",
+      deletionScheduled: "Your account will be deleted on {date}.",
+      deletionScheduledMore:
+        "Until then it is switched off and you cannot sign in. Changed your mind? Cancel the deletion here, or with the link in the email we have sent you.",
+      deletionCancel: "Cancel deletion",
+      deletionCancelled: "The deletion is cancelled: your account is active again.",
+      deletionCancelFailed:
+        "We cannot cancel the deletion from this browser. Please use the link in the email we sent you.",
     },
     sl: {
       documents: "Pravni dokumenti",
@@ -155,7 +182,7 @@
       emailedOn: "poslano po e-pošti {date}",
       verifyTitle: "Potrdite, da ste to vi",
       notVerified:
-        "Preden vam damo kopijo vaših podatkov, z enkratno kodo potrdite, da ste to res vi.",
+        "Preden vam damo kopijo vaših podatkov ali zapremo vaš račun, z enkratno kodo potrdite, da ste to res vi.",
       verifiedUntil: "Potrjeni ste do {time}.",
       sendCode: "Pošljite mi kodo",
       codeSent: "Kodo smo vam poslali po e-pošti. Vpišite jo spodaj.",
@@ -193,6 +220,30 @@
       consentWordingVersion: "Besedilo privolitve, različica {number}",
       consentGranted: "Shranjeno: privolili ste v »{name}« ({channel}).",
       consentWithdrawn: "Shranjeno: preklicali ste privolitev v »{name}« ({channel}).",
+      // Closing the account
+      closeTitle: "Zaprtje računa",
+      closeIntro: "Lahko si vzamete premor ali odidete za vedno. Za oboje morate znova potrditi, da ste to vi (zgoraj).",
+      deactivateIntro:
+        "Deaktivacija: vaš račun takoj izklopimo, podatke pa še nekaj časa hranimo. S povezavo iz e-poštnega sporočila, ki vam ga pošljemo, račun znova aktivirate; če je pravočasno ne uporabite, vaše podatke izbrišemo.",
+      deactivateStart: "Deaktiviraj moj račun",
+      deleteIntro:
+        "Izbris: najprej preverimo, da mu nič ne stoji na poti, na primer neplačano naročilo. Nato vaš račun takoj izklopimo in ga po izteku čakalnega obdobja dokončno izbrišemo; do takrat lahko izbris še prekličete.",
+      deleteStart: "Izbriši moj račun",
+      deleteConfirm:
+        "Ali res želite izbrisati svoj račun? Takoj ga izklopimo, po izteku čakalnega obdobja pa dokončno izbrišemo. Do takrat lahko izbris prekličete.",
+      closeNeedsVerify: "Najprej potrdite, da ste to vi: zgoraj zahtevajte kodo, jo vpišite in poskusite znova.",
+      deactivateDone: "Vaš račun je deaktiviran in odjavljeni ste.",
+      deactivateKept: "Vaše podatke hranimo do {date}, nato jih izbrišemo.",
+      deactivateEmail:
+        "Po e-pošti smo vam poslali povezavo, s katero lahko do takrat znova aktivirate svoj račun. Ko jo uporabite, se lahko spet prijavite.",
+      deletionBlocked: "Vašega računa še ni mogoče izbrisati:",
+      deletionScheduled: "Vaš račun bo izbrisan {date}.",
+      deletionScheduledMore:
+        "Do takrat je izklopljen in se vanj ne morete prijaviti. Ste si premislili? Izbris prekličite tukaj ali s povezavo iz e-poštnega sporočila, ki smo vam ga poslali.",
+      deletionCancel: "Prekliči izbris",
+      deletionCancelled: "Izbris je preklican: vaš račun je spet aktiven.",
+      deletionCancelFailed:
+        "Izbrisa v tem brskalniku ne moremo preklicati. Uporabite povezavo iz e-poštnega sporočila, ki smo vam ga poslali.",
     },
     sq: {
       documents: "Dokumentet ligjore",
@@ -245,7 +296,7 @@
       emailedOn: "dërguar me email më {date}",
       verifyTitle: "Konfirmoni që jeni ju",
       notVerified:
-        "Para se t’ju japim një kopje të të dhënave tuaja, konfirmoni me një kod njëpërdorimësh që jeni ju.",
+        "Para se t’ju japim një kopje të të dhënave tuaja ose të mbyllim llogarinë tuaj, konfirmoni me një kod njëpërdorimësh që jeni ju.",
       verifiedUntil: "Verifikimi juaj vlen deri në {time}.",
       sendCode: "Më dërgoni një kod",
       codeSent: "Ju dërguam një kod me email. Shkruajeni më poshtë.",
@@ -283,6 +334,31 @@
       consentWordingVersion: "Teksti i pëlqimit, versioni {number}",
       consentGranted: "U ruajt: dhatë pëlqimin për «{name}» ({channel}).",
       consentWithdrawn: "U ruajt: tërhoqët pëlqimin për «{name}» ({channel}).",
+      // Closing the account
+      closeTitle: "Mbyllja e llogarisë",
+      closeIntro:
+        "Mund të bëni një pushim ose të largoheni përgjithmonë. Për të dyja duhet të konfirmoni sërish që jeni ju (më sipër).",
+      deactivateIntro:
+        "Çaktivizimi: e fikim menjëherë llogarinë tuaj dhe i ruajmë të dhënat tuaja për një kohë. Lidhja në email-in që ju dërgojmë e rikthen llogarinë; nëse nuk e përdorni me kohë, i fshijmë të dhënat tuaja.",
+      deactivateStart: "Çaktivizo llogarinë time",
+      deleteIntro:
+        "Fshirja: së pari kontrollojmë që asgjë të mos e pengojë, për shembull një porosi e papaguar. Pastaj llogaria juaj fiket menjëherë dhe fshihet përgjithmonë pas një periudhe pritjeje, gjatë së cilës mund ta anuloni ende.",
+      deleteStart: "Fshi llogarinë time",
+      deleteConfirm:
+        "Vërtet dëshironi ta fshini llogarinë tuaj? Ajo fiket tani dhe fshihet përgjithmonë pas periudhës së pritjes. Deri atëherë mund ta anuloni fshirjen.",
+      closeNeedsVerify: "Së pari konfirmoni që jeni ju: kërkoni një kod më sipër, shkruajeni dhe pastaj provoni përsëri.",
+      deactivateDone: "Llogaria juaj është çaktivizuar dhe keni dalë nga llogaria.",
+      deactivateKept: "I ruajmë të dhënat tuaja deri më {date}; pas kësaj i fshijmë.",
+      deactivateEmail:
+        "Ju dërguam me email një lidhje me të cilën mund ta riaktivizoni llogarinë deri atëherë. Pasi ta përdorni, mund të hyni përsëri.",
+      deletionBlocked: "Llogaria juaj nuk mund të fshihet ende:",
+      deletionScheduled: "Llogaria juaj do të fshihet më {date}.",
+      deletionScheduledMore:
+        "Deri atëherë ajo është e fikur dhe nuk mund të hyni në të. Ndërruat mendje? Anulojeni fshirjen këtu ose me lidhjen në email-in që ju dërguam.",
+      deletionCancel: "Anulo fshirjen",
+      deletionCancelled: "Fshirja u anulua: llogaria juaj është sërish aktive.",
+      deletionCancelFailed:
+        "Nuk mund ta anulojmë fshirjen nga ky shfletues. Ju lutemi përdorni lidhjen në email-in që ju dërguam.",
     },
     hr: {
       documents: "Pravni dokumenti",
@@ -335,7 +411,7 @@
       emailedOn: "poslano e-poštom {date}",
       verifyTitle: "Potvrdite da ste to vi",
       notVerified:
-        "Prije nego što vam damo kopiju vaših podataka, jednokratnim kodom potvrdite da ste to vi.",
+        "Prije nego što vam damo kopiju vaših podataka ili zatvorimo vaš račun, jednokratnim kodom potvrdite da ste to vi.",
       verifiedUntil: "Potvrđeni ste do {time}.",
       sendCode: "Pošaljite mi kod",
       codeSent: "Poslali smo vam kod e-poštom. Upišite ga ispod.",
@@ -373,6 +449,30 @@
       consentWordingVersion: "Tekst privole, verzija {number}",
       consentGranted: "Spremljeno: dali ste privolu za „{name}” ({channel}).",
       consentWithdrawn: "Spremljeno: povukli ste privolu za „{name}” ({channel}).",
+      // Closing the account
+      closeTitle: "Zatvaranje računa",
+      closeIntro: "Možete napraviti stanku ili otići zauvijek. Za oboje morate ponovno potvrditi da ste to vi (gore).",
+      deactivateIntro:
+        "Deaktivacija: vaš račun odmah isključujemo, a podatke još neko vrijeme čuvamo. Poveznicom iz e-poruke koju vam šaljemo račun vraćate; ako je ne iskoristite na vrijeme, vaše podatke brišemo.",
+      deactivateStart: "Deaktiviraj moj račun",
+      deleteIntro:
+        "Brisanje: najprije provjeravamo da mu ništa ne stoji na putu, primjerice neplaćena narudžba. Zatim vaš račun odmah isključujemo i trajno brišemo nakon razdoblja odgode, tijekom kojeg brisanje još možete otkazati.",
+      deleteStart: "Izbriši moj račun",
+      deleteConfirm:
+        "Želite li zaista izbrisati svoj račun? Odmah ga isključujemo, a nakon razdoblja odgode trajno brišemo. Do tada brisanje možete otkazati.",
+      closeNeedsVerify: "Najprije potvrdite da ste to vi: gore zatražite kod, upišite ga, a zatim pokušajte ponovno.",
+      deactivateDone: "Vaš je račun deaktiviran i odjavljeni ste.",
+      deactivateKept: "Vaše podatke čuvamo do {date}, a nakon toga ih brišemo.",
+      deactivateEmail:
+        "E-poštom smo vam poslali poveznicu kojom do tada možete ponovno aktivirati svoj račun. Kada je iskoristite, ponovno se možete prijaviti.",
+      deletionBlocked: "Vaš se račun još ne može izbrisati:",
+      deletionScheduled: "Vaš će račun biti izbrisan {date}.",
+      deletionScheduledMore:
+        "Do tada je isključen i ne možete se prijaviti. Predomislili ste se? Otkažite brisanje ovdje ili poveznicom iz e-poruke koju smo vam poslali.",
+      deletionCancel: "Otkaži brisanje",
+      deletionCancelled: "Brisanje je otkazano: vaš je račun ponovno aktivan.",
+      deletionCancelFailed:
+        "Brisanje ne možemo otkazati iz ovog preglednika. Upotrijebite poveznicu iz e-poruke koju smo vam poslali.",
     },
   };
 
@@ -393,6 +493,9 @@
     acceptFlash: null,
     exportTimer: null,
     verifyTimer: null,
+    // Closing the account: { kind: "deactivated" | "deletion" | "cancelled", scheduled_for, error }
+    closure: null,
+    closureMessage: null, // { code, text, blockers }: why the last attempt did not go through
   };
 
   // ------------------------------------------------------------------------------------------
@@ -849,9 +952,14 @@
     }
     loading.hidden = true;
     const signedIn = state.signedIn === true;
-    byId("account-signed-out").hidden = signedIn;
+    syncClosure(signedIn);
+    const pendingDeletion = Boolean(state.closure && state.closure.kind === "deletion");
+    // While the deletion is pending, signing in is refused: offer to cancel it instead.
+    byId("account-signed-out").hidden = signedIn || pendingDeletion;
     byId("account-signed-in").hidden = !signedIn;
     byId("sign-out").hidden = !signedIn;
+    renderClosureOutcome();
+    renderClosure();
     if (!signedIn) {
       stopTimers();
       state.notices = [];
@@ -879,7 +987,14 @@
     }
     button.disabled = false;
     storage("remove");
-    Object.assign(state, { exportJob: null, exportMessage: null, acceptFlash: null, consentFlash: null });
+    Object.assign(state, {
+      exportJob: null,
+      exportMessage: null,
+      acceptFlash: null,
+      consentFlash: null,
+      closure: null,
+      closureMessage: null,
+    });
     stopTimers();
     await loadAccount();
   }
@@ -1245,6 +1360,10 @@
         state.exportMessage = null;
         renderExport();
       }
+      if (state.closureMessage && state.closureMessage.code === "step_up_required") {
+        state.closureMessage = null;
+        renderClosure();
+      }
     } catch (error) {
       if (!lostSession(error)) showFlash(message, false, error.message);
     } finally {
@@ -1469,6 +1588,229 @@
     );
   }
 
+  // (f) Closing the account: deactivation, deletion after a grace period, cancelling it
+
+  function pendingDeletion(action, value) {
+    try {
+      if (action === "get") {
+        const saved = JSON.parse(window.localStorage.getItem(DELETION_KEY) || "null");
+        return saved && saved.scheduled_for ? saved : null;
+      }
+      if (action === "set") window.localStorage.setItem(DELETION_KEY, JSON.stringify(value));
+      if (action === "remove") window.localStorage.removeItem(DELETION_KEY);
+    } catch (error) {
+      // Storage unavailable or spoilt: the pending deletion is only shown until a reload.
+    }
+    return null;
+  }
+
+  function syncClosure(signedIn) {
+    // Called once GET /me/ has answered: what the account's state says about an earlier closure.
+    const closure = state.closure;
+    const active = signedIn && !(state.me && state.me.account && state.me.account.state === "inactive");
+    if (active) {
+      // Signed in and active: any deletion this browser remembered was cancelled (or is another
+      // customer's); a deactivation was undone by the emailed link.
+      pendingDeletion("remove");
+      if (closure && closure.kind !== "cancelled") state.closure = null;
+      return;
+    }
+    if (!signedIn && closure && closure.kind === "cancelled") state.closure = null;
+    if (!state.closure && !signedIn) {
+      const saved = pendingDeletion("get");
+      if (saved && new Date(saved.scheduled_for).getTime() > Date.now()) {
+        state.closure = { kind: "deletion", scheduled_for: saved.scheduled_for };
+      } else if (saved) {
+        pendingDeletion("remove");
+      }
+    }
+  }
+
+  function closureProblem(error) {
+    if (error.code === "step_up_required") return { code: error.code, text: t("closeNeedsVerify") };
+    if (error.code === "deletion_blocked") {
+      return { code: error.code, text: t("deletionBlocked"), blockers: error.data.blockers || [] };
+    }
+    return { code: error.code, text: error.message };
+  }
+
+  function closureFailed(error, button) {
+    state.closureMessage = closureProblem(error);
+    renderClosure();
+    if (error.code === "step_up_required") byId("verify-send").focus();
+    else button.focus();
+  }
+
+  function forgetAccountData() {
+    // The session no longer reaches /me/: drop what was shown of the account.
+    storage("remove");
+    Object.assign(state, { exportJob: null, exportMessage: null, acceptFlash: null, consentFlash: null });
+    state.closureMessage = null;
+    stopTimers();
+  }
+
+  async function deactivateAccount() {
+    const button = byId("deactivate-start");
+    button.disabled = true;
+    state.closureMessage = null;
+    renderClosure();
+    let closure;
+    try {
+      closure = await api("POST", `${API}/me/deactivation/`);
+    } catch (error) {
+      button.disabled = false;
+      if (!lostSession(error)) closureFailed(error, button);
+      return;
+    }
+    button.disabled = false;
+    // The server ended the session: GET /me/ now answers 401, the signed-out state.
+    forgetAccountData();
+    state.closure = { kind: "deactivated", scheduled_for: closure.scheduled_for };
+    await loadAccount();
+    focusOutcome();
+  }
+
+  async function requestDeletion() {
+    const button = byId("delete-start");
+    state.closureMessage = null;
+    renderClosure();
+    if (!window.confirm(t("deleteConfirm"))) return;
+    button.disabled = true;
+    let closure;
+    try {
+      closure = await api("POST", `${API}/me/deletion/`);
+    } catch (error) {
+      button.disabled = false;
+      if (!lostSession(error)) closureFailed(error, button);
+      return;
+    }
+    button.disabled = false;
+    // The account is switched off until the erasure; this session may still cancel it.
+    forgetAccountData();
+    state.closure = { kind: "deletion", scheduled_for: closure.scheduled_for };
+    pendingDeletion("set", { scheduled_for: closure.scheduled_for });
+    await loadAccount();
+    focusOutcome();
+  }
+
+  async function cancelDeletion(button) {
+    button.disabled = true;
+    try {
+      await api("DELETE", `${API}/me/deletion/`);
+    } catch (error) {
+      button.disabled = false;
+      // 401: this browser's session cannot cancel it (signed out, expired); 404: nothing pending.
+      if (error.status === 401 || error.status === 404) pendingDeletion("remove");
+      if (!state.closure) return;
+      state.closure.error = error.status === 401 ? t("deletionCancelFailed") : error.message;
+      renderClosureOutcome();
+      byId("deletion-cancel").focus();
+      return;
+    }
+    pendingDeletion("remove");
+    state.closure = { kind: "cancelled" };
+    await loadAccount(); // the account is active again: GET /me/ answers 200
+    focusOutcome();
+  }
+
+  function focusOutcome() {
+    const node = byId("closure-outcome").firstElementChild;
+    if (node) node.focus();
+  }
+
+  function renderClosureOutcome() {
+    const box = byId("closure-outcome");
+    const closure = state.closure;
+    box.dataset.state = closure ? closure.kind : "";
+    if (!closure) {
+      box.replaceChildren();
+      return;
+    }
+    if (closure.kind === "deactivated") {
+      box.replaceChildren(
+        el(
+          "div",
+          { className: "flash ok closure-done", role: "status", tabindex: "-1", "data-testid": "deactivate-done" },
+          el("p", {}, el("strong", {}, t("deactivateDone"))),
+          el("p", {}, t("deactivateKept", { date: formatDate(closure.scheduled_for) })),
+          el("p", {}, t("deactivateEmail")),
+        ),
+      );
+    } else if (closure.kind === "deletion") {
+      box.replaceChildren(
+        el(
+          "div",
+          {
+            className: "closure-pending",
+            role: "status",
+            tabindex: "-1",
+            "data-testid": "deletion-scheduled",
+            "data-scheduled-for": closure.scheduled_for,
+          },
+          el("p", {}, el("strong", {}, t("deletionScheduled", { date: formatDate(closure.scheduled_for) }))),
+          el("p", {}, t("deletionScheduledMore")),
+          el(
+            "p",
+            {},
+            el(
+              "button",
+              {
+                type: "button",
+                className: "primary",
+                id: "deletion-cancel",
+                "data-testid": "deletion-cancel",
+                onclick: (event) => cancelDeletion(event.currentTarget),
+              },
+              t("deletionCancel"),
+            ),
+          ),
+          closure.error
+            ? el("p", { className: "flash error", role: "alert", "data-testid": "deletion-cancel-error" }, closure.error)
+            : null,
+        ),
+      );
+    } else {
+      box.replaceChildren(
+        el(
+          "p",
+          { className: "flash ok", role: "status", tabindex: "-1", "data-testid": "deletion-cancelled" },
+          t("deletionCancelled"),
+        ),
+      );
+    }
+  }
+
+  function renderClosure() {
+    const box = byId("closure-status");
+    const message = state.closureMessage;
+    box.dataset.code = message ? message.code : "";
+    if (!message) {
+      box.replaceChildren();
+      return;
+    }
+    const blockers = message.blockers || [];
+    box.replaceChildren(
+      el(
+        "div",
+        { className: "flash error", role: "alert", "data-testid": "closure-message", "data-code": message.code },
+        el("p", {}, message.text),
+        blockers.length
+          ? el(
+              "ul",
+              { className: "blockers", "data-testid": "deletion-blockers" },
+              blockers.map((blocker) =>
+                el(
+                  "li",
+                  { "data-testid": `blocker-${blocker.code}`, "data-source": blocker.source },
+                  blocker.message,
+                ),
+              ),
+            )
+          : null,
+      ),
+    );
+  }
+
   // ------------------------------------------------------------------------------------------
   // Navigation: #slug or #slug/number, so that a version can be linked to; #account.
 
@@ -1522,7 +1864,8 @@
       // Storage unavailable (private mode): the choice lasts until the page is reloaded.
     }
     // Messages were written in the previous language.
-    Object.assign(state, { acceptFlash: null, exportMessage: null, consentFlash: null });
+    Object.assign(state, { acceptFlash: null, exportMessage: null, consentFlash: null, closureMessage: null });
+    if (state.closure) state.closure.error = null;
     showFlash(byId("verify-message"), true, "");
     renderChrome();
     loadPolicies();
@@ -1542,6 +1885,8 @@
     byId("verify-send").addEventListener("click", sendCode);
     byId("verify-form").addEventListener("submit", submitCode);
     byId("export-start").addEventListener("click", startExport);
+    byId("deactivate-start").addEventListener("click", deactivateAccount);
+    byId("delete-start").addEventListener("click", requestDeletion);
     window.addEventListener("hashchange", () => {
       readHash();
       showView();
