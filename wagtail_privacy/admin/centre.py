@@ -1,6 +1,5 @@
 """The privacy centre: one admin menu section, behind its own permission, and its dashboard."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from ..rights import ledger
 from ..rights.models import AccountClosure, ClosureState, DataRequest, RequestStatus
 from . import consent as consent_admin
 from .charts import bars
+from .mixins import PermissionRequiredMixin
 
 PERMISSION = "wagtail_privacy.access_privacy_centre"
 
@@ -28,15 +28,11 @@ class CentreMenuItem(MenuItem):
         return request.user.has_perm(PERMISSION)
 
 
-class DashboardView(WagtailAdminTemplateMixin, TemplateView):
+class DashboardView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+    permission = PERMISSION
     template_name = "wagtail_privacy/admin/centre.html"
     page_title = _("Privacy centre")
     header_icon = "lock"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(PERMISSION):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,6 +1,5 @@
 """Admin: consent purposes as snippets, and current opt-ins per purpose and channel."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +11,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from ..consent.models import Channel, ConsentPurpose, ConsentRecord
 from ..consent.service import purposes
+from .mixins import PermissionRequiredMixin
 
 PERMISSION = "wagtail_privacy.view_consentrecord"
 
@@ -37,15 +37,11 @@ def opt_in_counts():
     return {(row["purpose_key"], row["channel"]): row["n"] for row in granted}
 
 
-class ConsentOverviewView(WagtailAdminTemplateMixin, TemplateView):
+class ConsentOverviewView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+    permission = PERMISSION
     template_name = "wagtail_privacy/admin/consent_overview.html"
     page_title = _("Consent overview")
     header_icon = "tick-inverse"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(PERMISSION):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -17,6 +17,7 @@ from wagtail.log_actions import log
 
 from ..consent.service import history as consent_history
 from ..notices.acceptance import acceptances_of, notices_of
+from .mixins import PermissionRequiredMixin
 
 PERMISSION = "wagtail_privacy.view_acceptance"
 PROOF_EXPORTED = "wagtail_privacy.proof_exported"
@@ -45,14 +46,11 @@ def _check(request):
         raise PermissionDenied
 
 
-class ProofSearchView(WagtailAdminTemplateMixin, TemplateView):
+class ProofSearchView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+    permission = PERMISSION
     template_name = "wagtail_privacy/admin/proof_search.html"
     page_title = _("Customer proof")
     header_icon = "doc-full"
-
-    def dispatch(self, request, *args, **kwargs):
-        _check(request)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

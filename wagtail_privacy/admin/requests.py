@@ -19,6 +19,7 @@ from wagtail.log_actions import log
 from ..exceptions import PrivacyError
 from ..rights import ledger
 from ..rights.models import DataRequest, RequestChannel, RequestKind, RequestStatus
+from .mixins import PermissionRequiredMixin
 
 VIEW = "wagtail_privacy.view_datarequest"
 CHANGE = "wagtail_privacy.change_datarequest"
@@ -95,14 +96,11 @@ class ExtendForm(forms.Form):
     )
 
 
-class RequestListView(WagtailAdminTemplateMixin, TemplateView):
+class RequestListView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+    permission = VIEW
     template_name = "wagtail_privacy/admin/requests/index.html"
     page_title = _("Privacy requests")
     header_icon = "tasks"
-
-    def dispatch(self, request, *args, **kwargs):
-        _require(request, VIEW)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -130,14 +128,11 @@ class RequestListView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-class RequestCreateView(WagtailAdminTemplateMixin, TemplateView):
+class RequestCreateView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+    permission = ADD
     template_name = "wagtail_privacy/admin/requests/create.html"
     page_title = _("Record a request")
     header_icon = "tasks"
-
-    def dispatch(self, request, *args, **kwargs):
-        _require(request, ADD)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -13,7 +13,8 @@ from ..exceptions import NotFound
 from ..policies import resolution
 from ..policies.changes import compare_versions
 from ..policies.downloads import pdf_response
-from ..policies.models import ChangeLevel, Policy
+from ..policies.lookup import get_policy, state_with_version
+from ..policies.models import ChangeLevel
 from .errors import COMMON, ErrorOut
 
 router = Router(tags=["policies"])
@@ -134,16 +135,6 @@ def _diff_url(policy, old, new, language):
     return f"{url}?{query}"
 
 
-def _get_policy(slug):
-    policy = Policy.objects.filter(slug=slug).first()
-    if policy is None:
-        raise NotFound(
-            _("There is no policy “%(slug)s”.") % {"slug": slug[:100]},
-            code="unknown_policy",
-        )
-    return policy
-
-
 @router.get(
     "policies/",
     response={**COMMON, 200: list[PolicyOut], 400: ErrorOut},
@@ -161,7 +152,7 @@ def list_policies(request):
     summary="A policy with its current and upcoming version and its history",
 )
 def policy_detail(request, slug: str):
-    policy = _get_policy(slug)
+    policy = get_policy(slug)
     state = resolution.policy_state(policy, request.privacy_language, with_history=True)
     if state.is_empty and not state.history:
         raise NotFound(_("This policy has no published version."), code="unknown_policy")
@@ -178,14 +169,8 @@ def policy_detail(request, slug: str):
     summary="One version of a policy in full, in the reader's language",
 )
 def policy_version(request, slug: str, number: int):
-    policy = _get_policy(slug)
-    state = resolution.policy_state(policy, request.privacy_language, number=number)
-    if state.requested is None:
-        raise NotFound(
-            _("Policy “%(slug)s” has no version %(number)s.")
-            % {"slug": policy.slug, "number": number},
-            code="unknown_version",
-        )
+    policy = get_policy(slug)
+    state = state_with_version(policy, request.privacy_language, number)
     return _brief(state, state.requested, full=True)
 
 
@@ -206,14 +191,8 @@ PDF_RESPONSE = {
     openapi_extra={"responses": PDF_RESPONSE},
 )
 def policy_version_pdf(request, slug: str, number: int):
-    policy = _get_policy(slug)
-    state = resolution.policy_state(policy, request.privacy_language, number=number)
-    if state.requested is None:
-        raise NotFound(
-            _("Policy “%(slug)s” has no version %(number)s.")
-            % {"slug": policy.slug, "number": number},
-            code="unknown_version",
-        )
+    policy = get_policy(slug)
+    state = state_with_version(policy, request.privacy_language, number)
     return pdf_response(request, state.text(state.requested))
 
 
@@ -257,7 +236,7 @@ def policy_diff(
     old: int = Query(..., alias="from", description="Number of the older version"),
     new: int = Query(..., alias="to", description="Number of the newer version"),
 ):
-    policy = _get_policy(slug)
+    policy = get_policy(slug)
     diff = compare_versions(policy, old, new, request.privacy_language)
     state = resolution.PolicyState(
         policy=policy,

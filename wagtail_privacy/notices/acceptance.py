@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from ..conf import privacy_settings
 from ..exceptions import NotFound, PrivacyError
-from ..policies.models import Policy
-from ..policies.resolution import load_texts, policy_state
+from ..policies.lookup import get_policy, state_with_version
+from ..policies.resolution import load_texts
 from ..signals import policy_version_accepted
 from . import gate
 from .models import Acceptance, AcceptanceChannel, ChangeNotice
@@ -30,16 +30,6 @@ def minimise_ip(address):
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
 
 
-def get_policy(slug):
-    policy = Policy.objects.filter(slug=slug).first()
-    if policy is None:
-        raise NotFound(
-            _("There is no policy “%(slug)s”.") % {"slug": str(slug)[:100]},
-            code="unknown_policy",
-        )
-    return policy
-
-
 def accept(user, slug, number, *, language, channel=AcceptanceChannel.API, ip=None, user_agent=""):
     """Record that ``user`` accepts version ``number`` of policy ``slug``.
 
@@ -49,14 +39,8 @@ def accept(user, slug, number, *, language, channel=AcceptanceChannel.API, ip=No
     if channel not in AcceptanceChannel.values:
         raise PrivacyError(_("Unknown acceptance channel."), code="invalid_input", status=422)
     policy = get_policy(slug)
-    state = policy_state(policy, language, number=number)
+    state = state_with_version(policy, language, number)
     version = state.requested
-    if version is None:
-        raise NotFound(
-            _("Policy “%(slug)s” has no version %(number)s.")
-            % {"slug": policy.slug, "number": number},
-            code="unknown_version",
-        )
     if version.withdrawn_at is not None:
         raise PrivacyError(
             _("Version %(number)s was withdrawn before it took effect.") % {"number": number},

@@ -4,8 +4,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from ..exceptions import NotFound, PrivacyError
+from ..exceptions import PrivacyError
 from .diff import Comparison, compare, word_diff
+from .lookup import unknown_version
 from .models import Policy, PolicyVersion, PolicyVersionText
 from .resolution import default_language, load_texts
 
@@ -42,11 +43,7 @@ def compare_versions(policy, old_number, new_number, language):
     versions = {v.number: v for v in policy.versions.filter(number__in=[old_number, new_number])}
     for number in (old_number, new_number):
         if number not in versions:
-            raise NotFound(
-                _("Policy “%(slug)s” has no version %(number)s.")
-                % {"slug": policy.slug, "number": number},
-                code="unknown_version",
-            )
+            raise unknown_version(policy, number)
     old, new = versions[old_number], versions[new_number]
     for candidate in (language, default_language()):
         texts = load_texts([old.pk, new.pk], candidate)
