@@ -28,7 +28,9 @@ TIME_ZONE = "Europe/Ljubljana"
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{SITE_DIR / 'db.sqlite3'}"
+        os.environ.get("DATABASE_URL")
+        # The web server and the task worker share the file: take write locks up front and wait.
+        or f"sqlite:///{SITE_DIR / 'db.sqlite3'}?transaction_mode=IMMEDIATE&timeout=20"
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -110,7 +112,7 @@ LOCALE_PATHS = [ROOT_DIR / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = SITE_DIR / "static_collected"
 MEDIA_URL = "/media/"
-MEDIA_ROOT = SITE_DIR / "media"
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or SITE_DIR / "media")
 
 WAGTAIL_SITE_NAME = "Lipa & Co."
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"

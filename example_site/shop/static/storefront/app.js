@@ -689,7 +689,7 @@
   function renderBanners() {
     const container = document.getElementById("banners");
     container.replaceChildren(
-      accountBanner(),
+      ...[accountBanner()].filter(Boolean),
       ...state.policies
         .filter((policy) => policy.upcoming)
         .map((policy) => {
