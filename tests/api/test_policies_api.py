@@ -113,6 +113,10 @@ def test_openapi_document_lists_the_endpoints(client, published):
     assert f"{API}/policies/{{slug}}/versions/{{number}}/" in paths
     responses = paths[f"{API}/policies/{{slug}}/"]["get"]["responses"]
     assert {"200", "404"} <= set(responses)
+    assert "`unknown_policy`" in responses["404"]["description"]
+    me = paths[f"{API}/me/exports/"]["post"]["responses"]
+    assert "`step_up_required`" in me["403"]["description"]
+    assert "`rate_limited`" in me["429"]["description"]
 
 
 def _publish_many(policies, count):
@@ -146,3 +150,21 @@ def test_wagtail_api_v2_exposes_policy_fields(client, published):
     assert data["requires_acceptance"] is False
     assert data["policy_versions"]["current"]["number"] == 1
     assert data["policy_versions"]["upcoming"]["change_level"] == "major"
+
+
+def test_every_error_code_in_the_package_is_documented():
+    """Each stable code the package raises appears in the OpenAPI error descriptions."""
+    import re
+    from pathlib import Path
+
+    import wagtail_privacy
+    from wagtail_privacy.api.errors import ERROR_CODES
+
+    documented = {code for codes in ERROR_CODES.values() for code in codes}
+    raised = set()
+    for path in Path(wagtail_privacy.__file__).parent.rglob("*.py"):
+        text = path.read_text()
+        raised |= set(re.findall(r'\bcode="([a-z_]+)"', text))
+        raised |= set(re.findall(r'^\s+code = "([a-z_]+)"', text, re.M))
+    raised -= {"error"}  # the base class placeholder
+    assert raised - documented == set()

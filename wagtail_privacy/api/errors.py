@@ -34,6 +34,58 @@ class InvalidOut(ErrorOut):
     errors: list[FieldError] = []
 
 
+#: Every stable error ``code`` the API answers with, by HTTP status; the OpenAPI document lists
+#: them on each error response.
+ERROR_CODES = {
+    400: ["unknown_locale", "same_version", "invalid_token", "bad_request"],
+    401: ["not_authenticated"],
+    403: [
+        "csrf_failed",
+        "step_up_required",
+        "invalid_link",
+        "policy_acceptance_required",
+        "forbidden",
+    ],
+    404: [
+        "not_found",
+        "unknown_policy",
+        "unknown_version",
+        "unknown_notice",
+        "unknown_export",
+        "unknown_purpose",
+        "no_pending_deletion",
+    ],
+    409: [
+        "version_superseded",
+        "version_withdrawn",
+        "no_common_language",
+        "export_not_ready",
+        "deletion_blocked",
+        "closure_pending",
+        "closure_not_cancellable",
+        "purpose_retired",
+        "request_closed",
+        "no_email",
+    ],
+    410: ["link_expired", "export_expired"],
+    422: ["invalid_input", "unknown_channel"],
+    429: ["throttled", "rate_limited"],
+    503: ["pdf_not_ready"],
+}
+
+
+def describe_error_codes(schema):
+    """Write the possible ``code`` values into every error response of an OpenAPI document."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for status, response in operation.get("responses", {}).items():
+                codes = ERROR_CODES.get(int(status)) if str(status).isdigit() else None
+                if codes:
+                    listed = ", ".join(f"`{code}`" for code in codes)
+                    response["description"] = f"Error; `code` is one of {listed}."
+    return schema
+
+
 #: Responses every operation may give: bad input, and a language the site does not have.
 COMMON = {400: ErrorOut, 422: InvalidOut}
 

@@ -12,12 +12,18 @@ from .closure import public as reactivate_router
 from .closure import router as closure_router
 from .consent import public as unsubscribe_router
 from .consent import router as consent_router
-from .errors import error_response, install_handlers
+from .errors import describe_error_codes, error_response, install_handlers
 from .me import router as me_router
 from .policies import router as policies_router
 from .rights import router as rights_router
 
-api = NinjaAPI(
+
+class PrivacyAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        return describe_error_codes(super().get_openapi_schema(**kwargs))
+
+
+api = PrivacyAPI(
     title="wagtail-privacy",
     version="1",
     description=(
