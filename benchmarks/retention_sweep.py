@@ -1,0 +1,772 @@
+r"""Benchmark of the inactive-account retention sweep against a naive per-object loop.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/retention_sweep.py [--accounts 10000] [--naive 2000]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+        .venv/bin/python benchmarks/retention_sweep.py
+
+What it does, on a fresh database (a temporary SQLite file, or with ``DATABASE_URL`` a
+dedicated database created on that server and dropped afterwards, as ``policy_api.py`` does),
+with ``tests.settings`` (whose test app registers the ``orders``, ``invoices`` - a 10-year
+legal hold - and ``addresses`` sources, and whose ``CUSTOMER_LANGUAGE`` hook is kept),
+``WAGTAIL_PRIVACY["INACTIVE_ACCOUNT_DAYS"] = 1095``, ``ERASURE_WARNING_DAYS = 30``, the locmem
+email backend (``mail.outbox`` cleared between phases) and tasks enqueued but not run:
+
+* creates ``--accounts`` inactive customers in bulk (``bulk_create`` in one transaction):
+  ``last_login`` and ``date_joined`` 4 years ago, an email address, an unusable password;
+  each with 1-2 orders, one invoice (every second one issued 4 years ago, so still under the
+  10-year hold; the others 11 years ago, past it) and one address. Plus ``--naive`` more
+  customers of the same shape for the baseline. Then ``ANALYZE``;
+* **naive** (run first, so it sees the same table sizes and the sweep does not find its
+  customers): the loop a first implementation would write, in autocommit, for each inactive
+  customer of its set: ``for o in Order.objects.filter(customer=u): o.delete()``, the same
+  per invoice (anonymised with ``.save()`` when under the hold, else deleted), per address,
+  then ``u.delete()``. It sends no email and records no closure, step or receipt, so it does
+  less than the sweep. By default it runs over 2,000 customers only: compare per account;
+  its total for ``--accounts`` is extrapolated;
+* **sweep**, through the public door ``call_command("privacy_tick", "--only", "accounts")``:
+  (1) the warning pass (every account gets an ``AccountClosure`` and a warning email), then
+  (2) under ``time_machine.travel(now + 31 days)`` the pass that schedules every warned
+  account and erases it (every registered source, an ``ErasureStep`` each, the receipt email,
+  the user row). Afterwards it checks the tick's reports and the emails, that no inactive
+  customer remains (directly and by ``retention.inactive_users``), that held invoices are
+  anonymised (no customer, no billing name or address) and older ones, every order and every
+  address deleted, that every closure is erased with its receipt sent and one step per
+  source, and that the receipts add up to the rows created;
+* counts SQL statements with ``connection.execute_wrapper`` (a counter, nothing stored;
+  savepoints included; on SQLite Django's BEGIN statements too, on PostgreSQL the driver
+  opens transactions uncounted; COMMIT never) and emails in ``mail.outbox``;
+* memory, two ways. In the timed runs, the growth of the process's peak resident set
+  (``VmHWM`` reset through ``/proc/self/clear_refs``, Linux only; no overhead, but it counts
+  the allocator's slack too, and a phase reuses memory freed earlier). And peak Python memory
+  with ``tracemalloc`` in separate, smaller runs of the same work on fresh customers
+  (``--memory-accounts``, default 500), because tracing slows the work several times;
+  ``mail.outbox`` keeps every sent message, so the peaks include it and "kept" (what the run
+  left allocated) is mostly the outbox. Those runs also attribute every statement to its call
+  site (the two innermost frames in ``wagtail_privacy``, ``tests`` or this script) and kind
+  (verb and table), printed per account, to show where the queries go.
+
+Size: 100,000 accounts would be the natural default, but the erasure pass costs about 50-70 ms
+per account here (some 85 statements and 12 transactions each), so 100,000 would take well
+over an hour and even 10,000 (the default, the smallest size worth measuring) takes about
+12 minutes on SQLite on a 2-core machine, ~10 of them in the erasure pass; the report
+extrapolates to 100,000. Figures vary with the machine; compare rows of one run.
+"""
+
+import argparse
+import gc
+import io
+import os
+import re
+import sys
+import textwrap
+import time
+import tracemalloc
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.policy_api import BenchmarkDatabase, analyze, migrate  # noqa: E402
+
+TASKS_BACKEND = "django_tasks.backends.dummy.DummyBackend"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+INACTIVE_DAYS = 1095
+WARNING_DAYS = 30
+TRAVEL_DAYS = WARNING_DAYS + 1
+HOLD_YEARS = 10  # the test app's InvoiceSource.hold_years
+AGE = timedelta(days=4 * 365)  # of the customers' last sign-in
+BATCH = 5000
+FULL = 100_000  # the size the defaults would ideally have; figures are extrapolated to it
+SETS = {
+    "timed-sweep": "sweep",
+    "timed-naive": "naive",
+    "traced-sweep": "msweep",
+    "traced-naive": "mnaive",
+}
+
+
+# --- Django setup -------------------------------------------------------------------------
+
+
+def configure(database):
+    """Configure Django from ``tests.settings`` with ``database`` as the default database."""
+    import django
+    from django.conf import settings
+
+    from tests import settings as test_settings
+
+    values = {name: getattr(test_settings, name) for name in dir(test_settings) if name.isupper()}
+    values["DATABASES"] = {"default": database}
+    values["DEBUG"] = False
+    values["TASKS"] = {"default": {"BACKEND": TASKS_BACKEND}}
+    values["EMAIL_BACKEND"] = EMAIL_BACKEND
+    # The tests' CUSTOMER_LANGUAGE hook (CustomerProfile) is kept: the host's configuration.
+    values["WAGTAIL_PRIVACY"] = {
+        **getattr(test_settings, "WAGTAIL_PRIVACY", {}),
+        "INACTIVE_ACCOUNT_DAYS": INACTIVE_DAYS,
+        "ERASURE_WARNING_DAYS": WARNING_DAYS,
+    }
+    settings.configure(**values)
+    django.setup()
+
+
+# --- Data ---------------------------------------------------------------------------------
+
+
+def years_before(moment, years):
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def is_held(index):
+    """Every second invoice is still under the 10-year hold."""
+    return index % 2 == 0
+
+
+def create_customers(prefix, count, now):
+    """``count`` inactive customers with 1-2 orders, an invoice and an address each."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.db import transaction
+
+    from tests.testapp.models import Address, Invoice, Order
+
+    User = get_user_model()
+    seen = now - AGE
+    held_at, old_at = years_before(now, 4), years_before(now, HOLD_YEARS + 1)
+    created = {"orders": 0, "invoices_held": 0, "invoices_old": 0, "addresses": 0}
+    with transaction.atomic():
+        for start in range(0, count, BATCH):
+            indexes = range(start, min(count, start + BATCH))
+            users = User.objects.bulk_create(
+                [
+                    User(
+                        username=f"{prefix}{i:07d}",
+                        email=f"{prefix}{i:07d}@example.com",
+                        first_name="Ana",
+                        last_name=f"Novak {i}",
+                        password=make_password(None),
+                        last_login=seen - timedelta(minutes=i % 1440),
+                        date_joined=seen - timedelta(days=30, minutes=i % 1440),
+                    )
+                    for i in indexes
+                ],
+                batch_size=BATCH,
+            )
+            if any(u.pk is None for u in users):  # a backend that returns no primary keys
+                pks = dict(
+                    User.objects.filter(username__startswith=prefix).values_list("username", "pk")
+                )
+                for user in users:
+                    user.pk = pks[user.username]
+            orders, invoices, addresses = [], [], []
+            for i, user in zip(indexes, users, strict=True):
+                for k in range(1 + i % 2):
+                    orders.append(
+                        Order(
+                            customer_id=user.pk,
+                            number=f"{prefix}-{i}-{k}",
+                            placed_at=seen - timedelta(days=k + 1),
+                            total=Decimal("49.90") + k,
+                            delivery_note="Leave it at the door, please.",
+                        )
+                    )
+                held = is_held(i)
+                created["invoices_held" if held else "invoices_old"] += 1
+                invoices.append(
+                    Invoice(
+                        customer_id=user.pk,
+                        number=f"{prefix}-{i}",
+                        issued_at=(held_at if held else old_at) - timedelta(minutes=i % 1440),
+                        billing_name=f"Ana Novak {i}",
+                        billing_address=f"Slovenska cesta {i}, 1000 Ljubljana",
+                    )
+                )
+                addresses.append(
+                    Address(
+                        customer_id=user.pk,
+                        street=f"Slovenska cesta {i}, 1000 Ljubljana",
+                        phone=f"+386 1 {i:07d}",
+                    )
+                )
+            Order.objects.bulk_create(orders, batch_size=BATCH)
+            Invoice.objects.bulk_create(invoices, batch_size=BATCH)
+            addresses = Address.objects.bulk_create(addresses, batch_size=BATCH)
+            first = created.get("address_pks", (addresses[0].pk,))[0]
+            created["address_pks"] = (first, addresses[-1].pk)
+            created["orders"] += len(orders)
+            created["addresses"] += len(addresses)
+    return created
+
+
+# --- Measurement --------------------------------------------------------------------------
+
+
+class QueryCounter:
+    """Counts SQL statements through ``connection.execute_wrapper``.
+
+    With ``classify``, also tallies each statement by call site (the two innermost frames in
+    ``wagtail_privacy``, ``tests`` or this script) and kind (verb and table); slow, so only the
+    tracemalloc runs classify.
+    """
+
+    VERB = re.compile(r"\s*(\w+)")
+    TABLE = {
+        "SELECT": re.compile(r'\bFROM\s+"?(\w+)"?', re.IGNORECASE),
+        "INSERT": re.compile(r'\bINTO\s+"?(\w+)"?', re.IGNORECASE),
+        "UPDATE": re.compile(r'^\s*UPDATE\s+"?(\w+)"?', re.IGNORECASE),
+        "DELETE": re.compile(r'\bFROM\s+"?(\w+)"?', re.IGNORECASE),
+    }
+    PROJECT = (str(ROOT / "wagtail_privacy"), str(ROOT / "tests"), __file__)
+
+    def __init__(self, classify=False):
+        self.count = 0
+        self.kinds = Counter() if classify else None
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        if self.kinds is not None:
+            verb = self.VERB.match(sql).group(1).upper()
+            pattern = self.TABLE.get(verb)
+            found = pattern.search(sql) if pattern else None
+            kind = f"{verb} {found.group(1)}" if found else verb
+            self.kinds[self.site(sys._getframe(1)), kind] += 1
+        return execute(sql, params, many, context)
+
+    def site(self, frame):
+        found = []
+        while frame is not None and len(found) < 2:
+            path = frame.f_code.co_filename
+            if path.startswith(self.PROJECT) and frame.f_code is not self.__call__.__code__:
+                name = getattr(frame.f_code, "co_qualname", frame.f_code.co_name)
+                found.append(f"{Path(path).relative_to(ROOT)}:{frame.f_lineno} {name}")
+            frame = frame.f_back
+        return " <- ".join(found) or "(elsewhere)"
+
+
+def _status(name):
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(name + ":"):
+                return int(line.split()[1]) * 1024
+    raise OSError(name)
+
+
+def reset_peak_rss():
+    """Reset the process's peak RSS (Linux); the current RSS in bytes, or None if unsupported."""
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+        return _status("VmRSS")
+    except OSError:
+        return None
+
+
+def peak_rss_growth(start):
+    if start is None:
+        return None
+    try:
+        return max(0, _status("VmHWM") - start)
+    except OSError:
+        return None
+
+
+@dataclass
+class Result:
+    label: str
+    accounts: int
+    seconds: float = 0.0
+    queries: int = 0
+    emails: int = 0
+    rss: int | None = None  # peak RSS growth in the timed run, bytes
+    value: object = None
+    traced_accounts: int | None = None  # accounts of the tracemalloc run
+    peak: int | None = None  # tracemalloc peak, bytes
+    kept: int | None = None  # tracemalloc, still allocated after the run
+    kinds: Counter = field(default_factory=Counter)  # statements of the traced run
+
+    @property
+    def rate(self):
+        return self.accounts / self.seconds
+
+
+def run(work, accounts, *, label):
+    """Run ``work()`` once, timed, counting its statements, the emails sent and peak RSS."""
+    from django.core import mail
+    from django.db import connection
+
+    mail.outbox = []
+    gc.collect()
+    counter = QueryCounter()
+    with connection.execute_wrapper(counter):
+        rss = reset_peak_rss()
+        start = time.perf_counter()
+        value = work()
+        seconds = time.perf_counter() - start
+        rss = peak_rss_growth(rss)
+    result = Result(label, accounts, seconds, counter.count, len(mail.outbox), rss, value)
+    mail.outbox = []
+    return result
+
+
+def traced(work, result, accounts):
+    """Run ``work()`` under tracemalloc; store its peak, kept memory and statements in result."""
+    from django.core import mail
+    from django.db import connection
+
+    mail.outbox = []
+    gc.collect()
+    counter = QueryCounter(classify=True)
+    tracemalloc.start()
+    try:
+        with connection.execute_wrapper(counter):
+            before, _peak = tracemalloc.get_traced_memory()
+            tracemalloc.reset_peak()
+            value = work()
+            gc.collect()
+            after, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    emails = len(mail.outbox)
+    mail.outbox = []
+    result.traced_accounts = accounts
+    result.peak, result.kept, result.kinds = peak - before, after - before, counter.kinds
+    return value, emails
+
+
+def tick_accounts():
+    """``manage.py privacy_tick --only accounts``; its report of the step, as a dict of ints."""
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("privacy_tick", "--only", "accounts", stdout=out)
+    text = out.getvalue().strip()
+    assert text.startswith("accounts: "), text
+    return {
+        key: int(value)
+        for key, value in (item.split("=") for item in text.removeprefix("accounts: ").split(", "))
+    }
+
+
+def warn_pass():
+    return tick_accounts
+
+
+def erase_pass(now):
+    import time_machine
+
+    def work():
+        with time_machine.travel(now + timedelta(days=TRAVEL_DAYS)):
+            return tick_accounts()
+
+    return work
+
+
+def naive(prefix):
+    """The per-object loop, in autocommit, over the inactive customers of one set."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from tests.testapp.models import Address, Invoice, Order
+
+    User = get_user_model()
+
+    def work():
+        now = timezone.now()
+        cutoff = years_before(now, HOLD_YEARS)
+        inactive = User.objects.filter(
+            username__startswith=prefix,
+            is_active=True,
+            is_staff=False,
+            last_login__lt=now - timedelta(days=INACTIVE_DAYS),
+        ).order_by("pk")
+        erased = 0
+        for u in inactive:
+            for o in Order.objects.filter(customer=u):
+                o.delete()
+            for invoice in Invoice.objects.filter(customer=u):
+                if invoice.issued_at >= cutoff:
+                    invoice.customer = None
+                    invoice.billing_name = ""
+                    invoice.billing_address = ""
+                    invoice.save()
+                else:
+                    invoice.delete()
+            for a in Address.objects.filter(customer=u):
+                a.delete()
+            u.delete()
+            erased += 1
+        return erased
+
+    return work
+
+
+# --- Checks -------------------------------------------------------------------------------
+
+
+def check_customers_gone(prefix, created):
+    """No customer of the set is left; held invoices anonymised, the rest of their data gone."""
+    from django.contrib.auth import get_user_model
+
+    from tests.testapp.models import Address, Invoice, Order
+
+    users = get_user_model().objects.filter(username__startswith=prefix)
+    assert not users.exists(), users.count()
+    assert not Order.objects.filter(number__startswith=f"{prefix}-").exists()
+    assert not Address.objects.filter(pk__range=created["address_pks"]).exists()
+    invoices = Invoice.objects.filter(number__startswith=f"{prefix}-")
+    held = created["invoices_held"]
+    assert invoices.count() == held, (invoices.count(), held)
+    assert not invoices.exclude(customer=None, billing_name="", billing_address="").exists()
+
+
+def check_no_inactive_left(now):
+    """Nothing is left for the sweep, by its own query and by a direct one."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from tests.testapp.models import Address, Order
+    from wagtail_privacy.rights import retention
+
+    cutoff = now - timedelta(days=INACTIVE_DAYS)
+    left = get_user_model().objects.filter(
+        Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff),
+        is_staff=False,
+        is_superuser=False,
+    )
+    assert not left.exists(), left.count()
+    assert sum(len(batch) for batch in retention.inactive_users(now)) == 0
+    assert not Order.objects.exists() and not Address.objects.exists()
+
+
+def last_closure_pk():
+    from wagtail_privacy.rights.models import AccountClosure
+
+    return AccountClosure.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def check_sweep(prefix, accounts, created, passes, emails, now, after_pk):
+    """The tick's reports, emails, data left, and the closures and receipts of this sweep."""
+    from wagtail_privacy.rights.models import AccountClosure, ClosureState, ErasureStep
+    from wagtail_privacy.rights.registry import registry
+
+    warned, erased = passes
+    assert warned["inactive_warned"] == accounts and warned["erased"] == 0, warned
+    assert erased["inactive_scheduled"] == accounts and erased["erased"] == accounts, erased
+    assert erased["inactive_warned"] == 0 and erased["inactive_returned"] == 0, erased
+    assert emails == (accounts, accounts), emails  # warnings, then receipts
+    check_customers_gone(prefix, created)
+    check_no_inactive_left(now + timedelta(days=TRAVEL_DAYS))
+    closures = AccountClosure.objects.filter(pk__gt=after_pk)
+    assert closures.count() == accounts, closures.count()
+    assert not closures.exclude(
+        kind="inactivity", state=ClosureState.ERASED, user=None, receipt_sent_at__isnull=False
+    ).exists()
+    steps = ErasureStep.objects.filter(closure__in=closures).count()
+    assert steps == accounts * len(registry.sources()), steps
+    totals = Counter()
+    for receipt in closures.values_list("receipt", flat=True).iterator(chunk_size=2000):
+        for name in ("orders", "invoices", "addresses"):
+            totals[name, "deleted"] += receipt[name]["deleted"]
+            totals[name, "anonymised"] += receipt[name]["anonymised"]
+    expected = {
+        ("orders", "deleted"): created["orders"],
+        ("orders", "anonymised"): 0,
+        ("invoices", "deleted"): created["invoices_old"],
+        ("invoices", "anonymised"): created["invoices_held"],
+        ("addresses", "deleted"): created["addresses"],
+        ("addresses", "anonymised"): 0,
+    }
+    assert dict(totals) == expected, (dict(totals), expected)
+
+
+def check_naive(prefix, accounts, created, value, emails):
+    assert value == accounts, (value, accounts)
+    assert emails == 0, emails
+    check_customers_gone(prefix, created)
+
+
+# --- Report -------------------------------------------------------------------------------
+
+
+def mib(value):
+    return "-" if value is None else f"{value / 2**20:.1f}"
+
+
+def kib_each(value, count):
+    return "-" if value is None or not count else f"{value / count / 1024:.2f}"
+
+
+def combined(label, first, second):
+    """The warning and erasure passes together, as one row."""
+    result = Result(
+        label,
+        first.accounts,
+        first.seconds + second.seconds,
+        first.queries + second.queries,
+        first.emails + second.emails,
+        None if first.rss is None or second.rss is None else max(first.rss, second.rss),
+    )
+    if first.peak is not None and second.peak is not None:
+        result.traced_accounts = first.traced_accounts
+        result.peak = max(first.peak, first.kept + second.peak)
+        result.kept = first.kept + second.kept
+    result.kinds = first.kinds + second.kinds
+    return result
+
+
+def print_sites(title, result, top):
+    """Statements per account by call site, with their kinds, the busiest sites first."""
+    if not result.kinds or not result.traced_accounts:
+        return
+    each = result.traced_accounts
+    sites = Counter()
+    for (site, _kind), count in result.kinds.items():
+        sites[site] += count
+    print(f"  {title}: {sum(sites.values()) / each:.2f} statements per account")
+    for site, count in sites.most_common(top):
+        print(f"    {count / each:7.3f}  {site}")
+        kinds = sorted(
+            ((n, kind) for (where, kind), n in result.kinds.items() if where == site),
+            reverse=True,
+        )
+        text = ", ".join(f"{n / each:g} {kind}" for n, kind in kinds)
+        print(textwrap.fill(text, width=110, initial_indent=" " * 15, subsequent_indent=" " * 15))
+    rest = sum(sites.values()) - sum(count for _site, count in sites.most_common(top))
+    if rest:
+        print(f"    {rest / each:7.3f}  (other call sites)")
+
+
+def report(rows, args, database, setup, total_start):
+    import django
+    import wagtail
+    from django.conf import settings
+
+    from wagtail_privacy.conf import privacy_settings
+    from wagtail_privacy.rights.registry import registry
+
+    loop, warn, erase = rows
+    both = combined("sweep: warn + erase", warn, erase)
+    print()
+    print("wagtail-privacy inactive-account retention sweep benchmark (in-process)")
+    print(f"  database : {database.description}")
+    print(f"  versions : Django {django.get_version()}, Wagtail {wagtail.__version__}")
+    print(
+        f"  data     : {args.accounts} inactive customers (last sign-in 4 years ago), "
+        f"{setup['created']['orders']} orders, {setup['created']['invoices_held']} invoices "
+        f"under the 10-year hold + {setup['created']['invoices_old']} older, "
+        f"{setup['created']['addresses']} addresses; + {loop.accounts} alike for the naive "
+        f"loop; created with bulk_create in {setup['seconds']:.1f} s"
+    )
+    print(
+        f"  settings : INACTIVE_ACCOUNT_DAYS={privacy_settings.INACTIVE_ACCOUNT_DAYS}, "
+        f"ERASURE_WARNING_DAYS={privacy_settings.ERASURE_WARNING_DAYS}, "
+        f"ERASE_USER={privacy_settings.ERASE_USER}, CUSTOMER_LANGUAGE="
+        f"{privacy_settings.CUSTOMER_LANGUAGE}; {len(registry.sources())} sources"
+    )
+    print(f"  email    : {settings.EMAIL_BACKEND}, mail.outbox cleared between phases")
+    print(
+        "  sweep    : call_command('privacy_tick', '--only', 'accounts'): warning pass, then "
+        f"the erasure pass under time_machine.travel(now + {TRAVEL_DAYS} days)"
+    )
+    print(f"             warning pass reported: {warn.value}")
+    print(f"             erasure pass reported: {erase.value}")
+    if loop.accounts < args.accounts:
+        print(
+            f"  NOTE     : the naive loop ran over {loop.accounts} customers only (of "
+            f"{args.accounts}); compare per-account figures; its total is extrapolated below"
+        )
+    print()
+    header = (
+        f"{'phase':<30} {'accounts':>8} {'wall s':>8} {'acc/s':>8} {'ms/acc':>7} "
+        f"{'queries':>9} {'q/acc':>7} {'emails':>7} {'RSS+MiB':>7} │ "
+        f"{'traced':>6} {'peak MiB':>8} {'KiB/acc':>8} {'kept MiB':>8}"
+    )
+    print(f"{'':<103}│ tracemalloc, separate run")
+    print(header)
+    print("-" * len(header))
+    for row in (warn, erase, both, loop):
+        print(
+            f"{row.label:<30} {row.accounts:>8} {row.seconds:>8.2f} {row.rate:>8,.0f} "
+            f"{row.seconds * 1000 / row.accounts:>7.3f} {row.queries:>9,} "
+            f"{row.queries / row.accounts:>7.2f} {row.emails:>7} {mib(row.rss):>7} │ "
+            f"{row.traced_accounts or '-':>6} {mib(row.peak):>8} "
+            f"{kib_each(row.peak, row.traced_accounts):>8} {mib(row.kept):>8}"
+        )
+    print()
+    print(
+        "queries: SQL statements counted with connection.execute_wrapper, savepoints included. "
+        "On SQLite Django opens each transaction with a BEGIN statement, counted here; on "
+        "PostgreSQL the driver opens it, uncounted. COMMIT is never counted."
+    )
+    print(
+        "RSS+MiB: growth of the peak resident set during the timed run (includes mail.outbox "
+        "and allocator slack; a later phase reuses memory freed by earlier ones, so it shows "
+        "less). The warn + erase row shows the larger of the two."
+    )
+    print(
+        "tracemalloc: peak Python memory of the same work on fresh customers, 'traced' of "
+        "them; it includes mail.outbox, and 'kept' is what the run left allocated (mostly "
+        "the outbox). Those runs also attribute each statement to its call site (transient "
+        "allocations, small next to the work)."
+    )
+    print()
+    print("Ratios (sweep vs naive loop; > 1 means the sweep is better):")
+    for row in (erase, both):
+        name = "erase pass" if row is erase else "warn + erase"
+        row_q, loop_q = row.queries / row.accounts, loop.queries / loop.accounts
+        print(
+            f"  {name:<13} accounts/s       : {row.rate / loop.rate:6.2f}x  "
+            f"({row.rate:,.0f} vs {loop.rate:,.0f})"
+        )
+        print(
+            f"  {name:<13} queries/account  : {loop_q / row_q:6.2f}x  ({row_q:.2f} vs {loop_q:.2f})"
+        )
+        if row.peak is not None and loop.peak is not None:
+            row_kib = row.peak / row.traced_accounts
+            loop_kib = loop.peak / loop.traced_accounts
+            print(
+                f"  {name:<13} py peak/account  : {loop_kib / row_kib:6.2f}x  "
+                f"({row_kib / 1024:.2f} vs {loop_kib / 1024:.2f} KiB; without what was kept: "
+                f"{mib(row.peak - row.kept)} vs {mib(loop.peak - loop.kept)} MiB)"
+            )
+    print(
+        f"  all {args.accounts} accounts: sweep {both.seconds:.1f} s and {both.queries:,} "
+        f"queries measured (erasure pass {erase.seconds:.1f} s); naive "
+        + (
+            f"{loop.seconds:.1f} s and {loop.queries:,} queries measured"
+            if loop.accounts == args.accounts
+            else f"~{args.accounts / loop.rate:,.0f} s and "
+            f"~{loop.queries / loop.accounts * args.accounts:,.0f} queries extrapolated "
+            f"from {loop.accounts}"
+        )
+    )
+    if args.accounts < FULL:
+        print(
+            f"  at these rates {FULL:,} accounts would take: sweep ~{FULL / both.rate / 60:,.0f} "
+            f"min (erasure pass ~{FULL / erase.rate / 60:,.0f} min), naive loop "
+            f"~{FULL / loop.rate / 60:,.0f} min"
+        )
+    if erase.kinds:
+        print()
+        print(
+            "Where the statements go (tracemalloc runs; per account, by call site: the two "
+            "innermost frames in the project; 'a <- b' means a called from b):"
+        )
+        print_sites("sweep, warning pass", warn, args.top)
+        print_sites("sweep, erasure pass", erase, args.top)
+        print_sites("naive loop", loop, args.top)
+    print()
+    print(f"Total run time: {time.perf_counter() - total_start:.1f} s")
+
+
+# --- Main ---------------------------------------------------------------------------------
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--accounts",
+        type=int,
+        default=10_000,
+        help="inactive customers the sweep warns and erases (default 10000)",
+    )
+    parser.add_argument(
+        "--naive",
+        type=int,
+        default=2_000,
+        help="customers of the naive loop (default 2000, at most --accounts)",
+    )
+    parser.add_argument(
+        "--memory-accounts",
+        type=int,
+        default=None,
+        help="customers of each tracemalloc run (default 500, at most --naive; 0 skips them)",
+    )
+    parser.add_argument("--top", type=int, default=30, help="call sites listed per phase")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.accounts < 1 or args.naive < 1:
+        raise SystemExit("--accounts and --naive must be positive")
+    subset = min(args.naive, args.accounts)
+    traced_n = min(500 if args.memory_accounts is None else args.memory_accounts, subset)
+    total_start = time.perf_counter()
+    database = BenchmarkDatabase(os.environ.get("DATABASE_URL"))
+    configure(database.settings())
+    try:
+        database.create()
+        print(f"Database: {database.description}", flush=True)
+        migrate()
+        from django.utils import timezone
+
+        now = timezone.now()
+        print(f"Creating {args.accounts} + {subset} inactive customers...", flush=True)
+        start = time.perf_counter()
+        created = create_customers(SETS["timed-sweep"], args.accounts, now)
+        created_naive = create_customers(SETS["timed-naive"], subset, now)
+        setup = {"created": created, "seconds": time.perf_counter() - start}
+        analyze()
+        print(f"  {setup['seconds']:.1f} s", flush=True)
+
+        print(f"Naive loop over {subset} customers...", flush=True)
+        loop = run(naive(SETS["timed-naive"]), subset, label="naive per-object loop")
+        check_naive(SETS["timed-naive"], subset, created_naive, loop.value, loop.emails)
+        print(f"  {loop.seconds:.1f} s", flush=True)
+
+        print(f"Sweep, warning pass over {args.accounts} customers...", flush=True)
+        after_pk = last_closure_pk()
+        warn = run(warn_pass(), args.accounts, label="sweep: warning pass")
+        print(f"  {warn.seconds:.1f} s: {warn.value}", flush=True)
+        print(f"Sweep, erasure pass (now + {TRAVEL_DAYS} days)...", flush=True)
+        erase = run(erase_pass(now), args.accounts, label="sweep: erasure pass")
+        print(f"  {erase.seconds:.1f} s: {erase.value}", flush=True)
+        check_sweep(
+            SETS["timed-sweep"],
+            args.accounts,
+            created,
+            (warn.value, erase.value),
+            (warn.emails, erase.emails),
+            now,
+            after_pk,
+        )
+
+        if traced_n:
+            print(f"tracemalloc runs over {traced_n} fresh customers each...", flush=True)
+            now = timezone.now()
+            prefix = SETS["traced-naive"]
+            traced_created = create_customers(prefix, traced_n, now)
+            value, emails = traced(naive(prefix), loop, traced_n)
+            check_naive(prefix, traced_n, traced_created, value, emails)
+            prefix = SETS["traced-sweep"]
+            traced_created = create_customers(prefix, traced_n, now)
+            after_pk = last_closure_pk()
+            warned, warning_emails = traced(warn_pass(), warn, traced_n)
+            erased, receipt_emails = traced(erase_pass(now), erase, traced_n)
+            check_sweep(
+                prefix,
+                traced_n,
+                traced_created,
+                (warned, erased),
+                (warning_emails, receipt_emails),
+                now,
+                after_pk,
+            )
+        report([loop, warn, erase], args, database, setup, total_start)
+    finally:
+        database.drop()
+
+
+if __name__ == "__main__":
+    main()
