@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from ..rights.registry import ErasureResult, Hold, ModelSource, register
+from ..rights.registry import ErasureResult, ModelSource, register
 from .models import ConsentRecord
 
 
@@ -34,7 +34,4 @@ class ConsentSourceOfData(ModelSource):
 
         withdraw_all(user, source=ConsentSource.ERASURE)
         count = ConsentRecord.objects.filter(user=user).redact(ip_address=None, user_agent="")
-        hold = Hold(
-            reason=str(_("Proof of consent, without personal data")), until=None, count=count
-        )
-        return ErasureResult(anonymised=count, held=[hold] if count else [])
+        return ErasureResult.kept_as_proof(count, _("Proof of consent, without personal data"))

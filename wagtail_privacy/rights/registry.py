@@ -47,6 +47,12 @@ class ErasureResult:
     anonymised: int = 0
     held: list[Hold] = field(default_factory=list)
 
+    @classmethod
+    def kept_as_proof(cls, count, reason):
+        """``count`` records anonymised and kept, with no end date, for ``reason``."""
+        held = [Hold(reason=str(reason), until=None, count=count)] if count else []
+        return cls(anonymised=count, held=held)
+
 
 class DataSource:
     """The contract of a source of personal data.

@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ..notices.models import Acceptance, ChangeNotice
 from .models import DataExport, DataRequest
-from .registry import DataSource, ErasureResult, Hold, ModelSource, register
+from .registry import DataSource, ErasureResult, ModelSource, register
 
 OWN_RECORDS = _("Kept by this shop only; our hosting provider processes it on our behalf.")
 
@@ -63,12 +63,9 @@ class AcceptanceSource(ModelSource):
 
     def erase(self, user):
         count = Acceptance.objects.filter(user=user).redact(ip_address=None, user_agent="")
-        hold = Hold(
-            reason=str(_("Proof of what was accepted, without personal data")),
-            until=None,
-            count=count,
+        return ErasureResult.kept_as_proof(
+            count, _("Proof of what was accepted, without personal data")
         )
-        return ErasureResult(anonymised=count, held=[hold] if count else [])
 
 
 @register
@@ -117,12 +114,9 @@ class RequestSource(ModelSource):
 
     def erase(self, user):
         count = DataRequest.objects.filter(user=user).update(contact_email="")
-        hold = Hold(
-            reason=str(_("The record of your requests, without personal data")),
-            until=None,
-            count=count,
+        return ErasureResult.kept_as_proof(
+            count, _("The record of your requests, without personal data")
         )
-        return ErasureResult(anonymised=count, held=[hold] if count else [])
 
 
 @register
