@@ -48,7 +48,7 @@ email backend (``mail.outbox`` cleared between phases) and tasks enqueued but no
   (verb and table), printed per account, to show where the queries go.
 
 Size: 100,000 accounts would be the natural default, but the erasure pass costs about 50-70 ms
-per account here (some 85 statements and 12 transactions each), so 100,000 would take well
+per account here (73-85 statements and 12 transactions each), so 100,000 would take well
 over an hour and even 10,000 (the default, the smallest size worth measuring) takes about
 12 minutes on SQLite on a 2-core machine, ~10 of them in the erasure pass; the report
 extrapolates to 100,000. Figures vary with the machine; compare rows of one run.
@@ -231,6 +231,7 @@ class QueryCounter:
     def __init__(self, classify=False):
         self.count = 0
         self.kinds = Counter() if classify else None
+        self.names = {}  # code object -> (path in the project, name), or None outside it
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
@@ -245,10 +246,17 @@ class QueryCounter:
     def site(self, frame):
         found = []
         while frame is not None and len(found) < 2:
-            path = frame.f_code.co_filename
-            if path.startswith(self.PROJECT) and frame.f_code is not self.__call__.__code__:
-                name = getattr(frame.f_code, "co_qualname", frame.f_code.co_name)
-                found.append(f"{Path(path).relative_to(ROOT)}:{frame.f_lineno} {name}")
+            code = frame.f_code
+            if code not in self.names:
+                # Cached per code object: no path parsing (pathlib interns strings, whose
+                # table's growth tracemalloc would then count) on every statement.
+                path = code.co_filename
+                inside = path.startswith(self.PROJECT) and code is not self.__call__.__code__
+                name = getattr(code, "co_qualname", code.co_name)
+                self.names[code] = (path[len(str(ROOT)) + 1 :], name) if inside else None
+            if self.names[code]:
+                path, name = self.names[code]
+                found.append(f"{path}:{frame.f_lineno} {name}")
             frame = frame.f_back
         return " <- ".join(found) or "(elsewhere)"
 
