@@ -76,6 +76,14 @@ DEFAULTS = {
     "LAST_ACTIVITY": None,
     # What erasure does with the user row: "delete" it, or "anonymise" it and keep the id.
     "ERASE_USER": "delete",
+    # Accounts handled per batch by the retention sweeps and erasure (one transaction per
+    # source and batch, bulk updates, one mail connection).
+    "RETENTION_BATCH_SIZE": 500,
+    # At most this many accounts erased per privacy_tick run (None: the whole backlog); the
+    # next run goes on where it stopped.
+    "ERASURES_PER_TICK": 10_000,
+    # Seconds after which an erasure whose sweep stopped answering is taken over by another.
+    "ERASURE_CLAIM_TIMEOUT": 3600,
     # Storage alias (settings.STORAGES) where export files are kept.
     "EXPORT_STORAGE": "default",
     # Storage alias (settings.STORAGES) where rendered PDFs are kept.

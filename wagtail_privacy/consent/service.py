@@ -86,6 +86,21 @@ def current_records(subject):
     }
 
 
+def granted_subjects(users):
+    """Those of ``users`` who currently give at least one consent: one query."""
+    latest = (
+        ConsentRecord.objects.filter(user__in=[user.pk for user in users])
+        .values("user", "purpose_key", "channel")
+        .annotate(last=Max("pk"))
+    )
+    granting = set(
+        ConsentRecord.objects.filter(pk__in=latest.values("last"), granted=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    return [user for user in users if user.pk in granting]
+
+
 def state(subject):
     """{(purpose, channel): granted} from the cache, or one query."""
     subject = Subject.of(subject)

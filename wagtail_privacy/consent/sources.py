@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from ..rights.registry import ErasureResult, ModelSource, register
+from ..rights.registry import ModelSource, register
 from .models import ConsentRecord
 
 
@@ -28,10 +28,15 @@ class ConsentSourceOfData(ModelSource):
     retention = _("As long as we may need to prove it; kept without personal data after erasure.")
     origin = _("You, when you gave or withdrew consent.")
 
-    def erase(self, user):
+    def erase_many(self, users):
         from .models import ConsentSource
-        from .service import withdraw_all
+        from .service import granted_subjects, withdraw_all
 
-        withdraw_all(user, source=ConsentSource.ERASURE)
-        count = ConsentRecord.objects.filter(user=user).redact(ip_address=None, user_agent="")
-        return ErasureResult.kept_as_proof(count, _("Proof of consent, without personal data"))
+        # Withdrawals first (recorded as made by the erasure), for those who gave any.
+        for user in granted_subjects(users):
+            withdraw_all(user, source=ConsentSource.ERASURE)
+        return self.keep_as_proof(
+            users,
+            _("Proof of consent, without personal data"),
+            lambda rows: rows.redact(ip_address=None, user_agent=""),
+        )

@@ -6,9 +6,9 @@ A link names a customer by id, or a guest by a hash of their email, never by the
 from django.core import signing
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from wagtail.models import Site
 
 from ..exceptions import PrivacyError
+from ..mail import site_root
 from .models import ConsentRecord, ConsentSource, email_hash
 from .service import Subject, record
 
@@ -70,8 +70,7 @@ def unsubscribe_url(subject, purpose_key, channel, base_url=None):
         kwargs={"token": token_for(subject, purpose_key, channel)},
     )
     if base_url is None:
-        site = Site.objects.filter(is_default_site=True).first()
-        base_url = site.root_url if site else ""
+        base_url = site_root()
     return base_url.rstrip("/") + path
 
 

@@ -1,23 +1,27 @@
 """Deactivation, deletion with a grace period, and erasure source by source.
 
-Erasure runs every registered source in order; each source's erasure is committed together
-with its ``ErasureStep``, so a crash resumes where it stopped and no source runs twice. The
-receipt (deleted / anonymised / held until when and why) is emailed before the user row, and
-so the address, is erased, and kept with the request without personal data.
+Erasure works on batches of accounts: every registered source in order erases the whole batch
+in one transaction, committed together with its ``ErasureStep`` rows, so a crash resumes
+where it stopped and no source runs twice. A sweep claims its batch first, so sweeps running
+at once never share an account. The receipt (deleted / anonymised / held until when and why)
+is emailed before the user row, and so the address, is erased, and kept with the request
+without personal data.
 """
 
+import uuid
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from .. import mail
 from ..conf import privacy_settings
 from ..exceptions import NotFound, PrivacyError
 from ..notices.audience import customer_languages
@@ -57,34 +61,25 @@ def blockers(user):
 
 
 def _email(user, template, context):
-    address = getattr(user, user.get_email_field_name(), "")
-    if not address:
-        return False
+    """Email one customer now, in their language."""
     language = customer_languages([user])[user.pk]
     with translation.override(language):
-        context = {"shop_name": privacy_settings.shop_name, **context}
-        subject = " ".join(
-            render_to_string(f"wagtail_privacy/emails/{template}_subject.txt", context).split()
-        )
-        body = render_to_string(f"wagtail_privacy/emails/{template}.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-    return True
-
-
-def _date(value):
-    return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
+        # Dates read as the customer expects them, in their language.
+        context = {
+            key: mail.local_date(value) if isinstance(value, datetime) else value
+            for key, value in context.items()
+        }
+    return mail.send(mail.email_address(user), template, context, language)
 
 
 def reactivation_token(closure):
     return signing.dumps({"c": closure.pk}, salt=REACTIVATE_SALT)
 
 
-def reactivation_url(closure):
-    from wagtail.models import Site
-
-    site = Site.objects.filter(is_default_site=True).first()
+def reactivation_url(closure, root=None):
+    """The link that cancels ``closure``; pass ``root`` (``mail.site_root()``) for many."""
     path = reverse("wagtail_privacy:reactivate", kwargs={"token": reactivation_token(closure)})
-    return (site.root_url if site else "").rstrip("/") + path
+    return (mail.site_root() if root is None else root) + path
 
 
 def _open(user, kind, days, request_kind, now):
@@ -132,7 +127,7 @@ def deactivate(user, now=None):
             user,
             "deactivated",
             {
-                "until": _date(closure.scheduled_for),
+                "until": closure.scheduled_for,
                 "reactivate_url": reactivation_url(closure),
             },
         )
@@ -155,7 +150,7 @@ def request_deletion(user, now=None):
             user,
             "deletion_scheduled",
             {
-                "date": _date(closure.scheduled_for),
+                "date": closure.scheduled_for,
                 "reactivate_url": reactivation_url(closure),
             },
         )
@@ -205,63 +200,178 @@ def reactivate(token):
     return cancel(closure)
 
 
+def due_erasures(now):
+    return AccountClosure.objects.filter(
+        state__in=[ClosureState.SCHEDULED, ClosureState.ERASING], scheduled_for__lte=now
+    )
+
+
+def records_to_erase(closures):
+    """{"records_<source>": count} for the accounts of ``closures``, per source that counts."""
+    users = get_user_model()._default_manager.filter(pk__in=closures.values("user_id"))
+    counts = {}
+    for source in registry.sources():
+        count = source.count_for(users)
+        if count:
+            counts[f"records_{source.name}"] = count
+    return counts
+
+
+def _unclaimed():
+    """Closures no live sweep holds: scheduled, released, or claimed too long ago."""
+    stale = timezone.now() - timedelta(seconds=privacy_settings.ERASURE_CLAIM_TIMEOUT)
+    return Q(state=ClosureState.SCHEDULED) | Q(
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale), state=ClosureState.ERASING
+    )
+
+
+def _claim(candidates, now, limit):
+    """Take up to ``limit`` due closures for this sweep: (token, number taken).
+
+    The update re-checks that each closure is still unclaimed, so of two sweeps racing for the
+    same closures each closure goes to one of them.
+    """
+    due = candidates.filter(_unclaimed(), scheduled_for__lte=now)
+    ids = list(due.order_by("scheduled_for", "pk").values_list("pk", flat=True)[:limit])
+    if not ids:
+        return None, 0
+    token = uuid.uuid4()
+    taken = due.filter(pk__in=ids).update(
+        state=ClosureState.ERASING, claim=token, claimed_at=timezone.now()
+    )
+    return token, taken
+
+
 def erase(closure_id, now=None):
-    """Erase the account of a due closure; resumable and idempotent."""
+    """Erase the account of one due closure; resumable and idempotent. None if not due."""
     now = now or timezone.now()
-    claimed = AccountClosure.objects.filter(
-        pk=closure_id,
-        state__in=[ClosureState.SCHEDULED, ClosureState.ERASING],
-        scheduled_for__lte=now,
-    ).update(state=ClosureState.ERASING)
-    if not claimed:
+    token, taken = _claim(AccountClosure.objects.filter(pk=closure_id), now, 1)
+    if not taken:
         return None
-    closure = AccountClosure.objects.select_related("user", "request").get(pk=closure_id)
-    user = closure.user
-    if user is not None:
-        done = set(closure.steps.values_list("source", flat=True))
+    _erase_claimed(token)
+    return AccountClosure.objects.get(pk=closure_id)
+
+
+def erase_due(now, limit=None):
+    """Erase due accounts in batches of ``RETENTION_BATCH_SIZE``; returns how many.
+
+    Sweeps may overlap: each erases only the batches it claimed.
+    """
+    erased = 0
+    size = privacy_settings.RETENTION_BATCH_SIZE
+    while limit is None or erased < limit:
+        batch = size if limit is None else min(size, limit - erased)
+        token, taken = _claim(AccountClosure.objects.all(), now, batch)
+        if token is None:
+            break
+        if taken:
+            erased += _erase_claimed(token)
+    return erased
+
+
+def _erase_claimed(token):
+    """Erase the accounts of the closures claimed with ``token``; returns how many.
+
+    On an error the claim is released, so the next sweep resumes at once where this one
+    stopped; a sweep that died without releasing it is taken over after
+    ``ERASURE_CLAIM_TIMEOUT``.
+    """
+    mine = AccountClosure.objects.filter(claim=token)
+    try:
+        closures = list(mine.select_related("user"))
+        done = set(
+            ErasureStep.objects.filter(closure__in=closures).values_list("closure_id", "source")
+        )
         for source in registry.sources():
-            if source.name in done:
-                continue
-            with transaction.atomic():
-                result = source.erase(user)
-                ErasureStep.objects.create(
-                    closure=closure,
-                    source=source.name,
-                    done_at=timezone.now(),
-                    result={
-                        "label": str(source.label),
-                        "deleted": result.deleted,
-                        "anonymised": result.anonymised,
-                        "held": [
-                            {
-                                "reason": h.reason,
-                                "count": h.count,
-                                "until": h.until.isoformat() if h.until else None,
-                            }
-                            for h in result.held
-                        ],
-                    },
-                )
-        closure.receipt = {s.source: s.result for s in closure.steps.order_by("pk")}
-        closure.save(update_fields=["receipt"])
-        if closure.receipt_sent_at is None:
-            _email(user, "erasure_receipt", {"receipt": _readable(closure.receipt)})
-            closure.receipt_sent_at = timezone.now()
-            closure.save(update_fields=["receipt_sent_at"])
-        _erase_user(user)
-    with transaction.atomic():
-        closure.refresh_from_db()
-        closure.state = ClosureState.ERASED
-        closure.erased_at = timezone.now()
-        closure.save(update_fields=["state", "erased_at"])
-        if closure.request is not None:
-            ledger.set_status(
-                closure.request, RequestStatus.COMPLETED, outcome=_("Account erased; receipt sent.")
+            pending = [c for c in closures if c.user_id and (c.pk, source.name) not in done]
+            if pending:
+                closures = _erase_source(source, token, closures, pending)
+        _send_receipts(closures)
+        erased_at = timezone.now()
+        with transaction.atomic():
+            _erase_users([c.user_id for c in closures if c.user_id])
+            mine.filter(pk__in=[c.pk for c in closures]).update(
+                state=ClosureState.ERASED, erased_at=erased_at, claim=None
             )
+            ledger.set_status_many(
+                [c.request_id for c in closures if c.request_id],
+                RequestStatus.COMPLETED,
+                outcome=_("Account erased; receipt sent."),
+            )
+    except BaseException:
+        mine.update(claim=None, claimed_at=None)
+        raise
     from ..signals import account_erased
 
-    account_erased.send(sender=AccountClosure, closure=closure)
-    return closure
+    for closure in closures:
+        closure.state, closure.erased_at = ClosureState.ERASED, erased_at
+        account_erased.send(sender=AccountClosure, closure=closure)
+    return len(closures)
+
+
+def _erase_source(source, token, closures, pending):
+    """Erase the ``pending`` accounts from one source; returns the closures still ours."""
+    with transaction.atomic():
+        # Renewing the claim also locks it: a sweep taking over a stale claim waits for this
+        # transaction, then finds the claim fresh and leaves it.
+        renewed = AccountClosure.objects.filter(claim=token).update(claimed_at=timezone.now())
+        if renewed < len(closures):
+            kept = set(AccountClosure.objects.filter(claim=token).values_list("pk", flat=True))
+            closures = [c for c in closures if c.pk in kept]
+            pending = [c for c in pending if c.pk in kept]
+        with translation.override(None):  # receipts are stored in the source language
+            results = source.erase_many([c.user for c in pending])
+            done_at = timezone.now()
+            ErasureStep.objects.bulk_create(
+                ErasureStep(
+                    closure=closure,
+                    source=source.name,
+                    done_at=done_at,
+                    result=_step_result(source, results[closure.user_id]),
+                )
+                for closure in pending
+            )
+    return closures
+
+
+def _step_result(source, result):
+    return {
+        "label": str(source.label),
+        "deleted": result.deleted,
+        "anonymised": result.anonymised,
+        "held": [
+            {
+                "reason": str(h.reason),
+                "count": h.count,
+                "until": h.until.isoformat() if h.until else None,
+            }
+            for h in result.held
+        ],
+    }
+
+
+def _send_receipts(closures):
+    """Keep each receipt with its closure, and email it before the address is erased."""
+    receipts = {}
+    steps = ErasureStep.objects.filter(closure__in=closures).order_by("pk")
+    for closure_id, source, result in steps.values_list("closure_id", "source", "result"):
+        receipts.setdefault(closure_id, {})[source] = result
+    for closure in closures:
+        closure.receipt = receipts.get(closure.pk, {})
+    AccountClosure.objects.bulk_update(closures, ["receipt"])
+    unsent = {c.user_id: c for c in closures if c.user_id and c.receipt_sent_at is None}
+    messages = mail.customer_messages(
+        [c.user for c in unsent.values()],
+        "erasure_receipt",
+        lambda user: {"receipt": _readable(unsent[user.pk].receipt)},
+    )
+    sent = []
+    try:
+        sent.extend(mail.send_each(messages))
+    finally:
+        # Customers without an address are done too: there is nobody to send it to.
+        done = [c.pk for pk, c in unsent.items() if pk in sent or pk not in messages]
+        AccountClosure.objects.filter(pk__in=done).update(receipt_sent_at=timezone.now())
 
 
 def _readable(receipt):
@@ -269,11 +379,18 @@ def _readable(receipt):
     for result in receipt.values():
         lines.append(
             {
-                "label": result["label"],
+                # Stored in the source language; shown in the customer's.
+                "label": translation.gettext(result["label"]),
                 "deleted": result["deleted"],
                 "anonymised": result["anonymised"],
                 "held": [
-                    {**h, "until": _date(datetime.fromisoformat(h["until"])) if h["until"] else ""}
+                    {
+                        **h,
+                        "reason": translation.gettext(h["reason"]),
+                        "until": mail.local_date(datetime.fromisoformat(h["until"]))
+                        if h["until"]
+                        else "",
+                    }
                     for h in result["held"]
                 ],
             }
@@ -281,20 +398,22 @@ def _readable(receipt):
     return lines
 
 
-def _erase_user(user):
+def _erase_users(user_ids):
     # Sessions need no sweep: Django refuses sessions of inactive or deleted users.
-    if privacy_settings.ERASE_USER == "anonymise":
-        User = get_user_model()
-        fields = {User.USERNAME_FIELD: f"erased-{user.pk}", User.get_email_field_name(): ""}
-        for name in ("first_name", "last_name"):
-            if any(f.name == name for f in User._meta.get_fields()):
-                fields[name] = ""
-        User._default_manager.filter(pk=user.pk).update(is_active=False, **fields)
-        user.refresh_from_db()
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    else:
-        get_user_model()._default_manager.filter(pk=user.pk).delete()
+    User = get_user_model()
+    users = User._default_manager.filter(pk__in=user_ids)
+    if privacy_settings.ERASE_USER != "anonymise":
+        users.delete()
+        return
+    fields = {
+        User.USERNAME_FIELD: Concat(Value("erased-"), Cast("pk", CharField())),
+        User.get_email_field_name(): "",
+        "password": make_password(None),
+    }
+    for name in ("first_name", "last_name"):
+        if any(f.name == name for f in User._meta.get_fields()):
+            fields[name] = ""
+    users.update(is_active=False, **fields)
 
 
 def send_warnings(now, dry_run=False):
@@ -304,25 +423,39 @@ def send_warnings(now, dry_run=False):
         state=ClosureState.SCHEDULED,
         warned_at__isnull=True,
         scheduled_for__lte=now + timedelta(days=privacy_settings.ERASURE_WARNING_DAYS),
-    ).select_related("user")
+    )
     if dry_run:
         return due.count()
-    sent = 0
-    for closure in due:
-        if closure.user and _email(
-            closure.user,
+    sent_total = 0
+    root = mail.site_root()
+    for batch in batches(due.select_related("user"), privacy_settings.RETENTION_BATCH_SIZE):
+        by_user = {c.user_id: c for c in batch if c.user_id}
+        messages = mail.customer_messages(
+            [c.user for c in by_user.values()],
             "erasure_warning",
-            {
-                "date": _date(closure.scheduled_for),
-                "reactivate_url": reactivation_url(closure),
+            lambda user, by_user=by_user: {
+                "date": mail.local_date(by_user[user.pk].scheduled_for),
+                "reactivate_url": reactivation_url(by_user[user.pk], root),
             },
-        ):
-            sent += 1
-        AccountClosure.objects.filter(pk=closure.pk).update(warned_at=now)
-    return sent
+        )
+        sent = []
+        try:
+            sent.extend(mail.send_each(messages))
+        finally:
+            done = [c.pk for c in batch if c.user_id in sent or c.user_id not in messages]
+            AccountClosure.objects.filter(pk__in=done).update(warned_at=now)
+        sent_total += len(sent)
+    return sent_total
 
 
-def due_erasures(now):
-    return AccountClosure.objects.filter(
-        state__in=[ClosureState.SCHEDULED, ClosureState.ERASING], scheduled_for__lte=now
-    )
+def batches(queryset, size):
+    """Lists of up to ``size`` objects of ``queryset``, by primary key: bounded memory."""
+    last = None
+    queryset = queryset.order_by("pk")
+    while True:
+        page = queryset if last is None else queryset.filter(pk__gt=last)
+        batch = list(page[:size])
+        if not batch:
+            return
+        last = batch[-1].pk
+        yield batch

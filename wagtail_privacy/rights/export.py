@@ -13,19 +13,18 @@ import zipfile
 from datetime import timedelta
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.files import File
 from django.core.files.storage import storages
-from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from .. import mail
 from ..conf import privacy_settings
 from ..exceptions import NotFound, PrivacyError
 from ..notices.audience import customer_languages
@@ -212,22 +211,13 @@ def build(export_id):
 
 def notify_ready(export):
     user = export.user
-    address = getattr(user, user.get_email_field_name(), "")
-    if not address:
-        return False
     language = customer_languages([user])[user.pk]
     with translation.override(language):
         context = {
-            "shop_name": privacy_settings.shop_name,
-            "expires": formats.date_format(timezone.localtime(export.expires_at), "DATE_FORMAT"),
+            "expires": mail.local_date(export.expires_at),
             "account_url": privacy_settings.ACCOUNT_URL,
         }
-        subject = " ".join(
-            render_to_string("wagtail_privacy/emails/export_ready_subject.txt", context).split()
-        )
-        body = render_to_string("wagtail_privacy/emails/export_ready.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-    return True
+    return mail.send(mail.email_address(user), "export_ready", context, language)
 
 
 def get_export(user, export_id):

@@ -3,15 +3,13 @@
 import calendar
 from datetime import timedelta
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from .. import mail
 from ..conf import privacy_settings
 from ..exceptions import PrivacyError
 from ..notices.audience import customer_languages
@@ -66,6 +64,19 @@ def set_status(request, status, *, actor=None, note="", outcome=None):
     return request
 
 
+def set_status_many(request_ids, status, *, outcome, note=""):
+    """Move several requests (a sweep's) to ``status`` at once, each with its history entry."""
+    now = timezone.now()
+    closed_at = None if status in RequestStatus.open_values() else now
+    with transaction.atomic():
+        DataRequest.objects.filter(pk__in=request_ids).update(
+            status=status, outcome=outcome, closed_at=closed_at
+        )
+        DataRequestEvent.objects.bulk_create(
+            DataRequestEvent(request_id=pk, at=now, status=status, note=note) for pk in request_ids
+        )
+
+
 def extend(request, months, reason, *, actor=None):
     """Extend the deadline by up to ``REQUEST_MAX_EXTENSION_MONTHS`` months and tell the customer.
 
@@ -116,7 +127,7 @@ def extend(request, months, reason, *, actor=None):
 def _address_and_language(request):
     if request.user is not None:
         language = customer_languages([request.user])[request.user.pk]
-        return getattr(request.user, request.user.get_email_field_name(), ""), language
+        return mail.email_address(request.user), language
     from ..policies.resolution import default_language
 
     return request.contact_email, default_language()
@@ -131,17 +142,11 @@ def notify_extension(request_id):
         context = {
             "request": request,
             "kind": request.get_kind_display(),
-            "received": formats.date_format(timezone.localtime(request.received_at), "DATE_FORMAT"),
-            "until": formats.date_format(timezone.localtime(request.extended_until), "DATE_FORMAT"),
+            "received": mail.local_date(request.received_at),
+            "until": mail.local_date(request.extended_until),
             "reason": request.extension_reason,
-            "shop_name": privacy_settings.shop_name,
         }
-        subject = " ".join(
-            render_to_string("wagtail_privacy/emails/request_extended_subject.txt", context).split()
-        )
-        body = render_to_string("wagtail_privacy/emails/request_extended.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-    return True
+    return mail.send(address, "request_extended", context, language)
 
 
 def requests_of(user):

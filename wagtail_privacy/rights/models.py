@@ -213,6 +213,9 @@ class AccountClosure(models.Model):
     receipt_sent_at = models.DateTimeField(_("receipt sent at"), null=True, blank=True)
     # What was deleted, anonymised and held, per source; no personal data.
     receipt = models.JSONField(_("receipt"), default=dict, blank=True)
+    # The sweep erasing it: a claim older than ERASURE_CLAIM_TIMEOUT is taken over.
+    claim = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("account closure")

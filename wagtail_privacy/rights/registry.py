@@ -23,6 +23,9 @@ Put sources in a ``privacy_sources`` module of any installed app: it is imported
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import Count, Max
+from django.utils import timezone
+
 
 @dataclass(frozen=True)
 class Blocker:
@@ -69,8 +72,14 @@ class DataSource:
     (``purposes``, ``recipients``, ``retention``, ``origin``), ``blockers(user)`` (a list of
     ``Blocker``: reasons the account cannot be deleted yet), ``erase(user)`` (delete or
     anonymise the user's records and return an ``ErasureResult``; it must be safe to run
-    twice) and ``purge_expired(now, dry_run)`` (delete anonymised records whose legal hold has
-    ended; return how many).
+    twice), ``erase_many(users)`` (the same for a batch of accounts, returning
+    ``{user pk: ErasureResult}``; by default ``erase`` once per account), ``count_for(users)``
+    (how many records the accounts of a user queryset have here, for dry runs; ``None`` if
+    unknown) and ``purge_expired(now, dry_run)`` (delete anonymised records whose legal hold
+    has ended; return how many).
+
+    Erasure sweeps call ``erase_many`` inside one transaction per source and batch, so a
+    source that erases in a few statements per batch keeps sweeps of many accounts fast.
     """
 
     name: str = ""
@@ -90,6 +99,12 @@ class DataSource:
 
     def erase(self, user):
         return ErasureResult()
+
+    def erase_many(self, users):
+        return {user.pk: self.erase(user) for user in users}
+
+    def count_for(self, users):
+        return None
 
     def purge_expired(self, now, dry_run=False):
         return 0
@@ -132,34 +147,63 @@ class ModelSource(DataSource):
         return self.model._default_manager.filter(**{self.user_field: user}).order_by("pk")
 
     def _hold_cutoff(self, now):
-        from django.utils import timezone
+        return add_years(timezone.localtime(now), -self.hold_years)
 
-        local = timezone.localtime(now)
-        try:
-            return local.replace(year=local.year - self.hold_years)
-        except ValueError:  # 29 February
-            return local.replace(year=local.year - self.hold_years, day=28)
+    def rows_of(self, users):
+        """The rows of several accounts (user objects, pks or a queryset of users)."""
+        return self.model._default_manager.filter(**{f"{self.user_field}__in": users})
 
     def erase(self, user):
-        from django.db.models import Max
-        from django.utils import timezone
+        if type(self).erase_many is not ModelSource.erase_many:
+            return self.erase_many([user])[user.pk]
+        return self._erase_rows([user])[user.pk]
 
-        rows = self.queryset(user)
+    def erase_many(self, users):
+        if type(self).erase is not ModelSource.erase:
+            # The subclass erases its own way: keep doing so, one account at a time.
+            return {user.pk: self.erase(user) for user in users}
+        return self._erase_rows(users)
+
+    def count_for(self, users):
+        return self.rows_of(users).count()
+
+    def keep_as_proof(self, users, reason, blank):
+        """Erasure of records kept as proof: ``blank(rows)`` removes their personal data."""
+        rows = self.rows_of([user.pk for user in users])
+        counts = count_by_user(rows, self.user_field)
+        blank(rows)
+        return {
+            user.pk: ErasureResult.kept_as_proof(counts.get(user.pk, 0), reason) for user in users
+        }
+
+    def _erase_rows(self, users):
+        results = {user.pk: ErasureResult() for user in users}
+        rows = self.rows_of([user.pk for user in users])
         if not self.hold_years:
-            return ErasureResult(deleted=_delete(rows))
-        now = timezone.now()
-        cutoff = self._hold_cutoff(now)
+            for pk, count in count_by_user(rows, self.user_field).items():
+                results[pk].deleted = count
+            _delete(rows)
+            return results
+        cutoff = self._hold_cutoff(timezone.now())
         expired = rows.filter(**{f"{self.hold_from}__lt": cutoff})
-        deleted = _delete(expired)
         held = rows.filter(**{f"{self.hold_from}__gte": cutoff})
-        last = held.aggregate(last=Max(self.hold_from))["last"]
-        count = held.update(**self.anonymise, **{self.user_field: None})
-        result = ErasureResult(deleted=deleted, anonymised=count)
-        if count:
-            until = timezone.localtime(last)
-            until = until.replace(year=until.year + self.hold_years)
-            result.held.append(Hold(reason=str(self.hold_reason), until=until, count=count))
-        return result
+        for pk, count in count_by_user(expired, self.user_field).items():
+            results[pk].deleted = count
+        grouped = (
+            held.order_by()
+            .values(self.user_field)
+            .annotate(count=Count("pk"), last=Max(self.hold_from))
+        )
+        for group in grouped:
+            until = add_years(timezone.localtime(group["last"]), self.hold_years)
+            result = results[group[self.user_field]]
+            result.anonymised = group["count"]
+            result.held.append(
+                Hold(reason=str(self.hold_reason), until=until, count=group["count"])
+            )
+        _delete(expired)
+        held.update(**self.anonymise, **{self.user_field: None})
+        return results
 
     def purge_expired(self, now, dry_run=False):
         if not self.hold_years:
@@ -173,6 +217,19 @@ class ModelSource(DataSource):
         names = list(self.fields)
         for row in self.queryset(user).values_list(*names).iterator(chunk_size=self.chunk_size):
             yield dict(zip(names, row, strict=True))
+
+
+def add_years(moment, years):
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year + years, day=28)
+
+
+def count_by_user(rows, user_field):
+    """{user pk: number of rows} in one query."""
+    grouped = rows.order_by().values_list(user_field).annotate(count=Count("pk"))
+    return dict(grouped)
 
 
 def _delete(queryset):

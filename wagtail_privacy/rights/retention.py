@@ -7,12 +7,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.module_loading import import_string
 
+from .. import mail
 from ..conf import privacy_settings
 from . import closure as closures
 from .models import AccountClosure, ClosureKind, ClosureState
 from .registry import registry
-
-BATCH = 500
 
 
 def _last_activity(users):
@@ -40,7 +39,7 @@ def inactive_users(now):
     )
     last = 0
     while True:
-        batch = list(queryset.filter(pk__gt=last)[:BATCH])
+        batch = list(queryset.filter(pk__gt=last)[: privacy_settings.RETENTION_BATCH_SIZE])
         if not batch:
             return
         last = batch[-1].pk
@@ -49,60 +48,93 @@ def inactive_users(now):
 
 
 def warn_inactive(now, dry_run=False):
-    warned = 0
+    """Open a closure for each inactive customer and email the warning; returns how many."""
+    if dry_run:
+        return sum(len(batch) for batch in inactive_users(now))
     for batch in inactive_users(now):
-        if dry_run:
-            warned += len(batch)
-            continue
-        for user in batch:
+        _open_warned(batch, now)
+    return _send_inactivity_warnings(now)
+
+
+def _open_warned(users, now):
+    """Closures in ``warned`` state whose warning is still to be sent (``warned_at`` empty)."""
+    rows = [
+        AccountClosure(
+            user=user,
+            kind=ClosureKind.INACTIVITY,
+            state=ClosureState.WARNED,
+            created_at=now,
+            scheduled_for=now + timedelta(days=privacy_settings.ERASURE_WARNING_DAYS),
+        )
+        for user in users
+    ]
+    try:
+        with transaction.atomic():
+            AccountClosure.objects.bulk_create(rows)
+    except IntegrityError:
+        # One of them started a closure meanwhile (deletion, deactivation): go one by one.
+        for row in rows:
             try:
                 with transaction.atomic():
-                    closure = AccountClosure.objects.create(
-                        user=user,
-                        kind=ClosureKind.INACTIVITY,
-                        state=ClosureState.WARNED,
-                        created_at=now,
-                        warned_at=now,
-                        scheduled_for=now + timedelta(days=privacy_settings.ERASURE_WARNING_DAYS),
-                    )
+                    row.pk = None
+                    row.save(force_insert=True)
             except IntegrityError:
                 continue
-            closures._email(
-                user,
-                "inactive_warning",
-                {
-                    "date": closures._date(closure.scheduled_for),
-                    "account_url": privacy_settings.ACCOUNT_URL,
-                },
+
+
+def _send_inactivity_warnings(now):
+    """Email the warnings not sent yet; the erasure date counts from the email."""
+    pending = AccountClosure.objects.filter(
+        kind=ClosureKind.INACTIVITY, state=ClosureState.WARNED, warned_at__isnull=True
+    ).select_related("user")
+    scheduled_for = now + timedelta(days=privacy_settings.ERASURE_WARNING_DAYS)
+    total = 0
+    for batch in closures.batches(pending, privacy_settings.RETENTION_BATCH_SIZE):
+        messages = mail.customer_messages(
+            [c.user for c in batch if c.user_id],
+            "inactive_warning",
+            lambda user: {
+                "date": mail.local_date(scheduled_for),
+                "account_url": privacy_settings.ACCOUNT_URL,
+            },
+        )
+        sent = []
+        try:
+            sent.extend(mail.send_each(messages))
+        finally:
+            done = [c.pk for c in batch if c.user_id in sent or c.user_id not in messages]
+            AccountClosure.objects.filter(pk__in=done, warned_at__isnull=True).update(
+                warned_at=now, scheduled_for=scheduled_for
             )
-            warned += 1
-    return warned
+        total += len(sent)
+    return total
 
 
 def settle_warned(now, dry_run=False):
     """Warned inactive accounts: cancelled if the customer came back, else scheduled now."""
     due = AccountClosure.objects.filter(
-        kind=ClosureKind.INACTIVITY, state=ClosureState.WARNED, scheduled_for__lte=now
+        kind=ClosureKind.INACTIVITY,
+        state=ClosureState.WARNED,
+        warned_at__isnull=False,
+        scheduled_for__lte=now,
     ).select_related("user")
     returned = scheduled = 0
-    for closure in due:
-        user = closure.user
-        came_back = user is None or (user.last_login and user.last_login > closure.warned_at)
-        if not came_back and privacy_settings.LAST_ACTIVITY and user is not None:
-            seen = _last_activity([user])[user.pk]
-            came_back = bool(seen and seen > closure.warned_at)
+    for batch in closures.batches(due, privacy_settings.RETENTION_BATCH_SIZE):
+        users = [c.user for c in batch if c.user_id]
+        activity = _last_activity(users) if users else {}
+        back, gone = [], []
+        for closure in batch:
+            seen = activity.get(closure.user_id)
+            came_back = closure.user_id is None or bool(seen and seen > closure.warned_at)
+            (back if came_back else gone).append(closure.pk)
+        returned += len(back)
+        scheduled += len(gone)
         if dry_run:
-            returned += bool(came_back)
-            scheduled += not came_back
             continue
-        if came_back:
-            AccountClosure.objects.filter(pk=closure.pk).update(
-                state=ClosureState.CANCELLED, cancelled_at=now
-            )
-            returned += 1
-        else:
-            AccountClosure.objects.filter(pk=closure.pk).update(state=ClosureState.SCHEDULED)
-            scheduled += 1
+        # Only closures still warned: a customer may have acted meanwhile.
+        still = AccountClosure.objects.filter(state=ClosureState.WARNED)
+        still.filter(pk__in=back).update(state=ClosureState.CANCELLED, cancelled_at=now)
+        still.filter(pk__in=gone).update(state=ClosureState.SCHEDULED)
     return returned, scheduled
 
 

@@ -1,14 +1,16 @@
 """The built-in sources: the account, acceptances, notices, data requests and OTP devices."""
 
 from django.contrib.auth import get_user_model
+from django.core.files.storage import storages
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ..conf import privacy_settings
 from ..notices.models import Acceptance, ChangeNotice
 from .models import DataExport, DataRequest
-from .registry import DataSource, ErasureResult, ModelSource, register
+from .registry import DataSource, ErasureResult, ModelSource, count_by_user, register
 
 OWN_RECORDS = _("Kept by this shop only; our hosting provider processes it on our behalf.")
 
@@ -61,10 +63,11 @@ class AcceptanceSource(ModelSource):
     retention = _("As long as we may need to prove it, then kept without personal data.")
     origin = _("You, when you accepted.")
 
-    def erase(self, user):
-        count = Acceptance.objects.filter(user=user).redact(ip_address=None, user_agent="")
-        return ErasureResult.kept_as_proof(
-            count, _("Proof of what was accepted, without personal data")
+    def erase_many(self, users):
+        return self.keep_as_proof(
+            users,
+            _("Proof of what was accepted, without personal data"),
+            lambda rows: rows.redact(ip_address=None, user_agent=""),
         )
 
 
@@ -112,10 +115,11 @@ class RequestSource(ModelSource):
     retention = _("Three years after the request is closed, then kept without personal data.")
     origin = _("You, when you made a request; our staff, when they answered it.")
 
-    def erase(self, user):
-        count = DataRequest.objects.filter(user=user).update(contact_email="")
-        return ErasureResult.kept_as_proof(
-            count, _("The record of your requests, without personal data")
+    def erase_many(self, users):
+        return self.keep_as_proof(
+            users,
+            _("The record of your requests, without personal data"),
+            lambda rows: rows.update(contact_email=""),
         )
 
 
@@ -134,10 +138,19 @@ class OtpDeviceSource(DataSource):
     models = (("totp", TOTPDevice), ("backup_codes", StaticDevice), ("email", EmailDevice))
 
     def erase(self, user):
-        deleted = 0
+        return self.erase_many([user])[user.pk]
+
+    def erase_many(self, users):
+        results = {user.pk: ErasureResult() for user in users}
         for _kind, model in self.models:
-            deleted += model.objects.filter(user=user).delete()[1].get(model._meta.label, 0)
-        return ErasureResult(deleted=deleted)
+            rows = model.objects.filter(user__in=[user.pk for user in users])
+            for pk, count in count_by_user(rows, "user").items():
+                results[pk].deleted += count
+            rows.delete()
+        return results
+
+    def count_for(self, users):
+        return sum(model.objects.filter(user__in=users).count() for _kind, model in self.models)
 
     def records(self, user):
         for kind, model in self.models:
@@ -165,14 +178,12 @@ class ExportSource(ModelSource):
     retention = _("The file is deleted after a few days.")
     origin = _("You, when you asked for a copy.")
 
-    def erase(self, user):
-        from django.core.files.storage import storages
-
-        from ..conf import privacy_settings
-
+    def erase_many(self, users):
         storage = storages[privacy_settings.EXPORT_STORAGE]
         for name in (
-            DataExport.objects.filter(user=user).exclude(file="").values_list("file", flat=True)
+            self.rows_of([user.pk for user in users])
+            .exclude(file="")
+            .values_list("file", flat=True)
         ):
             storage.delete(name)
-        return super().erase(user)
+        return super().erase_many(users)

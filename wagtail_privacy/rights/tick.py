@@ -1,5 +1,6 @@
 """privacy_tick steps of data rights."""
 
+from ..conf import privacy_settings
 from ..tick import tick_step
 from . import closure, export, retention
 
@@ -20,11 +21,12 @@ def close_accounts(now, dry_run):
     }
     returned, scheduled = retention.settle_warned(now, dry_run)
     report.update(inactive_returned=returned, inactive_scheduled=scheduled)
-    due = list(closure.due_erasures(now).values_list("pk", flat=True))
     if dry_run:
-        report["erasures_due"] = len(due)
+        due = closure.due_erasures(now)
+        report["erasures_due"] = due.count()
+        report.update(closure.records_to_erase(due))
     else:
-        report["erased"] = sum(1 for pk in due if closure.erase(pk, now))
+        report["erased"] = closure.erase_due(now, privacy_settings.ERASURES_PER_TICK)
     return report
 
 

@@ -8,18 +8,16 @@ import secrets
 import time
 from datetime import UTC, datetime
 
-from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .. import mail
 from ..conf import privacy_settings
 from ..exceptions import PrivacyError
 from ..notices.audience import customer_languages
@@ -108,17 +106,8 @@ def send_email_code(user):
         device.generate_token(valid_secs=EMAIL_CODE_VALIDITY, commit=True)
         token = device.token
     language = customer_languages([user])[user.pk]
-    with translation.override(language):
-        context = {
-            "token": token,
-            "minutes": EMAIL_CODE_VALIDITY // 60,
-            "shop_name": privacy_settings.shop_name,
-        }
-        subject = " ".join(
-            render_to_string("wagtail_privacy/emails/verification_subject.txt", context).split()
-        )
-        body = render_to_string("wagtail_privacy/emails/verification.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+    context = {"token": token, "minutes": EMAIL_CODE_VALIDITY // 60}
+    mail.send(address, "verification", context, language)
     return device
 
 
