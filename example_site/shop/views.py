@@ -31,63 +31,9 @@ def storefront(request, filename="index.html"):
     return response
 
 
-# The sign-in page speaks the storefront's languages; the storefront passes its own as ?lang=.
-LOGIN_TEXT = {
-    "en": {
-        "title": "Sign in",
-        "intro": (
-            "Sign in to open your privacy centre: the documents to accept, your notices, "
-            "a copy of your data and your requests."
-        ),
-        "login": "Email address or username",
-        "password": "Password",
-        "submit": "Sign in",
-        "invalid": "The email address (or username) and password do not match.",
-        "demo": "Demo customers: ana@example.com or bor@example.com, password customer-demo.",
-        "back": "Back to the shop",
-    },
-    "sl": {
-        "title": "Prijava",
-        "intro": (
-            "Prijavite se, da odprete svoj center za zasebnost: dokumente, ki jih morate "
-            "sprejeti, obvestila, kopijo svojih podatkov in svoje zahteve."
-        ),
-        "login": "E-poštni naslov ali uporabniško ime",
-        "password": "Geslo",
-        "submit": "Prijava",
-        "invalid": "E-poštni naslov (ali uporabniško ime) in geslo se ne ujemata.",
-        "demo": ("Predstavitvena kupca: ana@example.com ali bor@example.com, geslo customer-demo."),
-        "back": "Nazaj v trgovino",
-    },
-    "sq": {
-        "title": "Hyrja",
-        "intro": (
-            "Hyni për të hapur qendrën tuaj të privatësisë: dokumentet që duhet të pranoni, "
-            "njoftimet, një kopje të të dhënave tuaja dhe kërkesat tuaja."
-        ),
-        "login": "Adresa e email-it ose emri i përdoruesit",
-        "password": "Fjalëkalimi",
-        "submit": "Hyr",
-        "invalid": "Adresa e email-it (ose emri i përdoruesit) dhe fjalëkalimi nuk përputhen.",
-        "demo": (
-            "Klientë demonstrues: ana@example.com ose bor@example.com, fjalëkalimi customer-demo."
-        ),
-        "back": "Kthehu te dyqani",
-    },
-    "hr": {
-        "title": "Prijava",
-        "intro": (
-            "Prijavite se kako biste otvorili svoj centar za privatnost: dokumente koje trebate "
-            "prihvatiti, obavijesti, kopiju svojih podataka i svoje zahtjeve."
-        ),
-        "login": "Adresa e-pošte ili korisničko ime",
-        "password": "Lozinka",
-        "submit": "Prijavi se",
-        "invalid": "Adresa e-pošte (ili korisničko ime) i lozinka ne podudaraju se.",
-        "demo": "Demo kupci: ana@example.com ili bor@example.com, lozinka customer-demo.",
-        "back": "Natrag u trgovinu",
-    },
-}
+def login_languages():
+    """The sign-in page speaks the site's languages; the storefront passes its own as ?lang=."""
+    return {code for code, _name in settings.LANGUAGES}
 
 
 class LoginView(auth_views.LoginView):
@@ -97,11 +43,12 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def language(self):
+        languages = login_languages()
         requested = self.request.POST.get("lang") or self.request.GET.get("lang")
-        if requested in LOGIN_TEXT:
+        if requested in languages:
             return requested
         current = translation.get_language() or settings.LANGUAGE_CODE
-        return current if current in LOGIN_TEXT else "en"
+        return current if current in languages else settings.LANGUAGE_CODE
 
     def dispatch(self, request, *args, **kwargs):
         with translation.override(self.language()):
@@ -112,8 +59,7 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        language = self.language()
-        context.update(lang=language, text=LOGIN_TEXT[language])
+        context["lang"] = self.language()
         return context
 
 

@@ -1,5 +1,6 @@
 """The shop's records in the Wagtail admin (Shop menu): for staff to look things up."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -33,7 +34,7 @@ class ContractViewSet(SnippetViewSet):
 class AddressViewSet(SnippetViewSet):
     model = Address
     icon = "home"
-    menu_label = "Addresses"
+    menu_label = _("Addresses")
     list_display = ["name", "street", "postcode", "city", "country", "customer"]
     search_fields = ["name", "street", "city"]
     inspect_view_enabled = True
@@ -41,7 +42,7 @@ class AddressViewSet(SnippetViewSet):
 
 class ShopViewSetGroup(SnippetViewSetGroup):
     items = (OrderViewSet, InvoiceViewSet, ContractViewSet, AddressViewSet)
-    menu_label = "Shop"
+    menu_label = _("Shop")
     menu_icon = "tag"
     menu_order = 250
 
