@@ -1,5 +1,7 @@
 """System checks report a misconfigured WAGTAIL_PRIVACY."""
 
+import pytest
+
 from wagtail_privacy.checks import check_settings
 
 
@@ -21,6 +23,7 @@ def test_bad_values_are_reported(settings):
         "NOTICE_BATCH_SIZE": 0,
         "CUSTOMER_LANGUAGE": "no.such.module.function",
         "NOTICE_DAY": 5,
+        "ERASURES_PER_TICK": 0,
     }
     assert ids(settings) == {
         "wagtail_privacy.E002",
@@ -30,6 +33,7 @@ def test_bad_values_are_reported(settings):
         "wagtail_privacy.E006",
         "wagtail_privacy.E007",
         "wagtail_privacy.E008",
+        "wagtail_privacy.E011",
         "wagtail_privacy.W001",
     }
 
@@ -64,3 +68,17 @@ def test_missing_apps(settings, monkeypatch):
     # Changing INSTALLED_APPS for real would reload every app; the check only reads the list.
     monkeypatch.setattr(checks, "settings", WithoutOtp())
     assert "wagtail_privacy.E010" in {p.id for p in checks.check_settings()}
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("RETENTION_BATCH_SIZE", 0),
+        ("ERASURES_PER_TICK", "all"),
+        ("ERASURE_CLAIM_TIMEOUT", -5),
+        ("ERASE_USER", "shred"),
+    ],
+)
+def test_sweep_settings_are_checked(settings, key, value):
+    settings.WAGTAIL_PRIVACY = {key: value}
+    assert ids(settings) == {"wagtail_privacy.E011"}

@@ -90,6 +90,7 @@ def check_settings(app_configs=None, **kwargs):
                     f"WAGTAIL_PRIVACY['{key}'] must be a whole number.", id="wagtail_privacy.E007"
                 )
             )
+    problems += _check_sweeps()
     paths = [privacy_settings.NOTICE_AUDIENCE, privacy_settings.CUSTOMER_LANGUAGE]
     paths += list(privacy_settings.API_AUTHENTICATION)
     for path in filter(None, paths):
@@ -122,3 +123,24 @@ def check_settings(app_configs=None, **kwargs):
             )
         )
     return problems
+
+
+def _whole(value, minimum):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+
+
+def _check_sweeps():
+    wrong = []
+    if not _whole(privacy_settings.RETENTION_BATCH_SIZE, 1):
+        wrong.append(("RETENTION_BATCH_SIZE", "must be a whole number, 1 or more"))
+    limit = privacy_settings.ERASURES_PER_TICK
+    if limit is not None and not _whole(limit, 1):
+        wrong.append(("ERASURES_PER_TICK", "must be None or a whole number, 1 or more"))
+    timeout = privacy_settings.ERASURE_CLAIM_TIMEOUT
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
+        wrong.append(("ERASURE_CLAIM_TIMEOUT", "must be a positive number of seconds"))
+    if privacy_settings.ERASE_USER not in ("delete", "anonymise"):
+        wrong.append(("ERASE_USER", "must be 'delete' or 'anonymise'"))
+    return [
+        Error(f"WAGTAIL_PRIVACY['{key}'] {text}.", id="wagtail_privacy.E011") for key, text in wrong
+    ]
