@@ -4,8 +4,12 @@ A step is a function ``step(now, dry_run) -> dict`` of counts; register it with
 ``@tick_step("name")`` in the domain's own module so no module has to know them all.
 """
 
+import logging
+import traceback
+
 from django.utils import timezone
 
+logger = logging.getLogger("wagtail_privacy.tick")
 _steps = {}
 
 
@@ -21,9 +25,39 @@ def steps():
     return dict(_steps)
 
 
+class StepFailed(Exception):
+    """A step raised; the others ran. ``reports`` holds every step's report."""
+
+    def __init__(self, failed, reports):
+        super().__init__(f"privacy_tick step(s) failed: {', '.join(failed)}")
+        self.failed = failed
+        self.reports = reports
+
+
 def run(*, dry_run=False, now=None, only=None):
-    """Run every step (or those named in ``only``) and return their reports by name."""
+    """Run every step (or those named in ``only``) and return their reports by name.
+
+    A failing step does not stop the others (a mail server down must not hold up the purge of
+    expired holds); every step is idempotent, so the next run retries it. Then ``StepFailed``
+    is raised with all the reports.
+    """
     now = now or timezone.now()
-    return {
-        name: step(now, dry_run) for name, step in _steps.items() if only is None or name in only
-    }
+    reports, failed = {}, []
+    for name, step in _steps.items():
+        if only is not None and name not in only:
+            continue
+        try:
+            reports[name] = step(now, dry_run)
+        except Exception as error:
+            failed.append(name)
+            reports[name] = {"failed": type(error).__name__}
+            # Where it failed, without the message: messages may quote personal data.
+            logger.error(
+                "privacy_tick step %s failed with %s at:\n%s",
+                name,
+                type(error).__name__,
+                "".join(traceback.format_tb(error.__traceback__)),
+            )
+    if failed:
+        raise StepFailed(failed, reports)
+    return reports

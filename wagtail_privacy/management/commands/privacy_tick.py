@@ -26,8 +26,13 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Unknown step(s): {', '.join(sorted(unknown))}. Steps: {', '.join(known)}."
             )
-        reports = tick.run(dry_run=dry_run, only=only)
+        try:
+            reports, failed = tick.run(dry_run=dry_run, only=only), None
+        except tick.StepFailed as error:
+            reports, failed = error.reports, error
         prefix = "[dry run] " if dry_run else ""
         for name, report in reports.items():
             figures = ", ".join(f"{key}={value}" for key, value in report.items()) or "nothing"
             self.stdout.write(f"{prefix}{name}: {figures}")
+        if failed:
+            raise CommandError(f"{failed} (details in the wagtail_privacy.tick log)")
