@@ -124,7 +124,7 @@ def _waiting_for_translation(version, now):
     return tuple(set(get_content_languages()) - available)
 
 
-def pending_emails(version, kind=emails.CHANGE, now=None):
+def pending_emails(version, kind=emails.CHANGE):
     state_field, _sent = STATE_FIELDS[kind]
     return ChangeNotice.objects.filter(
         version=version, retracted_at__isnull=True, **{state_field: EmailState.PENDING}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ..conf import privacy_settings
 from ..signals import policy_version_published, policy_version_withdrawn
 from .models import ChangeLevel, Policy, PolicyVersion, PolicyVersionText
+from .resolution import default_language
 from .snapshot import content_hash, render_body
 
 _publication_time = ContextVar("wagtail_privacy_publication_time", default=None)
@@ -62,7 +63,7 @@ def plan_publication(*, translation_key, locale, slug, change_level, effective_a
     """
     now = _now(now)
     policy = Policy.objects.filter(translation_key=translation_key).first()
-    defines_slug = policy is None or locale.language_code == _default_language()
+    defines_slug = policy is None or locale.language_code == default_language()
     clash = Policy.objects.filter(slug=slug).exclude(translation_key=translation_key)
     if slug and defines_slug and clash.exists():
         raise ValidationError(
@@ -154,7 +155,7 @@ def record_publication(page, revision=None, *, now=None):
             kind=page.kind,
             requires_acceptance=page.requires_acceptance,
         )
-    elif page.locale.language_code == _default_language():
+    elif page.locale.language_code == default_language():
         policy.slug = page.slug
         policy.kind = page.kind
         policy.requires_acceptance = page.requires_acceptance
@@ -195,9 +196,3 @@ def record_publication(page, revision=None, *, now=None):
     )
     policy_version_published.send(sender=PolicyVersion, version=version, text=text, created=created)
     return text
-
-
-def _default_language():
-    from .resolution import default_language
-
-    return default_language()
