@@ -2,7 +2,7 @@ r"""Benchmark of the inactive-account retention sweep against a naive per-object
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/retention_sweep.py [--accounts 10000] [--naive 2000]
+    .venv/bin/python benchmarks/retention_sweep.py [--accounts 100000] [--naive 2000]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
         .venv/bin/python benchmarks/retention_sweep.py
 
@@ -10,8 +10,12 @@ What it does, on a fresh database (a temporary SQLite file, or with ``DATABASE_U
 dedicated database created on that server and dropped afterwards, as ``policy_api.py`` does),
 with ``tests.settings`` (whose test app registers the ``orders``, ``invoices`` - a 10-year
 legal hold - and ``addresses`` sources, and whose ``CUSTOMER_LANGUAGE`` hook is kept),
-``WAGTAIL_PRIVACY["INACTIVE_ACCOUNT_DAYS"] = 1095``, ``ERASURE_WARNING_DAYS = 30``, the locmem
-email backend (``mail.outbox`` cleared between phases) and tasks enqueued but not run:
+``WAGTAIL_PRIVACY["INACTIVE_ACCOUNT_DAYS"] = 1095``, ``ERASURE_WARNING_DAYS = 30``, the
+engine's defaults for ``RETENTION_BATCH_SIZE`` (500), ``ERASURES_PER_TICK`` (10,000) and
+``ERASURE_CLAIM_TIMEOUT``, tasks enqueued but not run, and an email backend of this script
+that renders each message to bytes as the SMTP backend does, counts it and keeps nothing
+(``locmem`` would keep a deep copy of every message in ``mail.outbox``: at 100,000 accounts
+that outbox, not the sweep, would be most of the memory measured):
 
 * creates ``--accounts`` inactive customers in bulk (``bulk_create`` in one transaction):
   ``last_login`` and ``date_joined`` 4 years ago, an email address, an unusable password;
@@ -23,35 +27,44 @@ email backend (``mail.outbox`` cleared between phases) and tasks enqueued but no
   customer of its set: ``for o in Order.objects.filter(customer=u): o.delete()``, the same
   per invoice (anonymised with ``.save()`` when under the hold, else deleted), per address,
   then ``u.delete()``. It sends no email and records no closure, step or receipt, so it does
-  less than the sweep. By default it runs over 2,000 customers only: compare per account;
-  its total for ``--accounts`` is extrapolated;
-* **sweep**, through the public door ``call_command("privacy_tick", "--only", "accounts")``:
-  (1) the warning pass (every account gets an ``AccountClosure`` and a warning email), then
-  (2) under ``time_machine.travel(now + 31 days)`` the pass that schedules every warned
-  account and erases it (every registered source, an ``ErasureStep`` each, the receipt email,
-  the user row). Afterwards it checks the tick's reports and the emails, that no inactive
-  customer remains (directly and by ``retention.inactive_users``), that held invoices are
-  anonymised (no customer, no billing name or address) and older ones, every order and every
-  address deleted, that every closure is erased with its receipt sent and one step per
-  source, and that the receipts add up to the rows created;
+  less than the sweep. By default it runs over 2,000 customers only (it costs ~15 ms and ~42
+  statements per account, so 100,000 would take ~25 minutes): compare per account; its
+  total for ``--accounts`` is extrapolated;
+* **sweep**, through the public door ``call_command("privacy_tick", "--only", "accounts")``,
+  run as production runs it: (1) the warning pass, one tick (every account gets an
+  ``AccountClosure`` and a warning email; ``warned_at`` and ``scheduled_for`` are set once
+  the email is sent; warnings have no per-tick limit), then (2) under
+  ``time_machine.travel(now + 31 days)`` the erasure pass: ticks run one after the other until
+  a tick erases fewer than ``ERASURES_PER_TICK`` accounts (the backlog is empty), so 100,000
+  accounts take 11 ticks, the last of which finds nothing left. Its figures are those of all
+  its ticks together and its report is their reports summed; the first tick schedules every
+  warned account, each tick claims batches of ``RETENTION_BATCH_SIZE`` closures and erases
+  each batch source by source (an ``ErasureStep`` per account and source), sends the receipts
+  over one mail connection and deletes the batch's users. Afterwards it checks the reports
+  (the warning pass warned everyone; every tick but the last erased exactly
+  ``ERASURES_PER_TICK``), the emails (one warning and one receipt per account), that no
+  inactive customer remains (directly and by ``retention.inactive_users``), that held
+  invoices are anonymised (no customer, no billing name or address) and older ones, every
+  order and every address deleted, that every closure is erased, unclaimed, with its warning
+  and receipt sent and its erasure 30 days after the warning, with one step per source, and
+  that the receipts add up to the rows created;
 * counts SQL statements with ``connection.execute_wrapper`` (a counter, nothing stored;
   savepoints included; on SQLite Django's BEGIN statements too, on PostgreSQL the driver
-  opens transactions uncounted; COMMIT never) and emails in ``mail.outbox``;
+  opens transactions uncounted; COMMIT never) and the emails sent;
 * memory, two ways. In the timed runs, the growth of the process's peak resident set
   (``VmHWM`` reset through ``/proc/self/clear_refs``, Linux only; no overhead, but it counts
-  the allocator's slack too, and a phase reuses memory freed earlier). And peak Python memory
-  with ``tracemalloc`` in separate, smaller runs of the same work on fresh customers
-  (``--memory-accounts``, default 500), because tracing slows the work several times;
-  ``mail.outbox`` keeps every sent message, so the peaks include it and "kept" (what the run
-  left allocated) is mostly the outbox. Those runs also attribute every statement to its call
-  site (the two innermost frames in ``wagtail_privacy``, ``tests`` or this script) and kind
-  (verb and table), printed per account, to show where the queries go.
+  the allocator's slack too, and a phase reuses memory freed earlier): the sweep holds one
+  batch at a time, so this should not grow with ``--accounts``. And peak Python memory with
+  ``tracemalloc`` in separate, smaller runs of the same work on fresh customers
+  (``--memory-accounts``, default 500: one batch), because tracing slows the work several
+  times; "kept" is what the run left allocated. Those runs also attribute every statement to
+  its call site (the two innermost frames in ``wagtail_privacy``, ``tests`` or this script)
+  and kind (verb and table), printed per account, to show where the queries go; with one
+  batch traced, a statement issued once per batch shows as 1/500 = 0.002 per account.
 
-Size: 100,000 accounts would be the natural default, but the erasure pass costs about 50-70 ms
-per account here (73-85 statements and 12 transactions each), so 100,000 would take well
-over an hour and even 10,000 (the default, the smallest size worth measuring) takes about
-12 minutes on SQLite on a 2-core machine, ~10 of them in the erasure pass; the report
-extrapolates to 100,000. Figures vary with the machine; compare rows of one run.
+Size: the default, 100,000 accounts, takes about 8 minutes on SQLite on a 2-core machine
+(most of it the erasure pass, the naive loop over 2,000 customers and their traced runs).
+Figures vary with the machine; compare rows of one run.
 """
 
 import argparse
@@ -73,17 +86,20 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from django.core.mail.backends.base import BaseEmailBackend  # noqa: E402
+
 from benchmarks.policy_api import BenchmarkDatabase, analyze, migrate  # noqa: E402
 
 TASKS_BACKEND = "django_tasks.backends.dummy.DummyBackend"
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_BACKEND = f"{__name__}.CountingBackend"
 INACTIVE_DAYS = 1095
 WARNING_DAYS = 30
 TRAVEL_DAYS = WARNING_DAYS + 1
 HOLD_YEARS = 10  # the test app's InvoiceSource.hold_years
 AGE = timedelta(days=4 * 365)  # of the customers' last sign-in
 BATCH = 5000
-FULL = 100_000  # the size the defaults would ideally have; figures are extrapolated to it
+FULL = 100_000  # the default size; smaller runs extrapolate to it
+MAX_TICKS = 1000  # of one erasure pass: a guard against a tick that never finishes the backlog
 SETS = {
     "timed-sweep": "sweep",
     "timed-naive": "naive",
@@ -93,6 +109,23 @@ SETS = {
 
 
 # --- Django setup -------------------------------------------------------------------------
+
+
+class CountingBackend(BaseEmailBackend):
+    """Renders each message to bytes, as the SMTP backend does before sending; keeps a count.
+
+    Unlike ``locmem`` it keeps no copy of the messages, so memory figures are the sweep's.
+    """
+
+    sent = 0
+
+    def send_messages(self, email_messages):
+        count = 0
+        for message in email_messages:
+            message.message().as_bytes(linesep="\r\n")
+            count += 1
+        CountingBackend.sent += count
+        return count
 
 
 def configure(database):
@@ -309,31 +342,28 @@ class Result:
 
 def run(work, accounts, *, label):
     """Run ``work()`` once, timed, counting its statements, the emails sent and peak RSS."""
-    from django.core import mail
     from django.db import connection
 
-    mail.outbox = []
     gc.collect()
     counter = QueryCounter()
+    sent = CountingBackend.sent
     with connection.execute_wrapper(counter):
         rss = reset_peak_rss()
         start = time.perf_counter()
         value = work()
         seconds = time.perf_counter() - start
         rss = peak_rss_growth(rss)
-    result = Result(label, accounts, seconds, counter.count, len(mail.outbox), rss, value)
-    mail.outbox = []
-    return result
+    emails = CountingBackend.sent - sent
+    return Result(label, accounts, seconds, counter.count, emails, rss, value)
 
 
 def traced(work, result, accounts):
     """Run ``work()`` under tracemalloc; store its peak, kept memory and statements in result."""
-    from django.core import mail
     from django.db import connection
 
-    mail.outbox = []
     gc.collect()
     counter = QueryCounter(classify=True)
+    sent = CountingBackend.sent
     tracemalloc.start()
     try:
         with connection.execute_wrapper(counter):
@@ -344,8 +374,7 @@ def traced(work, result, accounts):
             after, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    emails = len(mail.outbox)
-    mail.outbox = []
+    emails = CountingBackend.sent - sent
     result.traced_accounts = accounts
     result.peak, result.kept, result.kinds = peak - before, after - before, counter.kinds
     return value, emails
@@ -366,15 +395,41 @@ def tick_accounts():
 
 
 def warn_pass():
+    """One tick: warnings have no per-tick limit."""
     return tick_accounts
 
 
+@dataclass
+class Ticks:
+    """The reports of the ticks of one erasure pass, summed, and each tick's figures."""
+
+    report: Counter = field(default_factory=Counter)
+    seconds: list = field(default_factory=list)
+    erased: list = field(default_factory=list)
+
+    def __str__(self):
+        return f"{dict(self.report)} over {len(self.seconds)} ticks"
+
+
 def erase_pass(now):
+    """Ticks, one after the other, until one erases fewer than ``ERASURES_PER_TICK``."""
     import time_machine
 
+    from wagtail_privacy.conf import privacy_settings
+
     def work():
+        limit = privacy_settings.ERASURES_PER_TICK
+        ticks = Ticks()
         with time_machine.travel(now + timedelta(days=TRAVEL_DAYS)):
-            return tick_accounts()
+            while len(ticks.seconds) < MAX_TICKS:
+                start = time.perf_counter()
+                report = tick_accounts()
+                ticks.seconds.append(time.perf_counter() - start)
+                ticks.erased.append(report["erased"])
+                ticks.report.update(report)
+                if limit is None or report["erased"] < limit:
+                    break
+        return ticks
 
     return work
 
@@ -463,22 +518,42 @@ def last_closure_pk():
 
 
 def check_sweep(prefix, accounts, created, passes, emails, now, after_pk):
-    """The tick's reports, emails, data left, and the closures and receipts of this sweep."""
+    """The ticks' reports, emails, data left, and the closures and receipts of this sweep."""
+    from django.db.models import F
+
+    from wagtail_privacy.conf import privacy_settings
     from wagtail_privacy.rights.models import AccountClosure, ClosureState, ErasureStep
     from wagtail_privacy.rights.registry import registry
 
-    warned, erased = passes
-    assert warned["inactive_warned"] == accounts and warned["erased"] == 0, warned
+    warned, ticks = passes
+    erased = ticks.report
+    assert warned["inactive_warned"] == accounts, warned
+    assert warned["inactive_scheduled"] == 0 and warned["erased"] == 0, warned
     assert erased["inactive_scheduled"] == accounts and erased["erased"] == accounts, erased
     assert erased["inactive_warned"] == 0 and erased["inactive_returned"] == 0, erased
+    limit = privacy_settings.ERASURES_PER_TICK
+    if limit is None:
+        assert ticks.erased == [accounts], ticks.erased
+    else:  # every tick but the last erased as many as one tick may; the last, the rest
+        full, rest = divmod(accounts, limit)
+        assert ticks.erased == [limit] * full + [rest], ticks.erased
     assert emails == (accounts, accounts), emails  # warnings, then receipts
     check_customers_gone(prefix, created)
     check_no_inactive_left(now + timedelta(days=TRAVEL_DAYS))
     closures = AccountClosure.objects.filter(pk__gt=after_pk)
     assert closures.count() == accounts, closures.count()
     assert not closures.exclude(
-        kind="inactivity", state=ClosureState.ERASED, user=None, receipt_sent_at__isnull=False
+        kind="inactivity",
+        state=ClosureState.ERASED,
+        user=None,
+        claim=None,
+        warned_at__isnull=False,
+        erased_at__isnull=False,
+        receipt_sent_at__isnull=False,
     ).exists()
+    # The erasure date counts from the warning email.
+    late = closures.exclude(scheduled_for=F("warned_at") + timedelta(days=WARNING_DAYS))
+    assert not late.exists(), late.count()
     steps = ErasureStep.objects.filter(closure__in=closures).count()
     assert steps == accounts * len(registry.sources()), steps
     totals = Counter()

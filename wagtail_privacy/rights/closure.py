@@ -363,7 +363,7 @@ def _send_receipts(closures):
     messages = mail.customer_messages(
         [c.user for c in unsent.values()],
         "erasure_receipt",
-        lambda user: {"receipt": _readable(unsent[user.pk].receipt)},
+        lambda user: {"receipt": _readable(unsent[user.pk])},
     )
     sent = []
     try:
@@ -374,28 +374,17 @@ def _send_receipts(closures):
         AccountClosure.objects.filter(pk__in=done).update(receipt_sent_at=timezone.now())
 
 
-def _readable(receipt):
-    lines = []
-    for result in receipt.values():
-        lines.append(
-            {
-                # Stored in the source language; shown in the customer's.
-                "label": translation.gettext(result["label"]),
-                "deleted": result["deleted"],
-                "anonymised": result["anonymised"],
-                "held": [
-                    {
-                        **h,
-                        "reason": translation.gettext(h["reason"]),
-                        "until": mail.local_date(datetime.fromisoformat(h["until"]))
-                        if h["until"]
-                        else "",
-                    }
-                    for h in result["held"]
-                ],
-            }
-        )
-    return lines
+def _readable(closure):
+    return [
+        {
+            **line,
+            "held": [
+                {**hold, "until": mail.local_date(hold["until"]) if hold["until"] else ""}
+                for hold in line["held"]
+            ],
+        }
+        for line in closure.receipt_lines()
+    ]
 
 
 def _erase_users(user_ids):

@@ -1,9 +1,11 @@
 """The requests ledger and data exports."""
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..records import AppendOnlyModel
@@ -231,6 +233,26 @@ class AccountClosure(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.get_state_display()})"
+
+    def receipt_lines(self):
+        """The receipt per source, its texts (stored in the source language) translated."""
+        return [
+            {
+                "source": source,
+                "label": gettext(result["label"]),
+                "deleted": result["deleted"],
+                "anonymised": result["anonymised"],
+                "held": [
+                    {
+                        "count": hold["count"],
+                        "reason": gettext(hold["reason"]),
+                        "until": datetime.fromisoformat(hold["until"]) if hold["until"] else None,
+                    }
+                    for hold in result["held"]
+                ],
+            }
+            for source, result in self.receipt.items()
+        ]
 
 
 class ErasureStep(models.Model):
