@@ -264,3 +264,13 @@ def test_two_sweeps_at_once_erase_each_account_once(settings):
     assert AccountClosure.objects.filter(state="erased").count() == 24
     assert ErasureStep.objects.count() == 24 * len(registry.sources())
     assert len(mail.outbox) == 24 and len({m.to[0] for m in mail.outbox}) == 24
+
+
+def test_warning_sweep_skips_a_customer_who_started_a_closure_meanwhile(settings):
+    from wagtail_privacy.rights import retention
+
+    first, second = customers(2)
+    closures.deactivate(second)  # between the sweep's query and its insert
+    retention._open_warned([first, second], timezone.now())
+    assert AccountClosure.objects.get(user=first).kind == "inactivity"
+    assert AccountClosure.objects.get(user=second).kind == "deactivation"
