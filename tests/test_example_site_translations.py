@@ -7,7 +7,6 @@ installed; the package's own catalogs (``locale/`` at the top) are checked by te
 import ast
 import gettext
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -16,13 +15,18 @@ from pathlib import Path
 import polib
 import pytest
 
+from tests.catalogs import (
+    assert_compiled_matches,
+    assert_complete_and_not_a_copy,
+    assert_placeholders_kept,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "example_site"
 SHOP = SITE / "shop"
 LANGUAGES = ["sl", "sq", "hr"]
 # Proper names that read the same in every language (none needed so far).
 SAME_IN_EVERY_LANGUAGE = set()
-PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
 def catalog(language):
@@ -49,31 +53,18 @@ def test_catalog_is_complete_and_not_a_copy(language):
     po = polib.pofile(str(catalog(language)))
     assert len(po) > 0
     assert po.metadata["Language"] == language
-    assert po.percent_translated() == 100, [e.msgid for e in po.untranslated_entries()]
-    assert not po.fuzzy_entries()
     assert not po.obsolete_entries()
-    copies = [e.msgid for e in po if e.msgstr == e.msgid and e.msgid not in SAME_IN_EVERY_LANGUAGE]
-    assert not copies
+    assert_complete_and_not_a_copy(catalog(language), SAME_IN_EVERY_LANGUAGE)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_translations_keep_the_placeholders(language):
-    for entry in polib.pofile(str(catalog(language))):
-        expected = sorted(PLACEHOLDER.findall(entry.msgid))
-        assert sorted(PLACEHOLDER.findall(entry.msgstr)) == expected, entry.msgid
+    assert_placeholders_kept(catalog(language))
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_compiled_catalog_matches_the_source(language):
-    po = polib.pofile(str(catalog(language)))
-    with open(catalog(language).with_suffix(".mo"), "rb") as handle:
-        mo = gettext.GNUTranslations(handle)
-    for entry in po:
-        if entry.msgid_plural:
-            assert mo.ngettext(entry.msgid, entry.msgid_plural, 1) == entry.msgstr_plural[0]
-        else:
-            key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
-            assert mo._catalog.get(key) == entry.msgstr, entry.msgid
+    assert_compiled_matches(catalog(language))
 
 
 def test_the_package_catalogs_are_not_the_shop_catalogs():

@@ -1,6 +1,5 @@
 """The sl, sq and hr catalogs are complete, real translations, compiled and up to date."""
 
-import gettext
 import os
 import shutil
 import subprocess
@@ -9,6 +8,12 @@ from pathlib import Path
 
 import polib
 import pytest
+
+from tests.catalogs import (
+    assert_compiled_matches,
+    assert_complete_and_not_a_copy,
+    assert_placeholders_kept,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ["sl", "sq", "hr"]
@@ -22,24 +27,17 @@ def catalog(language):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_catalog_is_complete_and_not_a_copy(language):
-    po = polib.pofile(str(catalog(language)))
-    assert po.percent_translated() == 100, [e.msgid for e in po.untranslated_entries()]
-    assert not po.fuzzy_entries()
-    copies = [e.msgid for e in po if e.msgstr == e.msgid and e.msgid not in SAME_IN_EVERY_LANGUAGE]
-    assert not copies
+    assert_complete_and_not_a_copy(catalog(language), SAME_IN_EVERY_LANGUAGE)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_translations_keep_the_placeholders(language):
+    assert_placeholders_kept(catalog(language))
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_compiled_catalog_matches_the_source(language):
-    po = polib.pofile(str(catalog(language)))
-    with open(catalog(language).with_suffix(".mo"), "rb") as handle:
-        mo = gettext.GNUTranslations(handle)
-    for entry in po:
-        if entry.msgid_plural:
-            assert mo.ngettext(entry.msgid, entry.msgid_plural, 1) == entry.msgstr_plural[0]
-        else:
-            key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
-            assert mo._catalog.get(key) == entry.msgstr, entry.msgid
+    assert_compiled_matches(catalog(language))
 
 
 @pytest.mark.skipif(not shutil.which("xgettext"), reason="needs GNU gettext's xgettext")

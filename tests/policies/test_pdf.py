@@ -1,7 +1,6 @@
 """Typeset PDFs of policy versions: content, metadata, caching and render-once storage."""
 
 import io
-import threading
 from datetime import timedelta
 
 import pytest
@@ -9,6 +8,7 @@ from django.db import connection
 from django.utils import timezone
 from pypdf import PdfReader
 
+from tests.concurrency import at_once
 from tests.factories import body
 from wagtail_privacy.policies import pdf as pdf_module
 from wagtail_privacy.policies.models import PolicyVersionPdf, PolicyVersionText
@@ -183,29 +183,13 @@ def test_concurrent_first_requests_render_once(policies, storage, monkeypatch, s
     text = PolicyVersionText.objects.get()
     renders = []
     real_render = pdf_module.render_pdf
-    start = threading.Barrier(4)
 
     def counting_render(*args, **kwargs):
         renders.append(1)
         return real_render(*args, **kwargs)
 
     monkeypatch.setattr(pdf_module, "render_pdf", counting_render)
-    results, errors = [], []
-
-    def fetch():
-        try:
-            start.wait()
-            results.append(pdf_module.stored_pdf(text, wait=60, poll=0.05).sha256)
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=fetch) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = at_once(lambda: pdf_module.stored_pdf(text, wait=60, poll=0.05).sha256, 4)
     if connection.vendor == "sqlite" and errors:
         pytest.skip(f"SQLite locked under concurrent writers: {errors[0]}")
     assert not errors

@@ -1,7 +1,6 @@
 """Deactivation, deletion with grace and blockers, erasure with holds, retention sweeps."""
 
 import re
-import threading
 from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
@@ -15,6 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from tests.concurrency import at_once
 from tests.testapp.models import Address, CustomerProfile, Invoice, Order
 from wagtail_privacy.consent import service as consent
 from wagtail_privacy.consent.models import ConsentPurpose
@@ -294,24 +294,8 @@ def test_two_deletions_at_once_schedule_one(db, settings):
     if connection.vendor != "postgresql":
         pytest.skip("needs real concurrent transactions (PostgreSQL)")
     user = get_user_model().objects.create_user("racer", "racer@example.com", "pw")
-    results = []
-    barrier = threading.Barrier(2)
-
-    def delete():
-        try:
-            barrier.wait()
-            closures.request_deletion(user)
-            results.append("scheduled")
-        except Exception as error:  # noqa: BLE001
-            results.append(getattr(error, "code", type(error).__name__))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=delete) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = at_once(lambda: closures.request_deletion(user) and "scheduled")
+    results += [getattr(error, "code", type(error).__name__) for error in errors]
     assert sorted(results) == ["closure_pending", "scheduled"]
     assert AccountClosure.objects.filter(user=user).count() == 1
 

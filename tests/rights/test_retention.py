@@ -1,6 +1,5 @@
 """Retention and erasure sweeps in batches: bounded queries, limits, claims, resumable email."""
 
-import threading
 import uuid
 from datetime import timedelta
 from decimal import Decimal
@@ -15,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.concurrency import at_once
 from tests.testapp.models import Address, CustomerProfile, Invoice, Order
 from wagtail_privacy.rights import closure as closures
 from wagtail_privacy.rights.models import AccountClosure, DataRequest, ErasureStep
@@ -242,23 +242,7 @@ def test_two_sweeps_at_once_erase_each_account_once(settings):
     settings.WAGTAIL_PRIVACY = {**settings.WAGTAIL_PRIVACY, "RETENTION_BATCH_SIZE": 4}
     due = schedule(customers(24))
     mail.outbox.clear()
-    erased, errors = [], []
-    barrier = threading.Barrier(2)
-
-    def sweep():
-        try:
-            barrier.wait()
-            erased.append(closures.erase_due(due))
-        except Exception as error:  # noqa: BLE001
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    erased, errors = at_once(lambda: closures.erase_due(due))
     assert not errors
     assert sum(erased) == 24
     assert AccountClosure.objects.filter(state="erased").count() == 24
