@@ -258,3 +258,19 @@ def test_warning_sweep_skips_a_customer_who_started_a_closure_meanwhile(settings
     retention._open_warned([first, second], timezone.now())
     assert AccountClosure.objects.get(user=first).kind == "inactivity"
     assert AccountClosure.objects.get(user=second).kind == "deactivation"
+
+
+def test_expired_holds_are_purged_in_chunks(monkeypatch):
+    users = customers(5)
+    due = schedule(users)
+    tick(at=due)
+    assert Invoice.objects.filter(customer__isnull=True).count() == 5
+    monkeypatch.setattr(type(registry.get("invoices")), "chunk_size", 2)
+    out = StringIO()
+    with time_machine.travel(due + timedelta(days=3700), tick=False):
+        with CaptureQueriesContext(connection) as queries:
+            call_command("privacy_tick", "--only", "holds", stdout=out)
+    assert "purged_invoices=5" in out.getvalue()
+    assert not Invoice.objects.exists()
+    deletes = [q["sql"] for q in queries if q["sql"].startswith("DELETE")]
+    assert len(deletes) == 3  # 2 + 2 + 1 rows

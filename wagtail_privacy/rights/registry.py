@@ -211,7 +211,13 @@ class ModelSource(DataSource):
         expired = self.model._default_manager.filter(
             **{f"{self.user_field}__isnull": True, f"{self.hold_from}__lt": self._hold_cutoff(now)}
         )
-        return expired.count() if dry_run else _delete(expired)
+        if dry_run:
+            return expired.count()
+        # In chunks: deleting rows with cascades loads them, so memory stays bounded.
+        purged = 0
+        while ids := list(expired.order_by("pk").values_list("pk", flat=True)[: self.chunk_size]):
+            purged += _delete(self.model._default_manager.filter(pk__in=ids))
+        return purged
 
     def records(self, user):
         names = list(self.fields)
