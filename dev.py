@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import venv
 from pathlib import Path
@@ -21,6 +22,7 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed"
 HOST = os.environ.get("DEMO_HOST", "127.0.0.1")
 PORT = os.environ.get("DEMO_PORT", "8000")
+TICK_SECONDS = int(os.environ.get("DEMO_TICK_SECONDS", "60"))
 
 
 def run(*args, **kwargs):
@@ -40,12 +42,21 @@ def ensure_environment():
     STAMP.write_text(wanted)
 
 
+def tick_every(manage, stop):
+    while not stop.wait(TICK_SECONDS):
+        subprocess.run([str(a) for a in (*manage, "privacy_tick")], cwd=ROOT, check=False)
+
+
 def demo():
     ensure_environment()
     manage = [PYTHON, ROOT / "example_site" / "manage.py"]
     run(*manage, "migrate", "--no-input", "-v", "0")
     run(*manage, "load_demo")
     worker = subprocess.Popen([str(a) for a in (*manage, "db_worker")], cwd=ROOT)
+    # The periodic work a shop runs from cron: notices, erasures that are due, expired holds.
+    stop_ticking = threading.Event()
+    ticker = threading.Thread(target=tick_every, args=(manage, stop_ticking), daemon=True)
+    ticker.start()
     server = subprocess.Popen(
         [str(a) for a in (*manage, "runserver", f"{HOST}:{PORT}", "--noreload")], cwd=ROOT
     )
@@ -58,7 +69,8 @@ def demo():
         f"  Admin:       {base}/admin/   editor / editor-demo\n"
         f"  Privacy API: {base}/api/privacy/v1/policies/\n"
         f"  OpenAPI:     {base}/api/privacy/v1/openapi.json  (docs: {base}/api/privacy/v1/docs)\n"
-        f"  Customers:   ana@example.com / customer-demo, bor@example.com / customer-demo\n",
+        f"  Customers:   ana@example.com / customer-demo, bor@example.com / customer-demo\n"
+        f"  privacy_tick runs every {TICK_SECONDS} s.\n",
         flush=True,
     )
     try:
@@ -67,6 +79,7 @@ def demo():
     except KeyboardInterrupt:
         pass
     finally:
+        stop_ticking.set()
         for process in (server, worker):
             if process.poll() is None:
                 process.send_signal(signal.SIGINT)
