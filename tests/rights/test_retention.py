@@ -274,3 +274,30 @@ def test_expired_holds_are_purged_in_chunks(monkeypatch):
     assert not Invoice.objects.exists()
     deletes = [q["sql"] for q in queries if q["sql"].startswith("DELETE")]
     assert len(deletes) == 3  # 2 + 2 + 1 rows
+
+
+def test_an_account_a_source_cannot_erase_holds_up_no_other(settings, monkeypatch):
+    settings.WAGTAIL_PRIVACY = {**settings.WAGTAIL_PRIVACY, "RETENTION_BATCH_SIZE": 10}
+    users = customers(3)
+    due = schedule(users)
+    poisoned = users[1].pk
+    addresses = type(registry.get("addresses"))
+    real = addresses.erase_many
+
+    def refuses_one(self, batch):
+        if any(user.pk == poisoned for user in batch):
+            raise RuntimeError("this address row is locked by the warehouse system")
+        return real(self, batch)
+
+    monkeypatch.setattr(addresses, "erase_many", refuses_one)
+    with pytest.raises(CommandError, match="accounts"):
+        tick(at=due)
+    states = dict(AccountClosure.objects.values_list("user_id", "state"))
+    assert states[poisoned] == "erasing"
+    assert AccountClosure.objects.filter(state="erased").count() == 2
+    assert User.objects.filter(pk=poisoned).exists()
+    # Fixed: the next run finishes it, without running the sources it already did.
+    monkeypatch.setattr(addresses, "erase_many", real)
+    assert "erased=1" in tick(at=due)
+    assert not User.objects.filter(pk=poisoned).exists()
+    assert ErasureStep.objects.count() == 3 * len(registry.sources())

@@ -226,7 +226,7 @@ def _unclaimed():
 
 
 def _claim(candidates, now, limit):
-    """Take up to ``limit`` due closures for this sweep: (token, number taken).
+    """Take up to ``limit`` due closures for this sweep: (token, ids taken).
 
     The update re-checks that each closure is still unclaimed, so of two sweeps racing for the
     same closures each closure goes to one of them.
@@ -234,12 +234,12 @@ def _claim(candidates, now, limit):
     due = candidates.filter(_unclaimed(), scheduled_for__lte=now)
     ids = list(due.order_by("scheduled_for", "pk").values_list("pk", flat=True)[:limit])
     if not ids:
-        return None, 0
+        return None, []
     token = uuid.uuid4()
-    taken = due.filter(pk__in=ids).update(
+    due.filter(pk__in=ids).update(
         state=ClosureState.ERASING, claim=token, claimed_at=timezone.now()
     )
-    return token, taken
+    return token, list(AccountClosure.objects.filter(claim=token).values_list("pk", flat=True))
 
 
 def erase(closure_id, now=None):
@@ -255,17 +255,34 @@ def erase(closure_id, now=None):
 def erase_due(now, limit=None):
     """Erase due accounts in batches of ``RETENTION_BATCH_SIZE``; returns how many.
 
-    Sweeps may overlap: each erases only the batches it claimed.
+    Sweeps may overlap: each erases only the batches it claimed. When a batch fails, its
+    accounts are erased one by one, so one account a source cannot erase holds up no other;
+    the first error is raised once the rest is done, and the next sweep retries.
     """
-    erased = 0
+    erased, failed, errors = 0, [], []
     size = privacy_settings.RETENTION_BATCH_SIZE
     while limit is None or erased < limit:
         batch = size if limit is None else min(size, limit - erased)
-        token, taken = _claim(AccountClosure.objects.all(), now, batch)
+        token, ids = _claim(AccountClosure.objects.exclude(pk__in=failed), now, batch)
         if token is None:
             break
-        if taken:
+        if not ids:
+            continue  # another sweep took them first
+        try:
             erased += _erase_claimed(token)
+        except Exception as error:
+            if len(ids) == 1:
+                failed += ids
+                errors.append(error)
+                continue
+            for pk in ids:  # find the account that fails; erase the others
+                try:
+                    erased += erase(pk, now) is not None
+                except Exception as single:
+                    failed.append(pk)
+                    errors.append(single)
+    if errors:
+        raise errors[0]
     return erased
 
 
@@ -289,6 +306,7 @@ def _erase_claimed(token):
         _send_receipts(closures)
         erased_at = timezone.now()
         with transaction.atomic():
+            closures = _renew(token, closures)
             _erase_users([c.user_id for c in closures if c.user_id])
             mine.filter(pk__in=[c.pk for c in closures]).update(
                 state=ClosureState.ERASED, erased_at=erased_at, claim=None
@@ -309,16 +327,25 @@ def _erase_claimed(token):
     return len(closures)
 
 
+def _renew(token, closures):
+    """Renew the claim, inside the caller's transaction; returns the closures still ours.
+
+    The update locks the rows: a sweep taking over a stale claim waits for the transaction,
+    then finds the claim fresh and leaves it.
+    """
+    renewed = AccountClosure.objects.filter(claim=token).update(claimed_at=timezone.now())
+    if renewed == len(closures):
+        return closures
+    kept = set(AccountClosure.objects.filter(claim=token).values_list("pk", flat=True))
+    return [c for c in closures if c.pk in kept]
+
+
 def _erase_source(source, token, closures, pending):
     """Erase the ``pending`` accounts from one source; returns the closures still ours."""
     with transaction.atomic():
-        # Renewing the claim also locks it: a sweep taking over a stale claim waits for this
-        # transaction, then finds the claim fresh and leaves it.
-        renewed = AccountClosure.objects.filter(claim=token).update(claimed_at=timezone.now())
-        if renewed < len(closures):
-            kept = set(AccountClosure.objects.filter(claim=token).values_list("pk", flat=True))
-            closures = [c for c in closures if c.pk in kept]
-            pending = [c for c in pending if c.pk in kept]
+        closures = _renew(token, closures)
+        kept = {c.pk for c in closures}
+        pending = [c for c in pending if c.pk in kept]
         with translation.override(None):  # receipts are stored in the source language
             results = source.erase_many([c.user for c in pending])
             done_at = timezone.now()
