@@ -27,27 +27,29 @@ that outbox, not the sweep, would be most of the memory measured):
   customer of its set: ``for o in Order.objects.filter(customer=u): o.delete()``, the same
   per invoice (anonymised with ``.save()`` when under the hold, else deleted), per address,
   then ``u.delete()``. It sends no email and records no closure, step or receipt, so it does
-  less than the sweep. By default it runs over 2,000 customers only (it costs ~15 ms and ~42
-  statements per account, so 100,000 would take ~25 minutes): compare per account; its
+  less than the sweep. By default it runs over 2,000 customers only (it costs 12-22 ms and
+  ~42 statements per account, so 100,000 would take 20-40 minutes): compare per account; its
   total for ``--accounts`` is extrapolated;
 * **sweep**, through the public door ``call_command("privacy_tick", "--only", "accounts")``,
-  run as production runs it: (1) the warning pass, one tick (every account gets an
-  ``AccountClosure`` and a warning email; ``warned_at`` and ``scheduled_for`` are set once
-  the email is sent; warnings have no per-tick limit), then (2) under
-  ``time_machine.travel(now + 31 days)`` the erasure pass: ticks run one after the other until
-  a tick erases fewer than ``ERASURES_PER_TICK`` accounts (the backlog is empty), so 100,000
-  accounts take 11 ticks, the last of which finds nothing left. Its figures are those of all
-  its ticks together and its report is their reports summed; the first tick schedules every
-  warned account, each tick claims batches of ``RETENTION_BATCH_SIZE`` closures and erases
-  each batch source by source (an ``ErasureStep`` per account and source), sends the receipts
-  over one mail connection and deletes the batch's users. Afterwards it checks the reports
-  (the warning pass warned everyone; every tick but the last erased exactly
+  run as production runs it, each tick on a new database connection as a cron-run ``manage.py
+  privacy_tick`` is (the naive loop starts on a new one too): (1) the warning pass, one tick
+  (every account gets an ``AccountClosure`` and a warning email; ``warned_at`` and
+  ``scheduled_for`` are set once the email is sent; warnings have no per-tick limit), then
+  ``ANALYZE`` (untimed: autovacuum's work on a live server, for the new closures), then (2)
+  under ``time_machine.travel(now + 31 days)`` the erasure pass: ticks run one after the other
+  until a tick erases fewer than ``ERASURES_PER_TICK`` accounts (the backlog is empty), so
+  100,000 accounts take 11 ticks, the last of which finds nothing left. Its figures are those
+  of all its ticks together and its report is their reports summed; the first tick schedules
+  every warned account, each tick claims batches of ``RETENTION_BATCH_SIZE`` closures and
+  erases each batch source by source (an ``ErasureStep`` per account and source), sends the
+  receipts over one mail connection and deletes the batch's users. Afterwards it checks the
+  reports (the warning pass warned everyone; every tick but the last erased exactly
   ``ERASURES_PER_TICK``), the emails (one warning and one receipt per account), that no
-  inactive customer remains (directly and by ``retention.inactive_users``), that held
-  invoices are anonymised (no customer, no billing name or address) and older ones, every
-  order and every address deleted, that every closure is erased, unclaimed, with its warning
-  and receipt sent and its erasure 30 days after the warning, with one step per source, and
-  that the receipts add up to the rows created;
+  inactive customer remains (directly and by ``retention.inactive_users``), that held invoices
+  are anonymised (no customer, no billing name or address) and older ones, every order and
+  every address deleted, that every closure is erased, unclaimed, with its warning and receipt
+  sent and its erasure 30 days after the warning, with one step per source, and that the
+  receipts add up to the rows created;
 * counts SQL statements with ``connection.execute_wrapper`` (a counter, nothing stored;
   savepoints included; on SQLite Django's BEGIN statements too, on PostgreSQL the driver
   opens transactions uncounted; COMMIT never) and the emails sent;
@@ -62,9 +64,16 @@ that outbox, not the sweep, would be most of the memory measured):
   and kind (verb and table), printed per account, to show where the queries go; with one
   batch traced, a statement issued once per batch shows as 1/500 = 0.002 per account.
 
-Size: the default, 100,000 accounts, takes about 8 minutes on SQLite on a 2-core machine
-(most of it the erasure pass, the naive loop over 2,000 customers and their traced runs).
-Figures vary with the machine; compare rows of one run.
+New connections and ``ANALYZE``: with one connection for the whole run, on a server with
+autovacuum off, PostgreSQL kept the plan of its foreign-key check on
+``accountclosure.user_id`` that it made during the naive loop, when that table was empty (a
+sequential scan), and ran it for every user the sweep deleted: the erasure pass slowed to ~40
+accounts/s, quadratic in the accounts. A cron-run tick has its own connection and a live
+server analyses its tables, so production should not see that.
+
+Size: the default, 100,000 accounts, takes about 6 minutes on SQLite and 10 on PostgreSQL on
+a 2-core machine (the erasure pass ~3.5 and ~7 of them; the naive loop over 2,000 customers
+and the traced runs most of the rest). Figures vary with the machine; compare rows of one run.
 """
 
 import argparse
@@ -380,10 +389,25 @@ def traced(work, result, accounts):
     return value, emails
 
 
+def fresh_connection():
+    """Close the connection: the next statement opens a new one, as a new process would.
+
+    ``connection.execute_wrapper`` belongs to the connection handler, so counting goes on.
+    """
+    from django.db import connections
+
+    connections.close_all()
+
+
 def tick_accounts():
-    """``manage.py privacy_tick --only accounts``; its report of the step, as a dict of ints."""
+    """``manage.py privacy_tick --only accounts``; its report of the step, as a dict of ints.
+
+    Each tick runs on a new database connection, as each cron-run ``manage.py privacy_tick``
+    does: no query plan is carried over from earlier work in the same session.
+    """
     from django.core.management import call_command
 
+    fresh_connection()
     out = io.StringIO()
     call_command("privacy_tick", "--only", "accounts", stdout=out)
     text = out.getvalue().strip()
@@ -444,6 +468,7 @@ def naive(prefix):
     User = get_user_model()
 
     def work():
+        fresh_connection()
         now = timezone.now()
         cutoff = years_before(now, HOLD_YEARS)
         inactive = User.objects.filter(
@@ -656,13 +681,29 @@ def report(rows, args, database, setup, total_start):
         f"ERASE_USER={privacy_settings.ERASE_USER}, CUSTOMER_LANGUAGE="
         f"{privacy_settings.CUSTOMER_LANGUAGE}; {len(registry.sources())} sources"
     )
-    print(f"  email    : {settings.EMAIL_BACKEND}, mail.outbox cleared between phases")
     print(
-        "  sweep    : call_command('privacy_tick', '--only', 'accounts'): warning pass, then "
-        f"the erasure pass under time_machine.travel(now + {TRAVEL_DAYS} days)"
+        f"             RETENTION_BATCH_SIZE={privacy_settings.RETENTION_BATCH_SIZE}, "
+        f"ERASURES_PER_TICK={privacy_settings.ERASURES_PER_TICK}, "
+        f"ERASURE_CLAIM_TIMEOUT={privacy_settings.ERASURE_CLAIM_TIMEOUT}"
+    )
+    print(
+        f"  email    : {settings.EMAIL_BACKEND} (renders each message to bytes, counts it, "
+        "keeps nothing)"
+    )
+    print(
+        "  sweep    : call_command('privacy_tick', '--only', 'accounts'): warning pass (one "
+        f"tick), then the erasure pass under time_machine.travel(now + {TRAVEL_DAYS} days): "
+        "ticks until one erases fewer than ERASURES_PER_TICK"
     )
     print(f"             warning pass reported: {warn.value}")
-    print(f"             erasure pass reported: {erase.value}")
+    print(f"             erasure pass reported: {erase.value}, summed")
+    ticks = erase.value
+    print(
+        "             erasure ticks, s (erased): "
+        + ", ".join(
+            f"{seconds:.1f} ({n})" for seconds, n in zip(ticks.seconds, ticks.erased, strict=True)
+        )
+    )
     if loop.accounts < args.accounts:
         print(
             f"  NOTE     : the naive loop ran over {loop.accounts} customers only (of "
@@ -692,14 +733,16 @@ def report(rows, args, database, setup, total_start):
         "PostgreSQL the driver opens it, uncounted. COMMIT is never counted."
     )
     print(
-        "RSS+MiB: growth of the peak resident set during the timed run (includes mail.outbox "
-        "and allocator slack; a later phase reuses memory freed by earlier ones, so it shows "
-        "less). The warn + erase row shows the larger of the two."
+        "RSS+MiB: growth of the peak resident set during the timed run (includes allocator "
+        "slack; a later phase reuses memory freed by earlier ones, so it shows less). The "
+        "warn + erase row shows the larger of the two."
     )
     print(
         "tracemalloc: peak Python memory of the same work on fresh customers, 'traced' of "
-        "them; it includes mail.outbox, and 'kept' is what the run left allocated (mostly "
-        "the outbox). Those runs also attribute each statement to its call site (transient "
+        "them; 'kept' is what the run left allocated. The sweep holds one batch of "
+        "RETENTION_BATCH_SIZE accounts at a time, so its peak does not grow with the accounts "
+        "(KiB/acc falls as they grow); the naive loop's queryset keeps every user it went "
+        "through. Those runs also attribute each statement to its call site (transient "
         "allocations, small next to the work)."
     )
     print()
@@ -715,11 +758,10 @@ def report(rows, args, database, setup, total_start):
             f"  {name:<13} queries/account  : {loop_q / row_q:6.2f}x  ({row_q:.2f} vs {loop_q:.2f})"
         )
         if row.peak is not None and loop.peak is not None:
-            row_kib = row.peak / row.traced_accounts
-            loop_kib = loop.peak / loop.traced_accounts
             print(
-                f"  {name:<13} py peak/account  : {loop_kib / row_kib:6.2f}x  "
-                f"({row_kib / 1024:.2f} vs {loop_kib / 1024:.2f} KiB; without what was kept: "
+                f"  {name:<13} py peak          : {loop.peak / row.peak:6.2f}x  "
+                f"({mib(row.peak)} vs {mib(loop.peak)} MiB, {row.traced_accounts} vs "
+                f"{loop.traced_accounts} accounts traced; without what was kept: "
                 f"{mib(row.peak - row.kept)} vs {mib(loop.peak - loop.kept)} MiB)"
             )
     print(
@@ -760,8 +802,8 @@ def parse_args(argv=None):
     parser.add_argument(
         "--accounts",
         type=int,
-        default=10_000,
-        help="inactive customers the sweep warns and erases (default 10000)",
+        default=FULL,
+        help=f"inactive customers the sweep warns and erases (default {FULL})",
     )
     parser.add_argument(
         "--naive",
@@ -812,6 +854,7 @@ def main(argv=None):
         after_pk = last_closure_pk()
         warn = run(warn_pass(), args.accounts, label="sweep: warning pass")
         print(f"  {warn.seconds:.1f} s: {warn.value}", flush=True)
+        analyze()  # of the new closures, as autovacuum would on a live server
         print(f"Sweep, erasure pass (now + {TRAVEL_DAYS} days)...", flush=True)
         erase = run(erase_pass(now), args.accounts, label="sweep: erasure pass")
         print(f"  {erase.seconds:.1f} s: {erase.value}", flush=True)
@@ -836,6 +879,7 @@ def main(argv=None):
             traced_created = create_customers(prefix, traced_n, now)
             after_pk = last_closure_pk()
             warned, warning_emails = traced(warn_pass(), warn, traced_n)
+            analyze()
             erased, receipt_emails = traced(erase_pass(now), erase, traced_n)
             check_sweep(
                 prefix,
