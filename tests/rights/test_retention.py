@@ -301,3 +301,37 @@ def test_an_account_a_source_cannot_erase_holds_up_no_other(settings, monkeypatc
     assert "erased=1" in tick(at=due)
     assert not User.objects.filter(pk=poisoned).exists()
     assert ErasureStep.objects.count() == 3 * len(registry.sources())
+
+
+def test_consents_are_withdrawn_by_the_erasure_in_a_few_queries(locales):
+    from wagtail_privacy.consent import service as consent
+    from wagtail_privacy.consent.models import ConsentPurpose, ConsentRecord
+
+    ConsentPurpose.objects.create(
+        key="newsletter",
+        name="Newsletter",
+        wording="Send it.",
+        email=True,
+        sms=True,
+        locale=locales["en"],
+    )
+
+    def erase_with_consents(users):
+        for user in users:
+            consent.set_channels(user, "newsletter", {"email": True, "sms": True}, source="signup")
+        consent.record(users[0], "newsletter", "sms", False, source="account")
+        due = schedule(users)
+        with CaptureQueriesContext(connection) as queries:
+            tick(at=due)
+        return len(queries)
+
+    few = erase_with_consents(customers(2))
+    many = erase_with_consents(customers(12, start=2))
+    assert many <= few + 2, (few, many)
+    withdrawals = ConsentRecord.objects.filter(source="erasure")
+    # Each customer's standing grants, withdrawn once: two each, but one for the first
+    # customer of each run, who had withdrawn SMS already.
+    assert withdrawals.count() == 2 * 14 - 2
+    assert not withdrawals.filter(granted=True).exists()
+    assert not ConsentRecord.objects.filter(user__isnull=False).exists()
+    assert not ConsentRecord.objects.exclude(ip_address=None).exists()

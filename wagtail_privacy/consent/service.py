@@ -86,21 +86,6 @@ def current_records(subject):
     }
 
 
-def granted_subjects(users):
-    """Those of ``users`` who currently give at least one consent: one query."""
-    latest = (
-        ConsentRecord.objects.filter(user__in=[user.pk for user in users])
-        .values("user", "purpose_key", "channel")
-        .annotate(last=Max("pk"))
-    )
-    granting = set(
-        ConsentRecord.objects.filter(pk__in=latest.values("last"), granted=True).values_list(
-            "user_id", flat=True
-        )
-    )
-    return [user for user in users if user.pk in granting]
-
-
 def state(subject):
     """{(purpose, channel): granted} from the cache, or one query."""
     subject = Subject.of(subject)
@@ -175,21 +160,18 @@ def set_channels(subject, purpose_key, channels, *, source, ip=None, user_agent=
             last = current.get((purpose.key, channel))
             if (last.granted if last else False) == bool(granted):
                 continue  # no change, nothing to prove
-            created[channel] = ConsentRecord.objects.create(
-                user=subject.user,
-                email=subject.email if subject.user is None else "",
-                email_sha256=email_hash(subject.email) if subject.user is None else "",
-                purpose_key=purpose.key,
-                channel=channel,
-                granted=bool(granted),
-                wording_version=purpose.wording_version,
-                wording_sha256=purpose.wording_sha256,
+            created[channel] = _new_record(
+                subject,
+                purpose,
+                channel,
+                granted,
+                source=source,
                 policy_version=policy_version,
                 at=now,
-                source=source,
-                ip_address=minimise_ip(ip),
-                user_agent=(user_agent or "")[:512],
+                ip=ip,
+                user_agent=user_agent,
             )
+            created[channel].save()
         _forget(subject)
     return created
 
@@ -213,6 +195,62 @@ def withdraw_all(subject, *, source, ip=None, user_agent=""):
                 )
             )
     return [r for r in records if r]
+
+
+def withdraw_all_of(users, *, source, now=None):
+    """``withdraw_all`` for many customers at once (erasure sweeps): a few queries a batch."""
+    now = now or timezone.now()
+    by_pk = {user.pk: user for user in users}
+    latest = (
+        ConsentRecord.objects.filter(user__in=list(by_pk))
+        .values("user", "purpose_key", "channel")
+        .annotate(last=Max("pk"))
+    )
+    granted = list(ConsentRecord.objects.filter(pk__in=latest.values("last"), granted=True))
+    if not granted:
+        return []
+    known = {purpose.key: purpose for purpose in purposes(include_retired=True)}
+    policy_version = _privacy_policy_version(now)
+    records = [
+        _new_record(
+            Subject.of(by_pk[grant.user_id]),
+            known[grant.purpose_key],
+            grant.channel,
+            False,
+            source=source,
+            policy_version=policy_version,
+            at=now,
+        )
+        for grant in granted
+        if grant.purpose_key in known
+    ]
+    with transaction.atomic():
+        ConsentRecord.objects.bulk_create(records)
+        keys = {Subject.of(by_pk[grant.user_id]).cache_key for grant in granted}
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+    return records
+
+
+def _new_record(
+    subject, purpose, channel, granted, *, source, policy_version, at, ip=None, user_agent=""
+):
+    """An unsaved ledger record of ``subject``'s decision under ``purpose``'s current wording."""
+    return ConsentRecord(
+        user=subject.user,
+        email=subject.email if subject.user is None else "",
+        email_sha256=email_hash(subject.email) if subject.user is None else "",
+        purpose_key=purpose.key,
+        channel=channel,
+        granted=bool(granted),
+        wording_version=purpose.wording_version,
+        wording_sha256=purpose.wording_sha256,
+        policy_version=policy_version,
+        at=at,
+        source=source,
+        ip_address=minimise_ip(ip),
+        user_agent=(user_agent or "")[:512],
+    )
 
 
 def join_guest(user):

@@ -30,11 +30,10 @@ class ConsentSourceOfData(ModelSource):
 
     def erase_many(self, users):
         from .models import ConsentSource
-        from .service import granted_subjects, withdraw_all
+        from .service import withdraw_all_of
 
-        # Withdrawals first (recorded as made by the erasure), for those who gave any.
-        for user in granted_subjects(users):
-            withdraw_all(user, source=ConsentSource.ERASURE)
+        # Withdrawals first, recorded as made by the erasure.
+        withdraw_all_of(users, source=ConsentSource.ERASURE)
         return self.keep_as_proof(
             users,
             _("Proof of consent, without personal data"),
