@@ -335,3 +335,20 @@ def test_consents_are_withdrawn_by_the_erasure_in_a_few_queries(locales):
     assert not withdrawals.filter(granted=True).exists()
     assert not ConsentRecord.objects.filter(user__isnull=False).exists()
     assert not ConsentRecord.objects.exclude(ip_address=None).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_send_each_warning_once(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs real concurrent transactions (PostgreSQL)")
+    settings.WAGTAIL_PRIVACY = {**settings.WAGTAIL_PRIVACY, "RETENTION_BATCH_SIZE": 3}
+    for user in customers(20):
+        closures.deactivate(user)
+    mail.outbox.clear()
+    later = timezone.now() + timedelta(days=340)
+    sent, errors = at_once(lambda: closures.send_warnings(later))
+    assert not errors
+    assert sum(sent) == 20
+    assert len(mail.outbox) == 20 and len({m.to[0] for m in mail.outbox}) == 20
+    assert not AccountClosure.objects.filter(warned_at__isnull=True).exists()
+    assert not AccountClosure.objects.exclude(claim=None).exists()

@@ -386,19 +386,48 @@ def _send_receipts(closures):
     for closure in closures:
         closure.receipt = receipts.get(closure.pk, {})
     AccountClosure.objects.bulk_update(closures, ["receipt"])
-    unsent = {c.user_id: c for c in closures if c.user_id and c.receipt_sent_at is None}
-    messages = mail.customer_messages(
-        [c.user for c in unsent.values()],
+    # The batch is this sweep's already: no claim needed.
+    email_customers(
+        [c for c in closures if c.receipt_sent_at is None],
         "erasure_receipt",
-        lambda user: {"receipt": _readable(unsent[user.pk])},
+        lambda closure: {"receipt": _readable(closure)},
+        done={"receipt_sent_at": timezone.now()},
     )
-    sent = []
+
+
+def email_customers(closures, template, context_of, *, done, unless_done=None):
+    """Email the customer of each closure over one connection; returns how many were sent.
+
+    Then ``done`` is written to the closures done: emailed, or without an address (nothing to
+    send). It is written even when sending fails midway, so nobody gets the email twice. With
+    ``unless_done`` (a ``Q`` of the closures not done yet), each closure is claimed first, so
+    overlapping sweeps do not email the same customer twice.
+    """
+    token = None
+    if unless_done is not None:
+        token = uuid.uuid4()
+        stale = timezone.now() - timedelta(seconds=privacy_settings.ERASURE_CLAIM_TIMEOUT)
+        AccountClosure.objects.filter(
+            unless_done,
+            Q(claim__isnull=True) | Q(claimed_at__lt=stale),
+            pk__in=[c.pk for c in closures],
+        ).update(claim=token, claimed_at=timezone.now())
+        mine = set(AccountClosure.objects.filter(claim=token).values_list("pk", flat=True))
+        closures = [c for c in closures if c.pk in mine]
+    by_user = {c.user_id: c for c in closures if c.user_id}
+    messages = mail.customer_messages(
+        [c.user for c in by_user.values()], template, lambda user: context_of(by_user[user.pk])
+    )
+    sent = set()
     try:
-        sent.extend(mail.send_each(messages))
+        for user_pk in mail.send_each(messages):
+            sent.add(user_pk)
     finally:
-        # Customers without an address are done too: there is nobody to send it to.
-        done = [c.pk for pk, c in unsent.items() if pk in sent or pk not in messages]
-        AccountClosure.objects.filter(pk__in=done).update(receipt_sent_at=timezone.now())
+        finished = [c.pk for c in closures if c.user_id in sent or c.user_id not in messages]
+        AccountClosure.objects.filter(pk__in=finished).update(**done)
+        if token is not None:
+            AccountClosure.objects.filter(claim=token).update(claim=None, claimed_at=None)
+    return len(sent)
 
 
 def _readable(closure):
@@ -442,26 +471,20 @@ def send_warnings(now, dry_run=False):
     )
     if dry_run:
         return due.count()
-    sent_total = 0
+    sent = 0
     root = mail.site_root()
     for batch in batches(due.select_related("user"), privacy_settings.RETENTION_BATCH_SIZE):
-        by_user = {c.user_id: c for c in batch if c.user_id}
-        messages = mail.customer_messages(
-            [c.user for c in by_user.values()],
+        sent += email_customers(
+            batch,
             "erasure_warning",
-            lambda user, by_user=by_user: {
-                "date": mail.local_date(by_user[user.pk].scheduled_for),
-                "reactivate_url": reactivation_url(by_user[user.pk], root),
+            lambda closure: {
+                "date": mail.local_date(closure.scheduled_for),
+                "reactivate_url": reactivation_url(closure, root),
             },
+            done={"warned_at": now},
+            unless_done=Q(warned_at__isnull=True),
         )
-        sent = []
-        try:
-            sent.extend(mail.send_each(messages))
-        finally:
-            done = [c.pk for c in batch if c.user_id in sent or c.user_id not in messages]
-            AccountClosure.objects.filter(pk__in=done).update(warned_at=now)
-        sent_total += len(sent)
-    return sent_total
+    return sent
 
 
 def batches(queryset, size):

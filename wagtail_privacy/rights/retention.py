@@ -93,23 +93,16 @@ def _send_inactivity_warnings(now):
     scheduled_for = now + timedelta(days=privacy_settings.ERASURE_WARNING_DAYS)
     total = 0
     for batch in closures.batches(pending, privacy_settings.RETENTION_BATCH_SIZE):
-        messages = mail.customer_messages(
-            [c.user for c in batch if c.user_id],
+        total += closures.email_customers(
+            batch,
             "inactive_warning",
-            lambda user: {
+            lambda closure: {
                 "date": mail.local_date(scheduled_for),
                 "account_url": privacy_settings.ACCOUNT_URL,
             },
+            done={"warned_at": now, "scheduled_for": scheduled_for},
+            unless_done=Q(warned_at__isnull=True),
         )
-        sent = []
-        try:
-            sent.extend(mail.send_each(messages))
-        finally:
-            done = [c.pk for c in batch if c.user_id in sent or c.user_id not in messages]
-            AccountClosure.objects.filter(pk__in=done, warned_at__isnull=True).update(
-                warned_at=now, scheduled_for=scheduled_for
-            )
-        total += len(sent)
     return total
 
 
