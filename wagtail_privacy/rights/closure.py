@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from .. import mail
 from ..conf import privacy_settings
 from ..exceptions import NotFound, PrivacyError
-from ..notices.audience import customer_languages
 from . import ledger
 from .models import (
     AccountClosure,
@@ -61,15 +60,15 @@ def blockers(user):
 
 
 def _email(user, template, context):
-    """Email one customer now, in their language."""
-    language = customer_languages([user])[user.pk]
-    with translation.override(language):
-        # Dates read as the customer expects them, in their language.
-        context = {
+    """Email one customer now, in their language; dates in ``context`` read as they expect."""
+
+    def localised(_user):
+        return {
             key: mail.local_date(value) if isinstance(value, datetime) else value
             for key, value in context.items()
         }
-    return mail.send(mail.email_address(user), template, context, language)
+
+    return bool(list(mail.send_each(mail.customer_messages([user], template, localised))))
 
 
 def reactivation_token(closure):
