@@ -352,3 +352,19 @@ def test_two_sweeps_at_once_send_each_warning_once(settings):
     assert len(mail.outbox) == 20 and len({m.to[0] for m in mail.outbox}) == 20
     assert not AccountClosure.objects.filter(warned_at__isnull=True).exists()
     assert not AccountClosure.objects.exclude(claim=None).exists()
+
+
+def test_a_consent_to_a_purpose_deleted_since_is_withdrawn_too(locales):
+    from wagtail_privacy.consent import service as consent
+    from wagtail_privacy.consent.models import ConsentPurpose, ConsentRecord
+
+    purpose = ConsentPurpose.objects.create(
+        key="samples", name="Samples", wording="Post me samples.", post=True, locale=locales["en"]
+    )
+    (user,) = customers(1)
+    consent.record(user, "samples", "post", True, source="signup")
+    purpose.delete()
+    tick(at=schedule([user]))
+    withdrawal = ConsentRecord.objects.get(source="erasure")
+    assert withdrawal.purpose_key == "samples" and not withdrawal.granted
+    assert withdrawal.wording_sha256 == ConsentRecord.objects.get(granted=True).wording_sha256

@@ -162,6 +162,7 @@ def set_channels(subject, purpose_key, channels, *, source, ip=None, user_agent=
                 continue  # no change, nothing to prove
             created[channel] = _new_record(
                 subject,
+                purpose.key,
                 purpose,
                 channel,
                 granted,
@@ -214,7 +215,9 @@ def withdraw_all_of(users, *, source, now=None):
     records = [
         _new_record(
             Subject.of(by_pk[grant.user_id]),
-            known[grant.purpose_key],
+            grant.purpose_key,
+            # A purpose deleted since: withdrawn under the wording that was agreed to.
+            known.get(grant.purpose_key, grant),
             grant.channel,
             False,
             source=source,
@@ -222,7 +225,6 @@ def withdraw_all_of(users, *, source, now=None):
             at=now,
         )
         for grant in granted
-        if grant.purpose_key in known
     ]
     with transaction.atomic():
         ConsentRecord.objects.bulk_create(records)
@@ -233,18 +235,29 @@ def withdraw_all_of(users, *, source, now=None):
 
 
 def _new_record(
-    subject, purpose, channel, granted, *, source, policy_version, at, ip=None, user_agent=""
+    subject,
+    purpose_key,
+    wording,
+    channel,
+    granted,
+    *,
+    source,
+    policy_version,
+    at,
+    ip=None,
+    user_agent="",
 ):
-    """An unsaved ledger record of ``subject``'s decision under ``purpose``'s current wording."""
+    """An unsaved ledger record of ``subject``'s decision under ``wording`` (a purpose, or an
+    earlier record: anything with ``wording_version`` and ``wording_sha256``)."""
     return ConsentRecord(
         user=subject.user,
         email=subject.email if subject.user is None else "",
         email_sha256=email_hash(subject.email) if subject.user is None else "",
-        purpose_key=purpose.key,
+        purpose_key=purpose_key,
         channel=channel,
         granted=bool(granted),
-        wording_version=purpose.wording_version,
-        wording_sha256=purpose.wording_sha256,
+        wording_version=wording.wording_version,
+        wording_sha256=wording.wording_sha256,
         policy_version=policy_version,
         at=at,
         source=source,
