@@ -47,8 +47,6 @@ machine; compare rows of one run.
 
 import argparse
 import gc
-import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -57,9 +55,17 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.policy_api import BenchmarkDatabase, analyze, migrate  # noqa: E402
+from benchmarks.support import (  # noqa: E402
+    QueryCounter,
+    TimedRounds,
+    analyze,
+    base_settings,
+    print_total_time,
+    run_database,
+    setup_django,
+    versions_text,
+)
 
-TASKS_BACKEND = "django_tasks.backends.dummy.DummyBackend"
 PATH = "/shop/basket/"
 POLICY_SLUG = "privacy-policy"
 TERMS_SLUG = "site-terms"
@@ -72,16 +78,8 @@ EXEMPT_PREFIXES = {"/admin/", "/terms/", "/privacy/accept/", "/api/privacy/", "/
 
 def configure(database, max_entries):
     """Configure Django from ``tests.settings``, plus termsandconditions and a locmem cache."""
-    import django
-    from django.conf import settings
-
-    from tests import settings as test_settings
-
-    values = {name: getattr(test_settings, name) for name in dir(test_settings) if name.isupper()}
-    values["DATABASES"] = {"default": database}
-    values["DEBUG"] = False
-    values["TASKS"] = {"default": {"BACKEND": TASKS_BACKEND}}
-    values["INSTALLED_APPS"] = [*test_settings.INSTALLED_APPS, "termsandconditions"]
+    values = base_settings(database)
+    values["INSTALLED_APPS"] = [*values["INSTALLED_APPS"], "termsandconditions"]
     values["CACHES"] = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -96,8 +94,7 @@ def configure(database, max_entries):
     values["ACCEPT_TERMS_PATH"] = "/terms/accept/"
     values["TERMS_EXCLUDE_URL_PREFIX_LIST"] = EXEMPT_PREFIXES
     values["TERMS_EXCLUDE_SUPERUSERS"] = True
-    settings.configure(**values)
-    django.setup()
+    setup_django(values)
 
 
 # --- Data ---------------------------------------------------------------------------------
@@ -168,17 +165,6 @@ def accept_terms(customers):
 # --- Measurement --------------------------------------------------------------------------
 
 
-class QueryCounter:
-    """Counts SQL statements through ``connection.execute_wrapper``, storing nothing."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
 def view(request):
     from django.http import HttpResponse
 
@@ -243,19 +229,11 @@ def count_queries(handler, requests, *, check=False):
     return counter.count / len(requests), seconds / len(requests)
 
 
-class Measurement:
+class Measurement(TimedRounds):
     def __init__(self, key, label):
         self.key, self.label = key, label
         self.rounds = []
         self.cold_queries = self.cold_seconds = self.queries = None
-
-    @property
-    def rps(self):
-        return statistics.median(self.rounds)
-
-    @property
-    def rsd(self):
-        return statistics.stdev(self.rounds) / statistics.mean(self.rounds) * 100
 
     @property
     def us(self):
@@ -299,15 +277,12 @@ def measure(chains, requests, args):
 def report(results, passes, customers, args, database, setup, total_start):
     from importlib.metadata import version
 
-    import django
-    import wagtail
-
     bare, gate, tandc = results["bare"], results["gate"], results["tandc"]
     print()
     print("Acceptance gate per-request cost (RequestFactory requests, in-process)")
     print(f"  database  : {database.description}")
     print(
-        f"  versions  : Django {django.get_version()}, Wagtail {wagtail.__version__}, "
+        f"  versions  : {versions_text()}, "
         f"django-termsandconditions {version('django-termsandconditions')}"
     )
     print(
@@ -354,7 +329,7 @@ def report(results, passes, customers, args, database, setup, total_start):
         f"(+{tandc.us - gate.us:.2f} us per request; "
         f"{(tandc.us - bare.us) / (gate.us - bare.us):.1f}x the gate's added cost)"
     )
-    print(f"Total run time: {time.perf_counter() - total_start:.1f} s")
+    print_total_time(total_start)
 
 
 # --- Main ---------------------------------------------------------------------------------
@@ -381,12 +356,7 @@ def main(argv=None):
     if args.customers < 1 or args.rounds < 2:
         raise SystemExit("--customers must be positive and --rounds at least 2")
     total_start = time.perf_counter()
-    database = BenchmarkDatabase(os.environ.get("DATABASE_URL"))
-    configure(database.settings(), args.max_entries)
-    try:
-        database.create()
-        print(f"Database: {database.description}", flush=True)
-        migrate()
+    with run_database(configure, args.max_entries) as database:
         setup = {}
         print(f"Creating {args.customers} customers and their acceptances...", flush=True)
         customers = create_customers(args.customers)
@@ -404,8 +374,6 @@ def main(argv=None):
         print("Measuring...", flush=True)
         results, passes = measure(chains, make_requests(customers), args)
         report(results, passes, len(customers), args, database, setup, total_start)
-    finally:
-        database.drop()
 
 
 if __name__ == "__main__":

@@ -54,22 +54,31 @@ import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.policy_api import BenchmarkDatabase, analyze, migrate  # noqa: E402
+from benchmarks.support import (  # noqa: E402
+    BenchmarkDatabase,
+    analyze,
+    base_settings,
+    clear_peak_rss,
+    create_and_migrate,
+    print_total_time,
+    proc_status_or_none,
+    setup_django,
+    start_waiting_child,
+    traced_memory,
+    versions_text,
+)
 
 OPERATIONS = ("export", "serialize")
 WARMUP_ROWS = 100
-TASKS_BACKEND = "django_tasks.backends.dummy.DummyBackend"
 NOTES = (
     "Pustite pri sosedu — Čebelarska ulica 5, 1000 Ljubljana; zvonec ne dela.",
     "Lëreni te dera e pasme, Rruga e Durrësit 12, Tiranë; faleminderit!",
@@ -84,9 +93,6 @@ MODEL_LABEL = '"model": "testapp.order"'
 
 def configure(database, media_root):
     """Configure Django from ``tests.settings`` with ``database`` as the default database."""
-    import django
-    from django.conf import settings
-
     from tests import settings as test_settings
 
     # tests.settings makes a throwaway MEDIA_ROOT on import; use the run's folder instead.
@@ -94,13 +100,9 @@ def configure(database, media_root):
         os.rmdir(test_settings.MEDIA_ROOT)
     except OSError:
         pass
-    values = {name: getattr(test_settings, name) for name in dir(test_settings) if name.isupper()}
-    values["DATABASES"] = {"default": database}
-    values["DEBUG"] = False  # no query log growing with the rows
+    values = base_settings(database)  # DEBUG off: no query log growing with the rows
     values["MEDIA_ROOT"] = media_root
-    values["TASKS"] = {"default": {"BACKEND": TASKS_BACKEND}}
-    settings.configure(**values)
-    django.setup()
+    setup_django(values)
 
 
 # --- Data ---------------------------------------------------------------------------------
@@ -160,27 +162,6 @@ def max_rss():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * rss_unit()
 
 
-def current_rss():
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return None
-
-
-def reset_peak_rss():
-    """Reset the peak-RSS mark to the current RSS (Linux); False where that is impossible."""
-    try:
-        with open("/proc/self/clear_refs", "w") as clear_refs:
-            clear_refs.write("5")
-        return True
-    except OSError:
-        return False
-
-
 def operation(name, user_pk, path):
     """The work measured: returns a callable that runs it and returns its output size."""
     from django.contrib.auth import get_user_model
@@ -217,8 +198,8 @@ def worker():
     work = operation(name, job["user"], job["path"])
 
     gc.collect()
-    reset = reset_peak_rss()
-    baseline, baseline_current = max_rss(), current_rss()
+    reset = clear_peak_rss()
+    baseline, baseline_current = max_rss(), proc_status_or_none("VmRSS")
     start = time.perf_counter()
     result = work()
     times = [time.perf_counter() - start]
@@ -238,16 +219,8 @@ def worker():
         times.append(time.perf_counter() - start)
         del result
 
-    gc.collect()
-    tracemalloc.start()
-    try:
-        tracemalloc.reset_peak()
-        before, _peak = tracemalloc.get_traced_memory()
-        result = work()
-        _after, peak = tracemalloc.get_traced_memory()
-        del result
-    finally:
-        tracemalloc.stop()
+    result, py_peak, _kept = traced_memory(work)
+    del result
 
     print(
         json.dumps(
@@ -260,7 +233,7 @@ def worker():
                 "rss_current": baseline_current,
                 "rss_reset": reset,
                 "spawn_floor": spawn_floor,
-                "py_peak": peak - before,
+                "py_peak": py_peak,
                 "objects": objects,
                 "output_size": output_size,
             }
@@ -278,14 +251,7 @@ class Worker:
     def __init__(self, operation, size):
         self.operation = operation
         self.size = size
-        self.process = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), "--worker"],
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        self.process = start_waiting_child(__file__, "--worker")
 
     def run(self, job, timeout):
         stdout, stderr = self.process.communicate(json.dumps(job), timeout=timeout)
@@ -335,14 +301,11 @@ def mib(value):
 
 
 def report(results, sizes, args, database, setup, total_start):
-    import django
-    import wagtail
-
     small, large = sizes[0], sizes[-1]
     print()
     print("wagtail-privacy export streaming benchmark (one fresh worker process per row)")
     print(f"  database : {database.description}")
-    print(f"  versions : Django {django.get_version()}, Wagtail {wagtail.__version__}")
+    print(f"  versions : {versions_text()}")
     print(
         f"  data     : {' + '.join(f'{s:,}' for s in sizes)} orders (+ {WARMUP_ROWS} warm-up) "
         f"created in {setup:.1f} s with bulk_create, batches of {args.batch}"
@@ -402,7 +365,7 @@ def report(results, sizes, args, database, setup, total_start):
                 f"{ratio} ({mib(change):+7.1f} MiB, {per_row:+8.1f} B per extra row)"
             )
     print()
-    print(f"Total run time: {time.perf_counter() - total_start:.1f} s")
+    print_total_time(total_start)
 
 
 def parse_args(argv=None):
@@ -440,9 +403,7 @@ def main(argv=None):
     scratch = tempfile.TemporaryDirectory(prefix="wagtail-privacy-export-bench-")
     try:
         configure(database_settings, scratch.name)
-        database.create()
-        print(f"Database: {database.description}", flush=True)
-        migrate()
+        create_and_migrate(database)
         print(f"Creating {' + '.join(f'{s:,}' for s in args.sizes)} orders...", flush=True)
         start = time.perf_counter()
         customers = build_data(args.sizes, args.batch)

@@ -39,11 +39,8 @@ Figures vary with the machine; compare rows of one run.
 """
 
 import argparse
-import gc
-import os
 import sys
 import time
-import tracemalloc
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,9 +48,20 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.policy_api import BenchmarkDatabase, analyze, migrate  # noqa: E402
+from benchmarks.support import (  # noqa: E402
+    QueryCounter,
+    analyze,
+    base_settings,
+    kib_each_text,
+    mib_text,
+    print_total_time,
+    run_database,
+    setup_django,
+    timed_with_rss,
+    traced_memory,
+    versions_text,
+)
 
-TASKS_BACKEND = "django_tasks.backends.dummy.DummyBackend"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AUDIENCE_HOOK = "benchmarks.notice_fanout.subset_audience"
 # Policy slug -> number of customers (the first, by pk) its audience is restricted to.
@@ -72,17 +80,9 @@ POLICIES = {
 
 def configure(database, *, batch_size, subsets):
     """Configure Django from ``tests.settings`` with ``database`` as the default database."""
-    import django
-    from django.conf import settings
-
-    from tests import settings as test_settings
-
-    values = {name: getattr(test_settings, name) for name in dir(test_settings) if name.isupper()}
-    values["DATABASES"] = {"default": database}
-    values["DEBUG"] = False
-    # Publishing enqueues the fan-out (and PDF renders); enqueue without running, so the
-    # benchmark runs the fan-out itself.
-    values["TASKS"] = {"default": {"BACKEND": TASKS_BACKEND}}
+    # Publishing enqueues the fan-out (and PDF renders); base_settings enqueues without
+    # running, so the benchmark runs the fan-out itself.
+    values = base_settings(database)
     values["EMAIL_BACKEND"] = EMAIL_BACKEND
     # No CUSTOMER_LANGUAGE hook (the tests' hook reads CustomerProfile): the default language.
     privacy = {"NOTICE_AUDIENCE": AUDIENCE_HOOK}
@@ -90,8 +90,7 @@ def configure(database, *, batch_size, subsets):
         privacy["NOTICE_BATCH_SIZE"] = batch_size
     values["WAGTAIL_PRIVACY"] = privacy
     values[SUBSET_SETTING] = subsets
-    settings.configure(**values)
-    django.setup()
+    setup_django(values)
 
 
 def subset_audience(version):
@@ -160,45 +159,6 @@ def publish_policy(slug, title):
 # --- Measurement --------------------------------------------------------------------------
 
 
-class QueryCounter:
-    """Counts SQL statements through ``connection.execute_wrapper``, storing nothing."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
-def _status(field):
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) * 1024
-    raise OSError(field)
-
-
-def reset_peak_rss():
-    """Reset the process's peak RSS (Linux); the current RSS in bytes, or None if unsupported."""
-    try:
-        with open("/proc/self/clear_refs", "w") as clear_refs:
-            clear_refs.write("5")
-        return _status("VmRSS")
-    except OSError:
-        return None
-
-
-def peak_rss_growth(start):
-    if start is None:
-        return None
-    try:
-        # The kernel updates RSS counters lazily: allow for a few pages of jitter.
-        return max(0, _status("VmHWM") - start)
-    except OSError:
-        return None
-
-
 @dataclass
 class Result:
     label: str
@@ -219,17 +179,10 @@ class Result:
 def run(work, customers, *, label):
     """Run ``work()`` once, timed, counting its statements, the emails sent and peak RSS."""
     from django.core import mail
-    from django.db import connection
 
     mail.outbox = []
-    gc.collect()
     counter = QueryCounter()
-    with connection.execute_wrapper(counter):
-        rss = reset_peak_rss()
-        start = time.perf_counter()
-        value = work()
-        seconds = time.perf_counter() - start
-        rss = peak_rss_growth(rss)
+    value, seconds, rss = timed_with_rss(work, counter)
     result = Result(label, customers, seconds, counter.count, len(mail.outbox), rss)
     mail.outbox = []
     return result, value
@@ -240,19 +193,10 @@ def traced(work):
     from django.core import mail
 
     mail.outbox = []
-    gc.collect()
-    tracemalloc.start()
-    try:
-        before, _peak = tracemalloc.get_traced_memory()
-        tracemalloc.reset_peak()
-        value = work()
-        gc.collect()
-        after, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    value, peak, kept = traced_memory(work)
     emails = len(mail.outbox)
     mail.outbox = []
-    return peak - before, after - before, emails, value
+    return peak, kept, emails, value
 
 
 def batched(version):
@@ -324,17 +268,7 @@ def check_naive(version, customers, value, emails):
 # --- Report -------------------------------------------------------------------------------
 
 
-def mib(value):
-    return "-" if value is None else f"{value / 2**20:.1f}"
-
-
-def kib_each(value, count):
-    return "-" if value is None or not count else f"{value / count / 1024:.2f}"
-
-
 def report(rows, args, database, setup, total_start):
-    import django
-    import wagtail
     from django.conf import settings
 
     from wagtail_privacy.conf import privacy_settings
@@ -343,7 +277,7 @@ def report(rows, args, database, setup, total_start):
     print()
     print("wagtail-privacy change-notice fan-out benchmark (in-process)")
     print(f"  database  : {database.description}")
-    print(f"  versions  : Django {django.get_version()}, Wagtail {wagtail.__version__}")
+    print(f"  versions  : {versions_text()}")
     print(
         f"  customers : {args.customers} active customers with email, default language (en), "
         f"created in {setup['customers']:.1f} s"
@@ -376,9 +310,9 @@ def report(rows, args, database, setup, total_start):
             f"{f'{row.rate:,.0f}' if timed else '-':>8} "
             f"{f'{row.seconds * 1000 / row.customers:.3f}' if timed else '-':>7} "
             f"{row.queries:>7} {f'{row.queries / row.customers:.4f}' if timed else '-':>7} "
-            f"{row.emails:>7} {mib(row.rss):>7} │ {row.traced_customers or '-':>6} "
-            f"{mib(row.peak):>8} {kib_each(row.peak, row.traced_customers):>8} "
-            f"{mib(row.kept):>8}"
+            f"{row.emails:>7} {mib_text(row.rss):>7} │ {row.traced_customers or '-':>6} "
+            f"{mib_text(row.peak):>8} {kib_each_text(row.peak, row.traced_customers):>8} "
+            f"{mib_text(row.kept):>8}"
         )
     print()
     print(
@@ -407,16 +341,17 @@ def report(rows, args, database, setup, total_start):
     )
     if fan.peak is not None and loop.peak is not None:
         print(
-            f"  tracemalloc peak/cust  : {kib_each(fan.peak, fan.traced_customers)} vs "
-            f"{kib_each(loop.peak, loop.traced_customers)} KiB; without what was kept "
-            f"(the outbox): {mib(fan.peak - fan.kept)} vs {mib(loop.peak - loop.kept)} MiB"
+            f"  tracemalloc peak/cust  : {kib_each_text(fan.peak, fan.traced_customers)} vs "
+            f"{kib_each_text(loop.peak, loop.traced_customers)} KiB; without what was kept "
+            f"(the outbox): {mib_text(fan.peak - fan.kept)} vs "
+            f"{mib_text(loop.peak - loop.kept)} MiB"
         )
     print()
     print(
         f"Idempotency: fan_out(v2) run again sent {again.emails} more emails "
         f"({again.queries} queries, {again.seconds * 1000:.1f} ms)."
     )
-    print(f"Total run time: {time.perf_counter() - total_start:.1f} s")
+    print_total_time(total_start)
 
 
 # --- Main ---------------------------------------------------------------------------------
@@ -453,13 +388,8 @@ def main(argv=None):
     traced_n = subset if args.memory_customers is None else args.memory_customers
     traced_n = min(traced_n, args.customers)
     total_start = time.perf_counter()
-    database = BenchmarkDatabase(os.environ.get("DATABASE_URL"))
     subsets = {POLICIES["memory-batched"][0]: traced_n} if traced_n else {}
-    configure(database.settings(), batch_size=args.batch_size, subsets=subsets)
-    try:
-        database.create()
-        print(f"Database: {database.description}", flush=True)
-        migrate()
+    with run_database(configure, batch_size=args.batch_size, subsets=subsets) as database:
         setup = {}
         print(f"Creating {args.customers} customers...", flush=True)
         start = time.perf_counter()
@@ -494,8 +424,6 @@ def main(argv=None):
             check_naive(version, traced_n, value, emails)
             loop.traced_customers = traced_n
         report([fan, again, loop], args, database, setup, total_start)
-    finally:
-        database.drop()
 
 
 if __name__ == "__main__":

@@ -50,17 +50,26 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.support import (  # noqa: E402
+    BenchmarkDatabase,
+    base_settings,
+    create_and_migrate,
+    print_total_time,
+    proc_status_or_none,
+    setup_django,
+    start_waiting_child,
+    versions_text,
+)
+
 SLUG = "privacy-policy"
 TITLE = "Privacy policy of Lipa & Co."
 PDF_URL = f"/api/privacy/v1/policies/{SLUG}/versions/1/pdf/"
-TASKS_BACKEND = "django_tasks.backends.dummy.DummyBackend"
 PAGES = (28, 32)
 TARGET_PAGES = 30
 DEFAULT_PURPOSES = 30
@@ -74,86 +83,16 @@ SUMMARY = "Complete rewrite: new processors, retention periods and rights explai
 
 def configure(database, media_root):
     """Configure Django from ``tests.settings`` with ``database`` and a filesystem storage."""
-    import django
-    from django.conf import settings
-
-    from tests import settings as test_settings
-
-    values = {name: getattr(test_settings, name) for name in dir(test_settings) if name.isupper()}
-    values["DATABASES"] = {"default": database}
-    values["DEBUG"] = False
+    # Publishing enqueues the PDF render for a worker; base_settings leaves it queued so that
+    # the first request is the one that renders.
+    values = base_settings(database)
     values["MEDIA_ROOT"] = str(media_root)
     values["STORAGES"] = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     values["WAGTAIL_PRIVACY"] = {"SHOP_NAME": SHOP_NAME, "CONTROLLER_NAME": CONTROLLER_NAME}
-    # Publishing enqueues the PDF render for a worker; leave it queued so that the first
-    # request is the one that renders.
-    values["TASKS"] = {"default": {"BACKEND": TASKS_BACKEND}}
-    settings.configure(**values)
-    django.setup()
-
-
-class BenchmarkDatabase:
-    """A database that exists only for the run: a temporary SQLite file or a dedicated one."""
-
-    def __init__(self, url, tmpdir, conn_max_age=None):
-        self.url = url
-        self.conn_max_age = conn_max_age
-        self.tmpdir = Path(tmpdir)
-        self.created = False
-        self.description = ""
-
-    def settings(self):
-        import dj_database_url
-
-        if not self.url:
-            path = self.tmpdir / "bench.sqlite3"
-            self.description = f"SQLite (temporary file {path})"
-            return dj_database_url.parse(f"sqlite:///{path}", conn_max_age=self.conn_max_age)
-        database = dj_database_url.parse(self.url)
-        if "sqlite" in database["ENGINE"]:
-            raise SystemExit("DATABASE_URL must name a database server; SQLite is the default.")
-        database["NAME"] = f"wagtail_privacy_bench_{uuid.uuid4().hex[:12]}"
-        database["CONN_MAX_AGE"] = self.conn_max_age
-        database.setdefault("TEST", {})
-        parsed = dj_database_url.parse(self.url)
-        server = f"{parsed.get('HOST') or 'localhost'}:{parsed.get('PORT') or 'default port'}"
-        vendor = database["ENGINE"].rsplit(".", 1)[-1]
-        self.description = f"{vendor} (dedicated database {database['NAME']} on {server})"
-        return database
-
-    def create(self):
-        if not self.url:
-            return
-        from django.db import connection
-
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(self.name)}")
-        self.created = True
-
-    def drop(self):
-        from django.db import connection, connections
-
-        connections.close_all()
-        if not self.created:
-            return
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(self.name)}")
-        self.created = False
-
-    @property
-    def name(self):
-        from django.conf import settings
-
-        return settings.DATABASES["default"]["NAME"]
-
-
-def migrate():
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
+    setup_django(values)
 
 
 # --- The policy text ----------------------------------------------------------------------
@@ -691,14 +630,7 @@ def start_child():
     a child started after the renders here would report this process's peak, not its own.
     The child waits for its work on stdin.
     """
-    return subprocess.Popen(
-        [sys.executable, str(Path(__file__).resolve()), "--child"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
+    return start_waiting_child(__file__, "--child")
 
 
 def measure_rss_in_subprocess(process, database, media_root, text_pk):
@@ -719,14 +651,8 @@ def measure_rss_in_subprocess(process, database, media_root, text_pk):
 
 def _vm_hwm():
     """Peak RSS of this process's own address space in KiB (Linux), or None."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
+    hwm = proc_status_or_none("VmHWM")
+    return None if hwm is None else hwm // 1024
 
 
 def child(payload):
@@ -780,8 +706,6 @@ def describe(blocks, data):
 
 
 def report(database, description, publish_seconds, first, cached, memory, rss, start):
-    import django
-    import wagtail
     import weasyprint
 
     mib = 1024 * 1024
@@ -795,7 +719,7 @@ def report(database, description, publish_seconds, first, cached, memory, rss, s
     )
     print(f"             {connections}")
     print(
-        f"  versions : Django {django.get_version()}, Wagtail {wagtail.__version__}, "
+        f"  versions : {versions_text()}, "
         f"WeasyPrint {weasyprint.__version__}, Python {sys.version.split()[0]}"
     )
     print(f"  policy   : {description}")
@@ -851,7 +775,7 @@ def report(database, description, publish_seconds, first, cached, memory, rss, s
                 rss["hwm_after_second"] - rss["hwm_baseline"],
             )
     print()
-    print(f"Total run time: {time.perf_counter() - start:.1f} s")
+    print_total_time(start)
 
 
 # --- Main ---------------------------------------------------------------------------------
@@ -894,10 +818,8 @@ def main(argv=None):
         database_settings = database.settings()
         configure(database_settings, media_root)
         try:
-            database.create()
-            print(f"Database: {database.description}", flush=True)
+            create_and_migrate(database)
             print(f"MEDIA_ROOT: {media_root} (FileSystemStorage)", flush=True)
-            migrate()
             print("Sizing the policy (rendering drafts)...", flush=True)
             _purposes, blocks, _renders = calibrate(args.purposes)
             text, publish_seconds = publish(blocks)

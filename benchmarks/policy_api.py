@@ -13,24 +13,30 @@ with ``DATABASE_URL``, a dedicated database created on that server and dropped a
 
 import argparse
 import gc
-import os
-import statistics
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.support import (  # noqa: E402
+    TASKS_BACKEND,
+    TimedRounds,
+    analyze,
+    base_settings,
+    print_total_time,
+    run_database,
+    setup_django,
+    versions_text,
+)
+
 LANGUAGES = ("en", "sl", "sq", "hr")
 TRANSLATIONS = ("sl", "sq", "hr")
 READER = "sl"
 PRIVACY_API = "/api/privacy/v1"
 WAGTAIL_API = "/api/v2"
-TASKS_BACKEND = "django_tasks.backends.dummy.DummyBackend"
 
 
 # --- Django setup -------------------------------------------------------------------------
@@ -38,88 +44,7 @@ TASKS_BACKEND = "django_tasks.backends.dummy.DummyBackend"
 
 def configure(database):
     """Configure Django from ``tests.settings`` with ``database`` as the default database."""
-    import django
-    from django.conf import settings
-
-    from tests import settings as test_settings
-
-    values = {name: getattr(test_settings, name) for name in dir(test_settings) if name.isupper()}
-    values["DATABASES"] = {"default": database}
-    values["DEBUG"] = False
-    # Background work that publishing enqueues (e.g. rendering PDFs) belongs to a worker, not
-    # to the requests measured here: enqueue it without running it.
-    values["TASKS"] = {"default": {"BACKEND": TASKS_BACKEND}}
-    settings.configure(**values)
-    django.setup()
-
-
-class BenchmarkDatabase:
-    """A database that exists only for the run: a temporary SQLite file or a dedicated one."""
-
-    def __init__(self, url):
-        self.url = url
-        self.tmpdir = None
-        self.created = False
-
-    def settings(self):
-        import dj_database_url
-
-        if not self.url:
-            self.tmpdir = tempfile.TemporaryDirectory(prefix="wagtail-privacy-bench-")
-            path = Path(self.tmpdir.name) / "bench.sqlite3"
-            self.description = f"SQLite (temporary file {path})"
-            return dj_database_url.parse(f"sqlite:///{path}")
-        database = dj_database_url.parse(self.url)
-        if "sqlite" in database["ENGINE"]:
-            raise SystemExit("DATABASE_URL must name a database server; SQLite is the default.")
-        database["NAME"] = f"wagtail_privacy_bench_{uuid.uuid4().hex[:12]}"
-        database["CONN_MAX_AGE"] = 0
-        database.setdefault("TEST", {})
-        vendor = database["ENGINE"].rsplit(".", 1)[-1]
-        self.description = f"{vendor} (dedicated database {database['NAME']} on {self._server()})"
-        return database
-
-    def _server(self):
-        import dj_database_url
-
-        parsed = dj_database_url.parse(self.url)
-        return f"{parsed.get('HOST') or 'localhost'}:{parsed.get('PORT') or 'default port'}"
-
-    def create(self):
-        if not self.url:
-            return
-        from django.db import connection
-
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(self.name)}")
-        self.created = True
-
-    def drop(self):
-        if self.tmpdir is not None:
-            from django.db import connections
-
-            connections.close_all()
-            self.tmpdir.cleanup()
-        if not self.created:
-            return
-        from django.db import connection, connections
-
-        connections.close_all()
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(self.name)}")
-        self.created = False
-
-    @property
-    def name(self):
-        from django.conf import settings
-
-        return settings.DATABASES["default"]["NAME"]
-
-
-def migrate():
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
+    setup_django(base_settings(database))
 
 
 # --- Data ---------------------------------------------------------------------------------
@@ -225,19 +150,10 @@ def check_data(policies):
         assert set(texts.values()) == {len(LANGUAGES)}, (info["slug"], texts)
 
 
-def analyze():
-    """Refresh the planner's statistics after the bulk of writes, as a live database would."""
-    from django.db import connection
-
-    if connection.vendor in ("postgresql", "sqlite"):
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
-
 # --- Measurement --------------------------------------------------------------------------
 
 
-class Measurement:
+class Measurement(TimedRounds):
     def __init__(self, label, endpoint, versions, url):
         self.label = label
         self.endpoint = endpoint
@@ -245,15 +161,6 @@ class Measurement:
         self.url = url
         self.rounds = []  # requests per second of each round
         self.queries = None
-
-    @property
-    def rps(self):
-        return statistics.median(self.rounds)
-
-    @property
-    def rsd(self):
-        """Relative standard deviation of the rounds, in per cent."""
-        return statistics.stdev(self.rounds) / statistics.mean(self.rounds) * 100
 
 
 def prepare(client, measurement, *, warmup, requests, check):
@@ -357,15 +264,12 @@ def run_measurements(policies, args):
 
 
 def report(results, policies, timings, args, database, mode, total_start):
-    import django
-    import wagtail
-
     counts = sorted(policies)
     few, many = counts[0], counts[-1]
     print()
     print("wagtail-privacy policy API benchmark (Django test Client, in-process)")
     print(f"  database : {database.description}")
-    print(f"  versions : Django {django.get_version()}, Wagtail {wagtail.__version__}")
+    print(f"  versions : {versions_text()}")
     print(
         f"  load     : {args.requests // args.rounds * args.rounds} timed requests per row in "
         f"{args.rounds} interleaved rounds, after {args.warmup} warm-up requests; "
@@ -412,7 +316,7 @@ def report(results, policies, timings, args, database, mode, total_start):
             ratio = results[key, count].rps / results["v2", count].rps
             print(f"  {label + ' vs wagtail v2 page':<38} {count:>3} version(s): {ratio:5.2f}x")
     print()
-    print(f"Total run time: {time.perf_counter() - total_start:.1f} s")
+    print_total_time(total_start)
 
 
 # --- Main ---------------------------------------------------------------------------------
@@ -444,12 +348,7 @@ def main(argv=None):
     if args.rounds < 2 or args.requests < args.rounds:
         raise SystemExit("--rounds must be at least 2 and at most --requests")
     total_start = time.perf_counter()
-    database = BenchmarkDatabase(os.environ.get("DATABASE_URL"))
-    configure(database.settings())
-    try:
-        database.create()
-        print(f"Database: {database.description}", flush=True)
-        migrate()
+    with run_database(configure) as database:
         print(f"Building data ({args.build})...", flush=True)
         policies, timings = build_data(args.versions, args.build)
         check_data(policies)
@@ -457,8 +356,6 @@ def main(argv=None):
         print("Measuring...", flush=True)
         results = run_measurements(policies, args)
         report(results, policies, timings, args, database, args.build, total_start)
-    finally:
-        database.drop()
 
 
 if __name__ == "__main__":

@@ -77,14 +77,11 @@ and the traced runs most of the rest). Figures vary with the machine; compare ro
 """
 
 import argparse
-import gc
 import io
-import os
 import re
 import sys
 import textwrap
 import time
-import tracemalloc
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -97,9 +94,19 @@ if str(ROOT) not in sys.path:
 
 from django.core.mail.backends.base import BaseEmailBackend  # noqa: E402
 
-from benchmarks.policy_api import BenchmarkDatabase, analyze, migrate  # noqa: E402
+from benchmarks.support import (  # noqa: E402
+    analyze,
+    base_settings,
+    kib_each_text,
+    mib_text,
+    print_total_time,
+    run_database,
+    setup_django,
+    timed_with_rss,
+    traced_memory,
+    versions_text,
+)
 
-TASKS_BACKEND = "django_tasks.backends.dummy.DummyBackend"
 EMAIL_BACKEND = f"{__name__}.CountingBackend"
 INACTIVE_DAYS = 1095
 WARNING_DAYS = 30
@@ -139,24 +146,15 @@ class CountingBackend(BaseEmailBackend):
 
 def configure(database):
     """Configure Django from ``tests.settings`` with ``database`` as the default database."""
-    import django
-    from django.conf import settings
-
-    from tests import settings as test_settings
-
-    values = {name: getattr(test_settings, name) for name in dir(test_settings) if name.isupper()}
-    values["DATABASES"] = {"default": database}
-    values["DEBUG"] = False
-    values["TASKS"] = {"default": {"BACKEND": TASKS_BACKEND}}
+    values = base_settings(database)
     values["EMAIL_BACKEND"] = EMAIL_BACKEND
     # The tests' CUSTOMER_LANGUAGE hook (CustomerProfile) is kept: the host's configuration.
     values["WAGTAIL_PRIVACY"] = {
-        **getattr(test_settings, "WAGTAIL_PRIVACY", {}),
+        **values.get("WAGTAIL_PRIVACY", {}),
         "INACTIVE_ACCOUNT_DAYS": INACTIVE_DAYS,
         "ERASURE_WARNING_DAYS": WARNING_DAYS,
     }
-    settings.configure(**values)
-    django.setup()
+    setup_django(values)
 
 
 # --- Data ---------------------------------------------------------------------------------
@@ -303,33 +301,6 @@ class QueryCounter:
         return " <- ".join(found) or "(elsewhere)"
 
 
-def _status(name):
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith(name + ":"):
-                return int(line.split()[1]) * 1024
-    raise OSError(name)
-
-
-def reset_peak_rss():
-    """Reset the process's peak RSS (Linux); the current RSS in bytes, or None if unsupported."""
-    try:
-        with open("/proc/self/clear_refs", "w") as clear_refs:
-            clear_refs.write("5")
-        return _status("VmRSS")
-    except OSError:
-        return None
-
-
-def peak_rss_growth(start):
-    if start is None:
-        return None
-    try:
-        return max(0, _status("VmHWM") - start)
-    except OSError:
-        return None
-
-
 @dataclass
 class Result:
     label: str
@@ -351,17 +322,9 @@ class Result:
 
 def run(work, accounts, *, label):
     """Run ``work()`` once, timed, counting its statements, the emails sent and peak RSS."""
-    from django.db import connection
-
-    gc.collect()
     counter = QueryCounter()
     sent = CountingBackend.sent
-    with connection.execute_wrapper(counter):
-        rss = reset_peak_rss()
-        start = time.perf_counter()
-        value = work()
-        seconds = time.perf_counter() - start
-        rss = peak_rss_growth(rss)
+    value, seconds, rss = timed_with_rss(work, counter)
     emails = CountingBackend.sent - sent
     return Result(label, accounts, seconds, counter.count, emails, rss, value)
 
@@ -370,22 +333,13 @@ def traced(work, result, accounts):
     """Run ``work()`` under tracemalloc; store its peak, kept memory and statements in result."""
     from django.db import connection
 
-    gc.collect()
     counter = QueryCounter(classify=True)
     sent = CountingBackend.sent
-    tracemalloc.start()
-    try:
-        with connection.execute_wrapper(counter):
-            before, _peak = tracemalloc.get_traced_memory()
-            tracemalloc.reset_peak()
-            value = work()
-            gc.collect()
-            after, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    with connection.execute_wrapper(counter):
+        value, peak, kept = traced_memory(work)
     emails = CountingBackend.sent - sent
     result.traced_accounts = accounts
-    result.peak, result.kept, result.kinds = peak - before, after - before, counter.kinds
+    result.peak, result.kept, result.kinds = peak, kept, counter.kinds
     return value, emails
 
 
@@ -606,14 +560,6 @@ def check_naive(prefix, accounts, created, value, emails):
 # --- Report -------------------------------------------------------------------------------
 
 
-def mib(value):
-    return "-" if value is None else f"{value / 2**20:.1f}"
-
-
-def kib_each(value, count):
-    return "-" if value is None or not count else f"{value / count / 1024:.2f}"
-
-
 def combined(label, first, second):
     """The warning and erasure passes together, as one row."""
     result = Result(
@@ -655,8 +601,6 @@ def print_sites(title, result, top):
 
 
 def report(rows, args, database, setup, total_start):
-    import django
-    import wagtail
     from django.conf import settings
 
     from wagtail_privacy.conf import privacy_settings
@@ -667,7 +611,7 @@ def report(rows, args, database, setup, total_start):
     print()
     print("wagtail-privacy inactive-account retention sweep benchmark (in-process)")
     print(f"  database : {database.description}")
-    print(f"  versions : Django {django.get_version()}, Wagtail {wagtail.__version__}")
+    print(f"  versions : {versions_text()}")
     print(
         f"  data     : {args.accounts} inactive customers (last sign-in 4 years ago), "
         f"{setup['created']['orders']} orders, {setup['created']['invoices_held']} invoices "
@@ -722,9 +666,9 @@ def report(rows, args, database, setup, total_start):
         print(
             f"{row.label:<30} {row.accounts:>8} {row.seconds:>8.2f} {row.rate:>8,.0f} "
             f"{row.seconds * 1000 / row.accounts:>7.3f} {row.queries:>9,} "
-            f"{row.queries / row.accounts:>7.2f} {row.emails:>7} {mib(row.rss):>7} │ "
-            f"{row.traced_accounts or '-':>6} {mib(row.peak):>8} "
-            f"{kib_each(row.peak, row.traced_accounts):>8} {mib(row.kept):>8}"
+            f"{row.queries / row.accounts:>7.2f} {row.emails:>7} {mib_text(row.rss):>7} │ "
+            f"{row.traced_accounts or '-':>6} {mib_text(row.peak):>8} "
+            f"{kib_each_text(row.peak, row.traced_accounts):>8} {mib_text(row.kept):>8}"
         )
     print()
     print(
@@ -760,9 +704,9 @@ def report(rows, args, database, setup, total_start):
         if row.peak is not None and loop.peak is not None:
             print(
                 f"  {name:<13} py peak          : {loop.peak / row.peak:6.2f}x  "
-                f"({mib(row.peak)} vs {mib(loop.peak)} MiB, {row.traced_accounts} vs "
+                f"({mib_text(row.peak)} vs {mib_text(loop.peak)} MiB, {row.traced_accounts} vs "
                 f"{loop.traced_accounts} accounts traced; without what was kept: "
-                f"{mib(row.peak - row.kept)} vs {mib(loop.peak - loop.kept)} MiB)"
+                f"{mib_text(row.peak - row.kept)} vs {mib_text(loop.peak - loop.kept)} MiB)"
             )
     print(
         f"  all {args.accounts} accounts: sweep {both.seconds:.1f} s and {both.queries:,} "
@@ -791,7 +735,7 @@ def report(rows, args, database, setup, total_start):
         print_sites("sweep, erasure pass", erase, args.top)
         print_sites("naive loop", loop, args.top)
     print()
-    print(f"Total run time: {time.perf_counter() - total_start:.1f} s")
+    print_total_time(total_start)
 
 
 # --- Main ---------------------------------------------------------------------------------
@@ -828,12 +772,7 @@ def main(argv=None):
     subset = min(args.naive, args.accounts)
     traced_n = min(500 if args.memory_accounts is None else args.memory_accounts, subset)
     total_start = time.perf_counter()
-    database = BenchmarkDatabase(os.environ.get("DATABASE_URL"))
-    configure(database.settings())
-    try:
-        database.create()
-        print(f"Database: {database.description}", flush=True)
-        migrate()
+    with run_database(configure) as database:
         from django.utils import timezone
 
         now = timezone.now()
@@ -891,8 +830,6 @@ def main(argv=None):
                 after_pk,
             )
         report([loop, warn, erase], args, database, setup, total_start)
-    finally:
-        database.drop()
 
 
 if __name__ == "__main__":
