@@ -216,29 +216,35 @@ def records_to_erase(closures):
     return counts
 
 
-def _unclaimed():
-    """Closures no live sweep holds: scheduled, released, or claimed too long ago."""
+def _free():
+    """Closures no live sweep holds: never claimed, released, or claimed too long ago."""
     stale = timezone.now() - timedelta(seconds=privacy_settings.ERASURE_CLAIM_TIMEOUT)
-    return Q(state=ClosureState.SCHEDULED) | Q(
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale), state=ClosureState.ERASING
-    )
+    return Q(claim__isnull=True) | Q(claimed_at__lt=stale)
+
+
+def _unclaimed():
+    """Closures an erasure sweep may take: scheduled, or being erased by no live sweep."""
+    return Q(state=ClosureState.SCHEDULED) | Q(_free(), state=ClosureState.ERASING)
+
+
+def _take(closures, **fields):
+    """Claim ``closures`` for this sweep: (token, pks taken).
+
+    The update re-checks the caller's filter on each row, so of two sweeps racing for the
+    same closures each closure goes to one of them.
+    """
+    token = uuid.uuid4()
+    closures.update(claim=token, claimed_at=timezone.now(), **fields)
+    return token, set(AccountClosure.objects.filter(claim=token).values_list("pk", flat=True))
 
 
 def _claim(candidates, now, limit):
-    """Take up to ``limit`` due closures for this sweep: (token, ids taken).
-
-    The update re-checks that each closure is still unclaimed, so of two sweeps racing for the
-    same closures each closure goes to one of them.
-    """
+    """Take up to ``limit`` due closures for this sweep: (token, ids taken)."""
     due = candidates.filter(_unclaimed(), scheduled_for__lte=now)
     ids = list(due.order_by("scheduled_for", "pk").values_list("pk", flat=True)[:limit])
     if not ids:
-        return None, []
-    token = uuid.uuid4()
-    due.filter(pk__in=ids).update(
-        state=ClosureState.ERASING, claim=token, claimed_at=timezone.now()
-    )
-    return token, list(AccountClosure.objects.filter(claim=token).values_list("pk", flat=True))
+        return None, set()
+    return _take(due.filter(pk__in=ids), state=ClosureState.ERASING)
 
 
 def erase(closure_id, now=None):
@@ -404,14 +410,9 @@ def email_customers(closures, template, context_of, *, done, unless_done=None):
     """
     token = None
     if unless_done is not None:
-        token = uuid.uuid4()
-        stale = timezone.now() - timedelta(seconds=privacy_settings.ERASURE_CLAIM_TIMEOUT)
-        AccountClosure.objects.filter(
-            unless_done,
-            Q(claim__isnull=True) | Q(claimed_at__lt=stale),
-            pk__in=[c.pk for c in closures],
-        ).update(claim=token, claimed_at=timezone.now())
-        mine = set(AccountClosure.objects.filter(claim=token).values_list("pk", flat=True))
+        token, mine = _take(
+            AccountClosure.objects.filter(unless_done, _free(), pk__in=[c.pk for c in closures])
+        )
         closures = [c for c in closures if c.pk in mine]
     by_user = {c.user_id: c for c in closures if c.user_id}
     messages = mail.customer_messages(
