@@ -1,11 +1,14 @@
 """Typeset PDFs of policy versions (WeasyPrint), rendered once per text and kept in storage."""
 
 import hashlib
+import logging
 import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import font_source_sans_pro
 from django.core.files.base import ContentFile
@@ -19,6 +22,8 @@ from django.utils.translation import gettext as _
 from ..conf import privacy_settings
 from ..exceptions import PrivacyError
 from .models import PolicyVersionPdf
+
+logger = logging.getLogger(__name__)
 
 FONT_DIR = Path(font_source_sans_pro.font_directory)
 TOC_MIN_HEADINGS = 3
@@ -63,9 +68,16 @@ class PdfDocument:
 
 
 def css_string(value):
-    """``value`` as a quoted CSS string."""
-    cleaned = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
-    return f'"{cleaned}"'
+    """``value`` as a quoted CSS string that can close neither itself nor the ``<style>``.
+
+    Everything but ASCII letters and digits becomes a six-digit hex escape; spaces too,
+    since CSS swallows one whitespace character after any escape.
+    """
+    escaped = "".join(
+        char if char.isascii() and char.isalnum() else f"\\{ord(char):06X}"
+        for char in re.sub(r"[\r\n\f]", " ", str(value))
+    )
+    return f'"{escaped}"'
 
 
 def css_content(message, **functions):
@@ -126,12 +138,50 @@ def document_html(document, *, draft=False):
         return render_to_string("wagtail_privacy/pdf/policy.html", context)
 
 
+class RefusedUrl(ValueError):
+    """A URL the PDF may not load; WeasyPrint treats it as a failed fetch and goes on."""
+
+
+def allowed_file(url):
+    """The font file ``url`` names, or ``RefusedUrl``: PDFs read nothing else, local or remote."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() == "file" and parts.netloc in ("", "localhost"):
+        # resolve() follows symlinks and "..", so only real files under FONT_DIR pass.
+        path = Path(url2pathname(parts.path)).resolve()
+        if path.is_relative_to(FONT_DIR.resolve()) and path.is_file():
+            return path
+    # Scheme, host and path only: a query, credentials or data: payload may be personal data.
+    shown = (
+        f"{parts.scheme}://{parts.hostname or ''}{parts.path}"
+        if parts.netloc or parts.scheme == "file"
+        else f"{parts.scheme}:"
+    )
+    logger.warning("PDF rendering refused to load %s", shown[:200])
+    raise RefusedUrl("only the bundled fonts may be loaded")
+
+
+def url_fetcher():
+    """A WeasyPrint URL fetcher that loads only ``allowed_file`` URLs."""
+    from weasyprint import urls
+
+    if not hasattr(urls, "URLFetcher"):  # Older WeasyPrint takes a plain function.
+        return lambda url: urls.default_url_fetcher(allowed_file(url).as_uri())
+
+    class FontFetcher(urls.URLFetcher):
+        def fetch(self, url, headers=None):
+            return super().fetch(allowed_file(url).as_uri(), headers)
+
+    return FontFetcher()
+
+
 def render_pdf(document, *, draft=False):
     """Typeset ``document`` and return the PDF bytes."""
     from weasyprint import HTML
 
     html = document_html(document, draft=draft)
-    return HTML(string=html, base_url=FONT_DIR.as_uri() + "/").write_pdf()
+    return HTML(
+        string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=url_fetcher()
+    ).write_pdf()
 
 
 def _storage():
