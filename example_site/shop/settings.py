@@ -2,6 +2,10 @@
 
 SQLite file ``example_site/db.sqlite3`` by default; ``DATABASE_URL`` selects another database
 (e.g. ``postgres://user:pass@localhost/lipa``). Not meant for production as it stands.
+
+DEBUG is off unless ``DJANGO_DEBUG=1``: errors get the shop's 404 and 500 pages, their
+tracebacks go to the console. ``python3 dev.py demo`` serves the static files without DEBUG
+(``runserver --insecure``) and the shop's URLconf serves the public media.
 """
 
 import os
@@ -21,18 +25,26 @@ def env_flag(name, default):
 
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "demo-only-not-secret-lipa-and-co")
-DEBUG = env_flag("DJANGO_DEBUG", True)
+DEBUG = env_flag("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
 USE_TZ = True
 TIME_ZONE = "Europe/Ljubljana"
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL")
-        # The web server and the task worker share the file: take write locks up front and wait.
-        or f"sqlite:///{SITE_DIR / 'db.sqlite3'}?transaction_mode=IMMEDIATE&timeout=20"
+        os.environ.get("DATABASE_URL") or f"sqlite:///{SITE_DIR / 'db.sqlite3'}"
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server, the task worker and privacy_tick share the file. WAL: readers do not wait
+    # for the writer; IMMEDIATE: take the write lock up front; timeout: wait that many seconds
+    # for it. Options given in a sqlite:// DATABASE_URL's query string win.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 60,
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -119,6 +131,14 @@ WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = "Lipa & Co. <hello@lipa-co.example>"
+
+# DEBUG or not, errors (with their tracebacks) are logged to the console.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}
 
 # Background work is queued in the database; run ``manage.py db_worker`` to process it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

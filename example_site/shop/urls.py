@@ -1,14 +1,13 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
-from django.urls import include, path
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents import urls as wagtaildocs_urls
 
-from .views import login, logout, storefront
+from .views import login, logout, public_media, storefront
 
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PagesAPIViewSet)
@@ -26,8 +25,13 @@ urlpatterns = [
     path("storefront/<str:filename>", storefront, name="storefront_file"),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if isinstance(default_storage, FileSystemStorage) and default_storage.base_url == "/media/":
+    # With or without DEBUG: Wagtail's images and the rendered policy PDFs (see the view).
+    urlpatterns.append(re_path(r"^media/(?P<path>.+)$", public_media, name="public_media"))
 
 # Pages: English at /, the other languages under /sl/, /sq/, /hr/.
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
+
+# The shop's own pages for errors (no traceback, whatever DEBUG says).
+handler404 = "shop.views.page_not_found"
+handler500 = "shop.views.server_error"

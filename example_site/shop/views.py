@@ -1,12 +1,16 @@
-"""The headless storefront (static files that talk to the JSON API only) and its sign-in."""
+"""The headless storefront (static files that talk to the JSON API only), its sign-in, the
+public media and the shop's error pages."""
 
+import posixpath
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import FileResponse, Http404
 from django.utils import translation
+from django.views import defaults
 from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.static import serve
 
 STOREFRONT_DIR = Path(__file__).resolve().parent / "static" / "storefront"
 STOREFRONT_FILES = {
@@ -14,6 +18,10 @@ STOREFRONT_FILES = {
     "app.js": "text/javascript; charset=utf-8",
     "app.css": "text/css; charset=utf-8",
 }
+# Folders of MEDIA_ROOT anyone may fetch: Wagtail's images and the rendered policy PDFs (named
+# by their SHA-256). Not the rest: documents go through Wagtail's view, which checks their
+# privacy, and data exports (personal data, named by number) through their signed links only.
+PUBLIC_MEDIA = ("images/", "original_images/", "wagtail_privacy/policies/")
 
 
 @ensure_csrf_cookie
@@ -65,3 +73,20 @@ class LoginView(auth_views.LoginView):
 
 login = LoginView.as_view()
 logout = auth_views.LogoutView.as_view()  # POST only; back to LOGOUT_REDIRECT_URL
+
+
+def public_media(request, path):
+    """A file of the public media folders (the demo's only server is runserver)."""
+    path = posixpath.normpath(path).lstrip("/")
+    if not path.startswith(PUBLIC_MEDIA):
+        raise Http404("Not a public media file.")
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+def page_not_found(request, exception):
+    return defaults.page_not_found(request, exception, template_name="shop/404.html")
+
+
+def server_error(request):
+    # Rendered without the request's context: the template must need nothing but itself.
+    return defaults.server_error(request, template_name="shop/500.html")
