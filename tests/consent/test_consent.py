@@ -4,54 +4,14 @@ import re
 
 import pytest
 from django.core import mail
-from django.test import Client
 from wagtail.models import Locale
 
+from tests.consent.helpers import API, put, signed_in
 from wagtail_privacy.consent import service, unsubscribe
 from wagtail_privacy.consent.models import ConsentPurpose, ConsentRecord
 from wagtail_privacy.exceptions import ImmutableRecordError
 
 pytestmark = pytest.mark.django_db
-API = "/api/privacy/v1"
-
-
-@pytest.fixture
-def newsletter(locales):
-    purpose = ConsentPurpose.objects.create(
-        key="newsletter",
-        name="Newsletter",
-        description="New teas every month.",
-        wording="Send me the Lipa & Co. newsletter.",
-        email=True,
-        sms=True,
-        locale=locales["en"],
-    )
-    ConsentPurpose.objects.create(
-        key="newsletter",
-        name="E-novice",
-        description="Novi čaji vsak mesec.",
-        wording="Pošiljajte mi e-novice.",
-        email=True,
-        sms=True,
-        locale=locales["sl"],
-        translation_key=purpose.translation_key,
-    )
-    return purpose
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def put(client, purpose, channels, **extra):
-    return client.put(
-        f"{API}/me/consents/{purpose}/",
-        {"channels": channels},
-        content_type="application/json",
-        **extra,
-    )
 
 
 def test_customer_sets_channels_and_sees_the_state(customer, newsletter):
@@ -134,10 +94,16 @@ def test_retired_purpose_keeps_history_and_allows_withdrawal(customer, newslette
     service.record(customer, "newsletter", "email", True, source="account")
     ConsentPurpose.objects.filter(key="newsletter").update(retired=True)
     client = signed_in(customer)
-    assert client.get(f"{API}/me/consents/").json() == []
+    # Listed while granted, so the customer can withdraw it; then it goes.
+    [listed] = client.get(f"{API}/me/consents/").json()
+    assert listed["retired"] is True
+    assert [(c["channel"], c["granted"], c["offered"]) for c in listed["channels"]] == [
+        ("email", True, False)
+    ]
     assert put(client, "newsletter", {"sms": True}).json()["code"] == "purpose_retired"
     assert put(client, "newsletter", {"email": False}).status_code == 200
     assert service.has_consent(customer, "newsletter", "email") is False
+    assert client.get(f"{API}/me/consents/").json() == []
 
 
 def test_anonymous_and_other_customers(client, customer, other_customer, newsletter):

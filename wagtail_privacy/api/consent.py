@@ -6,7 +6,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from ..consent import service, unsubscribe
-from ..consent.models import Channel, ConsentSource
+from ..consent.models import Channel, ConsentSource, LegalBasis
 from ..verification.decorators import step_up_required
 from .auth import customer_auth
 from .errors import COMMON, ErrorOut
@@ -22,6 +22,9 @@ class ChannelState(Schema):
     label: str
     granted: bool
     since: datetime | None
+    # False: no longer offered (removed from the purpose, or the purpose retired or deleted);
+    # listed only while granted, so the customer can withdraw it.
+    offered: bool
 
 
 class PurposeOut(Schema):
@@ -31,6 +34,7 @@ class PurposeOut(Schema):
     wording: str
     wording_version: int
     legal_basis: str
+    # True: no longer offered (retired, or deleted); listed only while something is granted.
     retired: bool
     channels: list[ChannelState]
 
@@ -39,22 +43,28 @@ class ChannelsIn(Schema):
     channels: dict[str, bool]
 
 
+def _channel(channel, last, offered):
+    return {
+        "channel": channel,
+        "label": str(dict(Channel.choices).get(channel, channel)),
+        "granted": bool(last and last.granted),
+        "since": last.at if last else None,
+        "offered": offered,
+    }
+
+
 def _overview(user, language):
+    """Purposes on offer, and those the customer still grants though no longer offered."""
     current = service.current_records(user)
-    labels = dict(Channel.choices)
+    granted = sorted(key for key, last in current.items() if last.granted)
     out = []
-    for purpose in service.purposes(language):
-        channels = []
-        for channel in purpose.channels:
-            last = current.get((purpose.key, channel))
-            channels.append(
-                {
-                    "channel": channel,
-                    "label": str(labels[channel]),
-                    "granted": bool(last and last.granted),
-                    "since": last.at if last else None,
-                }
-            )
+    listed = set()
+    for purpose in service.purposes(language, include_retired=True):
+        listed.add(purpose.key)
+        offered = [] if purpose.retired else purpose.channels
+        kept = [c for p, c in granted if p == purpose.key and c not in offered]
+        if not offered and not kept:
+            continue
         out.append(
             {
                 "key": purpose.key,
@@ -64,7 +74,26 @@ def _overview(user, language):
                 "wording_version": purpose.wording_version,
                 "legal_basis": purpose.legal_basis,
                 "retired": purpose.retired,
-                "channels": channels,
+                "channels": [_channel(c, current.get((purpose.key, c)), True) for c in offered]
+                + [_channel(c, current[(purpose.key, c)], False) for c in kept],
+            }
+        )
+    # Purposes deleted since: named by their key, under the wording version agreed to.
+    deleted = {}
+    for key, channel in granted:
+        if key not in listed:
+            deleted.setdefault(key, []).append(current[(key, channel)])
+    for key, records in sorted(deleted.items()):
+        out.append(
+            {
+                "key": key,
+                "name": key,
+                "description": "",
+                "wording": "",
+                "wording_version": records[-1].wording_version,
+                "legal_basis": LegalBasis.CONSENT,
+                "retired": True,
+                "channels": [_channel(r.channel, r, False) for r in records],
             }
         )
     return out
@@ -82,7 +111,7 @@ def my_consents(request):
 
 @router.post(
     "me/consents/withdraw-all/",
-    response={**COMMON, 200: list[PurposeOut], **ERRORS},
+    response={**COMMON, 200: list[PurposeOut], 429: ErrorOut, **ERRORS},
     url_name="me_consent_withdraw_all",
     summary="Withdraw every consent (needs a fresh verification)",
 )
@@ -106,6 +135,7 @@ def withdraw_all(request):
         404: ErrorOut,
         409: ErrorOut,
         422: ErrorOut,
+        429: ErrorOut,
         **ERRORS,
     },
     url_name="me_consent_set",
@@ -133,7 +163,13 @@ class UnsubscribedOut(Schema):
 
 @public.post(
     "unsubscribe/{token}/",
-    response={**COMMON, 200: UnsubscribedOut, 400: ErrorOut, 404: ErrorOut},
+    response={
+        **COMMON,
+        200: UnsubscribedOut,
+        400: ErrorOut,
+        404: ErrorOut,
+        429: ErrorOut,
+    },
     url_name="unsubscribe",
     summary="One-click unsubscribe (RFC 8058); works without signing in",
     auth=None,

@@ -129,12 +129,28 @@ class ConsentRecord(AppendOnlyModel):
     source = models.CharField(_("source"), max_length=20, choices=ConsentSource.choices)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=512, blank=True)
+    # 1, 2, 3... per subject, purpose and channel. Unique per subject, so two writers racing
+    # to record the same change collide in the database instead of both writing proof.
+    sequence = models.PositiveIntegerField(_("sequence"), editable=False)
 
     class Meta:
         verbose_name = _("consent record")
         verbose_name_plural = _("consent records")
         indexes = [
             models.Index(fields=["user", "purpose_key", "channel"], name="privacy_consent_user"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "purpose_key", "channel", "sequence"],
+                condition=models.Q(user__isnull=False),
+                name="privacy_consent_user_sequence",
+            ),
+            # Guests; erasure blanks the hash (and the user), which takes rows out of both.
+            models.UniqueConstraint(
+                fields=["email_sha256", "purpose_key", "channel", "sequence"],
+                condition=models.Q(user__isnull=True) & ~models.Q(email_sha256=""),
+                name="privacy_consent_guest_sequence",
+            ),
         ]
 
     def __str__(self):

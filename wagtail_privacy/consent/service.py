@@ -8,8 +8,8 @@ cache and is refreshed as soon as anything changes, so a withdrawal counts at on
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,6 +46,8 @@ class Subject:
     def records(self):
         if self.user is not None:
             return ConsentRecord.objects.filter(user=self.user)
+        if not self.email:
+            return ConsentRecord.objects.none()  # not the erased records, whose hash is blank
         return ConsentRecord.objects.filter(user__isnull=True, email_sha256=email_hash(self.email))
 
 
@@ -118,6 +120,103 @@ def _privacy_policy_version(now):
     )
 
 
+#: How often a writer re-reads the state after another request wrote the same sequence number.
+ATTEMPTS = 8
+
+
+def _append(build):
+    """Append the records ``build()`` computes from a fresh read of the ledger.
+
+    ``build()`` returns (unsaved records, subjects whose cached state to forget). The unique
+    sequence per subject, purpose and channel makes a simultaneous writer of the same change
+    fail here; it then reads the state again, in a fresh savepoint, and usually finds nothing
+    left to write. The state is read before the savepoint opens, so on SQLite the first
+    statement of the transaction is the write (a read first would take a lock that cannot be
+    upgraded while another connection writes).
+    """
+    for _attempt in range(ATTEMPTS):
+        records, subjects = build()
+        if not records:
+            return []
+        try:
+            with transaction.atomic():
+                ConsentRecord.objects.bulk_create(records)
+                _forget_many(subjects)
+        except IntegrityError:
+            continue  # someone else recorded first: read again
+        return records
+    raise PrivacyError(
+        _("Your choices changed elsewhere at the same moment: try again."),
+        code="throttled",
+        status=429,
+        params={"retry_after": 1},
+    )
+
+
+def _forget_many(subjects):
+    keys = {subject.cache_key for subject in subjects}
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def _next_sequence(last):
+    return last.sequence + 1 if last is not None else 1
+
+
+def _unknown_channel(purpose_key, channel):
+    return PrivacyError(
+        _("“%(purpose)s” is not offered by “%(channel)s”.")
+        % {"purpose": str(purpose_key)[:64], "channel": str(channel)[:20]},
+        code="unknown_channel",
+        status=422,
+    )
+
+
+def _find_purpose(purpose_key):
+    try:
+        return get_purpose(purpose_key)
+    except NotFound:
+        return None
+
+
+def _check(purpose, purpose_key, channels, current):
+    """Refuse what cannot be set; withdrawing what the subject currently grants always works.
+
+    A grant needs a purpose that exists, offers the channel and is not retired. A withdrawal
+    also needs that, unless the subject holds a record of that purpose and channel: then it
+    works whatever editors did since (channel removed, purpose retired or deleted).
+    """
+    held_keys = {key for key, _channel in current}
+    if purpose is None and (purpose_key not in held_keys or any(channels.values())):
+        raise NotFound(
+            _("There is no consent purpose “%(key)s”.") % {"key": str(purpose_key)[:64]},
+            code="unknown_purpose",
+        )
+    for channel, granted in channels.items():
+        held = (purpose_key, channel) in current
+        if channel not in Channel.values:
+            raise _unknown_channel(purpose_key, channel)
+        offered = purpose is not None and channel in purpose.channels
+        if not offered and (granted or not held):
+            raise _unknown_channel(purpose_key, channel)
+        if granted and purpose.retired:
+            raise PrivacyError(
+                _("“%(purpose)s” is no longer offered.") % {"purpose": purpose.key},
+                code="purpose_retired",
+                status=409,
+            )
+
+
+def check_withdrawal(subject, purpose_key, channel):
+    """The purpose (None if deleted since) whose ``channel`` ``subject`` may withdraw, or the
+    error a withdrawal would answer: ``unknown_purpose`` or ``unknown_channel``."""
+    subject = Subject.of(subject)
+    purpose = _find_purpose(purpose_key)
+    _check(purpose, purpose_key, {channel: False}, current_records(subject))
+    return purpose
+
+
 def record(subject, purpose_key, channel, granted, *, source, ip=None, user_agent="", now=None):
     """Append a grant or withdrawal when it changes the state; returns the record or None."""
     return set_channels(
@@ -132,105 +231,140 @@ def record(subject, purpose_key, channel, granted, *, source, ip=None, user_agen
 
 
 def set_channels(subject, purpose_key, channels, *, source, ip=None, user_agent="", now=None):
-    """Set several channels of one purpose at once; returns {channel: new record}."""
+    """Set several channels of one purpose at once; returns {channel: new record}.
+
+    Withdrawing a channel the subject grants works even when the channel was removed from the
+    purpose, or the purpose retired or deleted since; granting those is refused.
+    """
     subject = Subject.of(subject)
     if source not in ConsentSource.values:
         raise PrivacyError(_("Unknown consent source."), code="invalid_input", status=422)
-    purpose = get_purpose(purpose_key)
-    for channel, granted in channels.items():
-        if channel not in Channel.values or channel not in purpose.channels:
-            raise PrivacyError(
-                _("“%(purpose)s” is not offered by “%(channel)s”.")
-                % {"purpose": purpose.key, "channel": str(channel)[:20]},
-                code="unknown_channel",
-                status=422,
-            )
-        if granted and purpose.retired:
-            raise PrivacyError(
-                _("“%(purpose)s” is no longer offered.") % {"purpose": purpose.key},
-                code="purpose_retired",
-                status=409,
-            )
+    if subject.user is None and not subject.email:
+        raise PrivacyError(
+            _("A consent needs a customer or an email address."), code="invalid_input", status=422
+        )
+    purpose = _find_purpose(purpose_key)
     now = now or timezone.now()
-    created = {}
-    with transaction.atomic():
+    policy_version = _privacy_policy_version(now)
+
+    def build():
         current = current_records(subject)
-        policy_version = _privacy_policy_version(now)
+        _check(purpose, purpose_key, channels, current)
+        records = []
         for channel, granted in channels.items():
-            last = current.get((purpose.key, channel))
+            last = current.get((purpose_key, channel))
             if (last.granted if last else False) == bool(granted):
                 continue  # no change, nothing to prove
-            created[channel] = _new_record(
+            records.append(
+                _new_record(
+                    subject,
+                    purpose_key,
+                    # A purpose deleted since: withdrawn under the wording that was agreed to.
+                    purpose or last,
+                    channel,
+                    granted,
+                    sequence=_next_sequence(last),
+                    source=source,
+                    policy_version=policy_version,
+                    at=now,
+                    ip=ip,
+                    user_agent=user_agent,
+                )
+            )
+        return records, [subject]
+
+    return {r.channel: r for r in _append(build)}
+
+
+def withdraw_all(subject, *, source, ip=None, user_agent=""):
+    """Withdraw every consent the subject has given; returns the new records.
+
+    Works for purposes and channels editors removed since: each withdrawal is recorded under
+    the purpose's wording, or the wording agreed to if the purpose is gone.
+    """
+    subject = Subject.of(subject)
+    if source not in ConsentSource.values:
+        raise PrivacyError(_("Unknown consent source."), code="invalid_input", status=422)
+    now = timezone.now()
+    policy_version = _privacy_policy_version(now)
+    known = None
+
+    def build():
+        nonlocal known
+        granted = [r for r in current_records(subject).values() if r.granted]
+        if granted and known is None:
+            known = {purpose.key: purpose for purpose in purposes(include_retired=True)}
+        records = [
+            _new_record(
                 subject,
-                purpose.key,
-                purpose,
-                channel,
-                granted,
+                last.purpose_key,
+                known.get(last.purpose_key, last),
+                last.channel,
+                False,
+                sequence=_next_sequence(last),
                 source=source,
                 policy_version=policy_version,
                 at=now,
                 ip=ip,
                 user_agent=user_agent,
             )
-            created[channel].save()
-        _forget(subject)
-    return created
+            for last in sorted(granted, key=lambda r: r.pk)
+        ]
+        return records, [subject]
+
+    return _append(build)
 
 
-def withdraw_all(subject, *, source, ip=None, user_agent=""):
-    """Withdraw every consent the subject has given; returns the new records."""
-    subject = Subject.of(subject)
-    granted = [key for key, r in current_records(subject).items() if r.granted]
-    records = []
-    with transaction.atomic():
-        for purpose_key, channel in granted:
-            records.append(
-                record(
-                    subject,
-                    purpose_key,
-                    channel,
-                    False,
-                    source=source,
-                    ip=ip,
-                    user_agent=user_agent,
-                )
-            )
-    return [r for r in records if r]
+def withdraw_all_of(users, *, source, emails=(), now=None):
+    """``withdraw_all`` for many customers at once (erasure sweeps): a few queries a batch.
 
-
-def withdraw_all_of(users, *, source, now=None):
-    """``withdraw_all`` for many customers at once (erasure sweeps): a few queries a batch."""
+    ``emails``: addresses whose guest consents (given without an account) go too.
+    """
     now = now or timezone.now()
     by_pk = {user.pk: user for user in users}
-    latest = (
-        ConsentRecord.objects.filter(user__in=list(by_pk))
-        .values("user", "purpose_key", "channel")
-        .annotate(last=Max("pk"))
-    )
-    granted = list(ConsentRecord.objects.filter(pk__in=latest.values("last"), granted=True))
-    if not granted:
+    guests = {email_hash(address): Subject.of(address) for address in emails if address}
+    guests.pop("", None)
+    everyone = [Subject(user=user) for user in by_pk.values()] + list(guests.values())
+    if not everyone:
         return []
-    known = {purpose.key: purpose for purpose in purposes(include_retired=True)}
     policy_version = _privacy_policy_version(now)
-    records = [
-        _new_record(
-            Subject.of(by_pk[grant.user_id]),
-            grant.purpose_key,
-            # A purpose deleted since: withdrawn under the wording that was agreed to.
-            known.get(grant.purpose_key, grant),
-            grant.channel,
-            False,
-            source=source,
-            policy_version=policy_version,
-            at=now,
+    known = None
+
+    def build():
+        nonlocal known
+        rows = ConsentRecord.objects.filter(
+            Q(user__in=list(by_pk)) | Q(user__isnull=True, email_sha256__in=list(guests))
         )
-        for grant in granted
-    ]
-    with transaction.atomic():
-        ConsentRecord.objects.bulk_create(records)
-        keys = {Subject.of(by_pk[grant.user_id]).cache_key for grant in granted}
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+        latest = rows.values("user", "email_sha256", "purpose_key", "channel").annotate(
+            last=Max("pk")
+        )
+        granted = list(
+            ConsentRecord.objects.filter(pk__in=latest.values("last"), granted=True).order_by("pk")
+        )
+        if granted and known is None:
+            known = {purpose.key: purpose for purpose in purposes(include_retired=True)}
+        records = [
+            _new_record(
+                Subject(user=by_pk[grant.user_id])
+                if grant.user_id is not None
+                else guests[grant.email_sha256],
+                grant.purpose_key,
+                # A purpose deleted since: withdrawn under the wording that was agreed to.
+                known.get(grant.purpose_key, grant),
+                grant.channel,
+                False,
+                sequence=_next_sequence(grant),
+                source=source,
+                policy_version=policy_version,
+                at=now,
+            )
+            for grant in granted
+        ]
+        # Every subject's cached state goes: erasure changes more than these records.
+        return records, everyone
+
+    records = _append(build)
+    _forget_many(everyone)
     return records
 
 
@@ -241,6 +375,7 @@ def _new_record(
     channel,
     granted,
     *,
+    sequence,
     source,
     policy_version,
     at,
@@ -263,6 +398,7 @@ def _new_record(
         source=source,
         ip_address=minimise_ip(ip),
         user_agent=(user_agent or "")[:512],
+        sequence=sequence,
     )
 
 
@@ -275,18 +411,21 @@ def join_guest(user):
     address = getattr(user, user.get_email_field_name(), "")
     if not address:
         return []
-    guest = current_records(Subject.of(address))
-    mine = current_records(Subject.of(user))
-    joined = []
-    with transaction.atomic():
+    account = Subject.of(user)
+
+    def build():
+        guest = current_records(Subject.of(address))
+        mine = current_records(account)
+        now = timezone.now()
+        records = []
         for key, guest_record in sorted(guest.items(), key=lambda item: item[1].pk):
             own = mine.get(key)
             if own is not None and own.pk > guest_record.pk:
                 continue  # the account decided later
             if own is not None and own.granted == guest_record.granted:
                 continue
-            joined.append(
-                ConsentRecord.objects.create(
+            records.append(
+                ConsentRecord(
                     user=user,
                     purpose_key=guest_record.purpose_key,
                     channel=guest_record.channel,
@@ -294,11 +433,15 @@ def join_guest(user):
                     wording_version=guest_record.wording_version,
                     wording_sha256=guest_record.wording_sha256,
                     policy_version=guest_record.policy_version,
-                    at=timezone.now(),
+                    at=now,
                     source=ConsentSource.JOINED,
+                    sequence=_next_sequence(own),
                 )
             )
-        _forget(Subject.of(user))
+        return records, [account]
+
+    joined = _append(build)
+    _forget(account)
     return joined
 
 

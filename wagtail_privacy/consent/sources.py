@@ -1,13 +1,31 @@
 """The consent ledger as a personal-data source (export, erasure)."""
 
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from ..rights.registry import ModelSource, register
-from .models import ConsentRecord
+from ..rights.registry import ErasureResult, ModelSource, emails_of, register
+from .models import ConsentRecord, email_hash
+
+
+def _guest_rows(addresses):
+    """Records kept for guests (no account) under these addresses."""
+    hashes = [h for h in (email_hash(address) for address in addresses) if h]
+    return ConsentRecord.objects.filter(user__isnull=True, email_sha256__in=hashes)
 
 
 @register
 class ConsentSourceOfData(ModelSource):
+    """The customer's consent records.
+
+    Consents given as a guest (by email address, before or without an account) are erased with
+    the account of that address: their standing grants are withdrawn (source ``erasure``), then
+    the address, its hash, the IP address and the user agent are blanked on every guest record
+    of the address, as on the account's own records. The records themselves stay as proof.
+    ``count_for`` counts those guest records too. The export (``records``) lists the account's
+    own records only: guest records whose address the customer proved theirs were joined to
+    the account (``join_guest``); the others could name someone else who used the address.
+    """
+
     name = "consents"
     label = _("Consents")
     order = 35
@@ -28,14 +46,30 @@ class ConsentSourceOfData(ModelSource):
     retention = _("As long as we may need to prove it; kept without personal data after erasure.")
     origin = _("You, when you gave or withdrew consent.")
 
+    def count_for(self, users):
+        return self.rows_of(users).count() + _guest_rows(emails_of(users)).count()
+
     def erase_many(self, users):
         from .models import ConsentSource
         from .service import withdraw_all_of
 
-        # Withdrawals first, recorded as made by the erasure.
-        withdraw_all_of(users, source=ConsentSource.ERASURE)
-        return self.keep_as_proof(
-            users,
-            _("Proof of consent, without personal data"),
-            lambda rows: rows.redact(ip_address=None, user_agent=""),
+        users = list(users)
+        addresses = emails_of(users)
+        # Withdrawals first, recorded as made by the erasure: the account's and the guest's.
+        withdraw_all_of(users, source=ConsentSource.ERASURE, emails=addresses)
+        reason = _("Proof of consent, without personal data")
+        guests = _guest_rows(addresses)
+        per_hash = dict(guests.order_by().values_list("email_sha256").annotate(count=Count("pk")))
+        if per_hash:
+            # Blanking the hash also takes the rows out of the guest sequence constraint.
+            guests.redact(email="", email_sha256="", ip_address=None, user_agent="")
+        results = self.keep_as_proof(
+            users, reason, lambda rows: rows.redact(ip_address=None, user_agent="")
         )
+        field = users[0].get_email_field_name() if users else None
+        for user in users:
+            count = per_hash.get(email_hash(getattr(user, field, "") or ""), 0)
+            if count:
+                own = results[user.pk]
+                results[user.pk] = ErasureResult.kept_as_proof(own.anonymised + count, reason)
+        return results

@@ -4,6 +4,7 @@ A link names a customer by id, or a guest by a hash of their email, never by the
 """
 
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -21,32 +22,43 @@ def token_for(subject, purpose_key, channel):
     return signing.dumps({**who, "p": purpose_key, "c": channel}, salt=SALT, compress=True)
 
 
+def _invalid():
+    return PrivacyError(_("This unsubscribe link is not valid."), code="invalid_token", status=400)
+
+
 def resolve(token):
-    """The (subject, purpose, channel) a token names, or ``invalid_token``."""
+    """The (subject, purpose, channel) a token names, or ``invalid_token``.
+
+    The purpose and channel are not checked here: ``unsubscribe`` (and
+    ``service.check_withdrawal``) answer ``unknown_purpose`` or ``unknown_channel``.
+    """
     try:
         data = signing.loads(token, salt=SALT)
     except signing.BadSignature:
-        raise PrivacyError(
-            _("This unsubscribe link is not valid."), code="invalid_token", status=400
-        ) from None
+        raise _invalid() from None
+    if not isinstance(data, dict):
+        raise _invalid()
     if "u" in data:
         from django.contrib.auth import get_user_model
 
-        user = get_user_model()._default_manager.filter(pk=data["u"]).first()
+        User = get_user_model()
+        try:
+            user = User._default_manager.filter(pk=data["u"]).first()
+        except (TypeError, ValueError, ValidationError):
+            user = None
         if user is None:
-            raise PrivacyError(
-                _("This unsubscribe link is not valid."), code="invalid_token", status=400
-            )
+            raise _invalid()
         subject = Subject(user=user)
     else:
-        known = ConsentRecord.objects.filter(user__isnull=True, email_sha256=data.get("g", ""))
+        guest = data.get("g")
+        if not isinstance(guest, str) or not guest:
+            raise _invalid()  # erased records have no hash: never match them
+        known = ConsentRecord.objects.filter(user__isnull=True, email_sha256=guest)
         latest = known.order_by("-pk").first()
-        if latest is None:
-            raise PrivacyError(
-                _("This unsubscribe link is not valid."), code="invalid_token", status=400
-            )
+        if latest is None or not latest.email:
+            raise _invalid()
         subject = Subject(email=latest.email)
-    return subject, data.get("p", ""), data.get("c", "")
+    return subject, str(data.get("p", ""))[:64], str(data.get("c", ""))[:20]
 
 
 def unsubscribe(token, *, ip=None, user_agent=""):
