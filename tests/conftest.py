@@ -44,7 +44,10 @@ def _remove_test_media():
 
     from django.conf import settings
 
+    from wagtail_privacy.storage import private_root
+
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+    shutil.rmtree(private_root(), ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

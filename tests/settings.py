@@ -95,7 +95,10 @@ LOCALE_PATHS = [ROOT_DIR / "locale"]
 
 STATIC_URL = "/static/"
 # Files written by tests (rendered PDFs) go to a throwaway folder, never into the tree.
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="wagtail-privacy-tests-"))
+# Child processes of a test (a task worker) share the parent's through TEST_MEDIA_ROOT.
+MEDIA_ROOT = Path(
+    os.environ.get("TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="wagtail-privacy-tests-")
+)
 MEDIA_URL = "/media/"
 
 WAGTAIL_SITE_NAME = "Test shop"

@@ -21,8 +21,13 @@ class WagtailPrivacyConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from .consent import sources as consent_sources  # noqa: F401
-        from .rights import sources  # noqa: F401  (registers the built-in data sources)
+        from .rights import (
+            sessions,
+            sources,  # noqa: F401  (registers the built-in data sources)
+        )
         from .rights import tick as rights_steps  # noqa: F401
+
+        sessions.connect()
 
         # Host apps register their own sources in a ``privacy_sources`` module.
         autodiscover_modules("privacy_sources")

@@ -5,6 +5,7 @@ from django.core.checks import Error, Tags, Warning, register
 from django.utils.module_loading import import_string
 
 from .conf import DEFAULTS, privacy_settings
+from .storage import PRIVATE_STORAGE, export_storage, is_public
 
 
 @register(Tags.compatibility)
@@ -40,11 +41,20 @@ def check_settings(app_configs=None, **kwargs):
         )
     for key in ("PDF_STORAGE", "EXPORT_STORAGE"):
         alias = getattr(privacy_settings, key)
-        if alias not in settings.STORAGES:
+        if alias not in settings.STORAGES and (key, alias) != ("EXPORT_STORAGE", PRIVATE_STORAGE):
             problems.append(
                 Error(
                     f"WAGTAIL_PRIVACY['{key}'] is {alias!r}, which is not a key of STORAGES.",
                     id="wagtail_privacy.E004",
+                )
+            )
+        elif key == "EXPORT_STORAGE" and (why := is_public(export_storage())):
+            problems.append(
+                Error(
+                    f"WAGTAIL_PRIVACY['EXPORT_STORAGE'] ({alias!r}) is public: {why}.",
+                    hint="Exports hold personal data. Keep the default private storage or name "
+                    "one that no URL reaches without a signature.",
+                    id="wagtail_privacy.E012",
                 )
             )
     required_apps = [
@@ -139,6 +149,9 @@ def _check_sweeps():
     timeout = privacy_settings.ERASURE_CLAIM_TIMEOUT
     if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
         wrong.append(("ERASURE_CLAIM_TIMEOUT", "must be a positive number of seconds"))
+    for key in ("EXPORT_STALE_SECONDS", "EXPORT_MAX_ATTEMPTS"):
+        if not _whole(getattr(privacy_settings, key), 1):
+            wrong.append((key, "must be a whole number, 1 or more"))
     if privacy_settings.ERASE_USER not in ("delete", "anonymise"):
         wrong.append(("ERASE_USER", "must be 'delete' or 'anonymise'"))
     return [

@@ -84,8 +84,17 @@ DEFAULTS = {
     "ERASURES_PER_TICK": 10_000,
     # Seconds after which an erasure whose sweep stopped answering is taken over by another.
     "ERASURE_CLAIM_TIMEOUT": 3600,
-    # Storage alias (settings.STORAGES) where export files are kept.
-    "EXPORT_STORAGE": "default",
+    # Storage alias (settings.STORAGES) where export files are kept. It must not be public:
+    # the default is a private folder (PRIVATE_ROOT) that no URL reaches.
+    "EXPORT_STORAGE": "wagtail_privacy_private",
+    # Folder of the built-in private storage and of files being written; None means a folder
+    # "<MEDIA_ROOT>-private" beside MEDIA_ROOT.
+    "PRIVATE_ROOT": None,
+    # Seconds without a sign of life after which an export being built is presumed dead (its
+    # worker was killed) and built again; privacy_tick checks.
+    "EXPORT_STALE_SECONDS": 600,
+    # Attempts at building one export before it is marked failed and the customer may ask again.
+    "EXPORT_MAX_ATTEMPTS": 3,
     # Storage alias (settings.STORAGES) where rendered PDFs are kept.
     "PDF_STORAGE": "default",
     # Seconds after which an unfinished PDF render is considered abandoned and is redone.

@@ -146,3 +146,17 @@ def test_csrf_is_enforced_for_session_clients(customer, policy_page):
     assert response.status_code == 403
     assert response.json()["code"] == "csrf_failed"
     assert not Acceptance.objects.exists()
+
+
+# serialized_rollback: the flush after the test must not take the site tree with it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_acceptances_write_one_proof(customer, policy_page):
+    from tests.concurrency import at_once
+    from wagtail_privacy.notices.acceptance import accept
+
+    results, errors = at_once(
+        lambda: accept(customer, "privacy-policy", 1, language="en", ip="203.0.113.9")[1], 4
+    )
+    assert errors == []
+    assert sorted(results) == [False, False, False, True]
+    assert Acceptance.objects.filter(user=customer).count() == 1

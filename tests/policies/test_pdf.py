@@ -175,7 +175,7 @@ def test_a_fresh_claim_makes_others_wait(policies, storage):
         pdf_module.stored_pdf(text, wait=0.3, poll=0.1)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_first_requests_render_once(policies, storage, monkeypatch, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     page = policies.create()

@@ -313,3 +313,78 @@ def test_ledger_shows_the_receipt(client, editor, ana, django_capture_on_commit_
     assert "Erased" in html and "Invoices" in html and "Accounting law" in html
     for value in PERSONAL:
         assert value not in html
+
+
+def test_stale_reactivation_link_says_so_and_changes_nothing(
+    ana, django_capture_on_commit_callbacks
+):
+    client = verified(ana)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{API}/me/deletion/")
+    first = re.search(r"/reactivate/(\S+)/", mail.outbox[-1].body).group(1)
+    assert Client().post(f"{API}/reactivate/{first}/").json() == {"reactivated": True}
+    client = verified(ana)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"{API}/me/deletion/").status_code == 202
+    second = AccountClosure.objects.get(state="scheduled")
+
+    stale = Client().post(f"{API}/reactivate/{first}/")
+    assert stale.status_code == 410 and stale.json()["code"] == "link_superseded"
+    page = Client().post(f"/privacy/reactivate/{first}/")
+    assert page.status_code == 410 and "active again" not in page.content.decode()
+    second.refresh_from_db()
+    ana.refresh_from_db()
+    assert second.state == "scheduled" and not ana.is_active
+    assert _erase_now(second).state == "erased"
+
+
+def test_erasure_leaves_no_session_log_label_or_staff_note(
+    ana, editor, django_capture_on_commit_callbacks
+):
+    from django.contrib.sessions.models import Session
+    from wagtail.log_actions import log
+    from wagtail.models import ModelLogEntry
+
+    from wagtail_privacy.rights import ledger
+    from wagtail_privacy.rights.models import DataRequestEvent
+
+    browser = Client()
+    browser.force_login(ana)
+    session_key = browser.session.session_key
+    assert Session.objects.filter(session_key=session_key).exists()
+    log(ana, "wagtail.edit", user=editor)
+    guest = ledger.open_request(
+        kind="access", channel="email", contact_email="Ana.Semrov@example.com", actor=editor
+    )
+    ledger.add_note(guest, "Ana Šemrov phoned from +386 40 123 456", actor=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        verified(ana).post(f"{API}/me/deletion/")
+    request = DataRequest.objects.get(kind="erasure")
+    ledger.add_note(request, "Ana Šemrov asked us to hurry", actor=editor)
+
+    closure = AccountClosure.objects.get()
+    assert _erase_now(closure).state == "erased"
+
+    assert not Session.objects.filter(session_key=session_key).exists()
+    assert browser.get(f"{API}/me/").status_code == 401
+    entry = ModelLogEntry.objects.get(action="wagtail.edit")
+    assert entry.label == "[erased]"
+    notes = DataRequestEvent.objects.filter(actor=editor)
+    assert notes.count() == 3 and set(notes.values_list("note", flat=True)) == {""}
+    guest.refresh_from_db()
+    assert guest.contact_email == "" and guest.kind == "access"
+    dump = "\n".join(_text_values())
+    for value in [*PERSONAL, "Ana.Semrov@example.com", "Ana Šemrov"]:
+        assert value not in dump, value
+    closure.refresh_from_db()
+    assert closure.receipt["sessions"]["deleted"] >= 1
+    assert closure.receipt["activity_log"]["anonymised"] == 1
+
+
+def test_reactivation_after_erasure_is_refused(ana, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        verified(ana).post(f"{API}/me/deletion/")
+    link = re.search(r"/reactivate/(\S+)/", mail.outbox[-1].body).group(1)
+    _erase_now(AccountClosure.objects.get())
+    response = Client().post(f"{API}/reactivate/{link}/")
+    assert response.status_code == 409 and response.json()["code"] == "closure_not_cancellable"

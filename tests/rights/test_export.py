@@ -19,6 +19,7 @@ from django.utils import timezone
 from tests.testapp.models import Order
 from wagtail_privacy.rights.export import SCHEMA_PATH
 from wagtail_privacy.rights.models import DataExport, DataRequest, ExportStatus
+from wagtail_privacy.storage import export_storage
 
 pytestmark = pytest.mark.django_db
 API = "/api/privacy/v1/me"
@@ -151,9 +152,8 @@ def test_files_are_deleted_when_the_export_expires(
     client = verified_client(customer)
     export_id = start_export(client, django_capture_on_commit_callbacks).json()["id"]
     export = DataExport.objects.get(pk=export_id)
-    from django.core.files.storage import default_storage
-
-    assert default_storage.exists(export.file)
+    storage = export_storage()
+    assert storage.exists(export.file)
     with time_machine.travel(timezone.now() + timedelta(days=8)):
         call_command("privacy_tick", "--only", "exports")
         export.refresh_from_db()
@@ -161,7 +161,7 @@ def test_files_are_deleted_when_the_export_expires(
         client = verified_client(customer)
         fresh_link = client.get(f"{API}/exports/{export_id}/").json()["download_url"]
     assert fresh_link is None
-    assert not default_storage.exists(f"wagtail_privacy/exports/{export_id}.zip")
+    assert not storage.exists(f"wagtail_privacy/exports/{export_id}.zip")
 
 
 def test_building_twice_changes_nothing(customer, orders, django_capture_on_commit_callbacks):

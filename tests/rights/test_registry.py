@@ -7,14 +7,16 @@ from wagtail_privacy.rights.registry import DataSource, ModelSource, Registry, r
 
 def test_built_in_and_host_sources_in_order():
     names = [s.name for s in registry.sources()]
-    assert names[:7] == [
+    assert names[:9] == [
         "account",
+        "sessions",
         "acceptances",
         "notices",
         "consents",
         "data_requests",
         "data_exports",
         "verification_devices",
+        "activity_log",
     ]
     assert names[-3:] == ["orders", "invoices", "addresses"]  # the test app's own sources
 

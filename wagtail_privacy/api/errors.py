@@ -1,6 +1,7 @@
 """JSON error bodies: a stable ``code`` and a translated ``detail``."""
 
 from django.http import Http404
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -67,7 +68,8 @@ ERROR_CODES = {
         "request_closed",
         "no_email",
     ],
-    410: ["link_expired", "export_expired"],
+    410: ["link_expired", "link_superseded", "export_expired"],
+    415: ["unsupported_media_type"],
     422: ["invalid_input", "unknown_channel"],
     429: ["throttled", "rate_limited"],
     503: ["pdf_not_ready"],
@@ -86,14 +88,18 @@ def describe_error_codes(schema):
     return schema
 
 
-#: Responses every operation may give: bad input, and a language the site does not have.
-COMMON = {400: ErrorOut, 422: InvalidOut}
+#: Responses every operation may give: bad input, a body that is not JSON, and a language the
+#: site does not have.
+COMMON = {400: ErrorOut, 415: ErrorOut, 422: InvalidOut}
 
 
 def error_response(api, request, status, code, detail, **extra):
-    return api.create_response(
+    response = api.create_response(
         request, {"code": code, "detail": str(detail), **extra}, status=status
     )
+    if status == 429 and extra.get("retry_after"):
+        response["Retry-After"] = str(int(extra["retry_after"]))
+    return response
 
 
 def install_handlers(api):
@@ -123,12 +129,21 @@ def install_handlers(api):
 
     @api.exception_handler(Throttled)
     def throttled(request, exc):
-        response = error_response(
-            api, request, 429, "throttled", _("Too many requests: try again later.")
+        extra = {"retry_after": int(exc.wait)} if exc.wait else {}
+        return error_response(
+            api, request, 429, "throttled", _("Too many requests: try again later."), **extra
         )
-        if exc.wait:
-            response["Retry-After"] = str(int(exc.wait))
-        return response
+
+    @api.exception_handler(RawPostDataException)
+    def form_body(request, exc):
+        # A form body (multipart or urlencoded) was read as a form by the CSRF check.
+        return error_response(
+            api,
+            request,
+            415,
+            "unsupported_media_type",
+            _("Send the request body as JSON (Content-Type: application/json)."),
+        )
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):

@@ -15,6 +15,7 @@ from ..policies.models import ChangeLevel
 from ..policies.resolution import load_texts
 from .auth import customer_auth
 from .errors import COMMON, ErrorOut
+from .types import Number, RowId
 
 router = Router(tags=["me"], auth=customer_auth())
 
@@ -80,7 +81,7 @@ class AcceptanceOut(Schema):
 
 class AcceptanceIn(Schema):
     policy: str
-    version: int
+    version: Number
     channel: AcceptanceChannel = AcceptanceChannel.API
 
 
@@ -195,7 +196,7 @@ def my_notices(request):
     url_name="me_notice_acknowledge",
     summary="Mark a notice as read",
 )
-def acknowledge_notice(request, notice_id: int):
+def acknowledge_notice(request, notice_id: RowId):
     user = customer(request)
     notice = service.acknowledge(user, notice_id)
     return _notices([notice], request.privacy_language, timezone.now())[0]

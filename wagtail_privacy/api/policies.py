@@ -16,6 +16,7 @@ from ..policies.downloads import pdf_response
 from ..policies.lookup import get_policy, state_with_version
 from ..policies.models import ChangeLevel
 from .errors import COMMON, ErrorOut
+from .types import INT_MAX, Number
 
 router = Router(tags=["policies"])
 
@@ -168,7 +169,7 @@ def policy_detail(request, slug: str):
     url_name="policy_version",
     summary="One version of a policy in full, in the reader's language",
 )
-def policy_version(request, slug: str, number: int):
+def policy_version(request, slug: str, number: Number):
     policy = get_policy(slug)
     state = state_with_version(policy, request.privacy_language, number)
     return _brief(state, state.requested, full=True)
@@ -190,7 +191,7 @@ PDF_RESPONSE = {
     summary="The typeset PDF of one version in the reader's language",
     openapi_extra={"responses": PDF_RESPONSE},
 )
-def policy_version_pdf(request, slug: str, number: int):
+def policy_version_pdf(request, slug: str, number: Number):
     policy = get_policy(slug)
     state = state_with_version(policy, request.privacy_language, number)
     return pdf_response(request, state.text(state.requested))
@@ -233,8 +234,10 @@ class DiffOut(Schema):
 def policy_diff(
     request,
     slug: str,
-    old: int = Query(..., alias="from", description="Number of the older version"),
-    new: int = Query(..., alias="to", description="Number of the newer version"),
+    old: int = Query(
+        ..., alias="from", ge=1, le=INT_MAX, description="Number of the older version"
+    ),
+    new: int = Query(..., alias="to", ge=1, le=INT_MAX, description="Number of the newer version"),
 ):
     policy = get_policy(slug)
     diff = compare_versions(policy, old, new, request.privacy_language)

@@ -3,7 +3,7 @@
 from datetime import datetime
 from uuid import UUID
 
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
@@ -167,15 +167,7 @@ class RateLimitOut(ErrorOut):
 )
 @step_up_required
 def create_export(request):
-    try:
-        export = exports.request_export(customer(request))
-    except exports.RateLimited as limited:
-        response = JsonResponse(
-            {"code": limited.code, "detail": str(limited.message), **limited.params},
-            status=429,
-        )
-        response["Retry-After"] = str(limited.params["retry_after"])
-        return response
+    export = exports.request_export(customer(request))
     return Status(202, _export(export))
 
 

@@ -2,7 +2,7 @@
 
 import ipaddress
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,29 +57,33 @@ def accept(user, slug, number, *, language, channel=AcceptanceChannel.API, ip=No
             params={"latest_version": latest.number},
         )
     text = state.text(version) or load_texts([version.pk], language)[version.pk]
-    with transaction.atomic():
-        existing = Acceptance.objects.filter(user=user, version=version).first()
-        if existing is not None:
-            return existing, False
-        now = timezone.now()
-        acceptance = Acceptance.objects.create(
-            user=user,
-            policy=policy,
-            version=version,
-            language=text.locale.language_code,
-            text_sha256=text.sha256,
-            accepted_at=now,
-            ip_address=minimise_ip(ip),
-            user_agent=(user_agent or "")[:512],
-            channel=channel,
-        )
-        # Accepting a version acknowledges its notice.
-        ChangeNotice.objects.filter(
-            user=user, version=version, acknowledged_at__isnull=True
-        ).update(acknowledged_at=now)
-        # Now for this request, and again at commit in case another request re-read meanwhile.
-        gate.forget_user(user.pk)
-        transaction.on_commit(lambda: gate.forget_user(user.pk))
+    existing = Acceptance.objects.filter(user=user, version=version).first()
+    if existing is not None:
+        return existing, False
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            acceptance = Acceptance.objects.create(
+                user=user,
+                policy=policy,
+                version=version,
+                language=text.locale.language_code,
+                text_sha256=text.sha256,
+                accepted_at=now,
+                ip_address=minimise_ip(ip),
+                user_agent=(user_agent or "")[:512],
+                channel=channel,
+            )
+            # Accepting a version acknowledges its notice.
+            ChangeNotice.objects.filter(
+                user=user, version=version, acknowledged_at__isnull=True
+            ).update(acknowledged_at=now)
+            # Now for this request, and again at commit in case another request re-read meanwhile.
+            gate.forget_user(user.pk)
+            transaction.on_commit(lambda: gate.forget_user(user.pk))
+    except IntegrityError:
+        # Another request accepted the same version a moment earlier: its record is the proof.
+        return Acceptance.objects.get(user=user, version=version), False
     policy_version_accepted.send(sender=Acceptance, acceptance=acceptance)
     return acceptance, True
 

@@ -117,6 +117,10 @@ class Acceptance(AppendOnlyModel):
         verbose_name_plural = _("acceptances")
         ordering = ["-accepted_at"]
         indexes = [models.Index(fields=["user", "policy"], name="privacy_acceptance_user")]
+        # One proof per customer and version, however many requests accept at once.
+        constraints = [
+            models.UniqueConstraint(fields=["user", "version"], name="privacy_accept_once")
+        ]
 
     def __str__(self):
         return f"acceptance {self.pk} of version {self.version_id}"

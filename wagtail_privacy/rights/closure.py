@@ -195,6 +195,19 @@ def reactivate(token):
     if closure is None:
         raise NotFound(_("This link is not valid."), code="invalid_token")
     if closure.state == ClosureState.CANCELLED:
+        newer = AccountClosure.objects.filter(
+            user_id=closure.user_id, pk__gt=closure.pk, state__in=ClosureState.active_values()
+        )
+        if closure.user_id and newer.exists():
+            # Bound to its own closure: it must not seem to cancel a later one.
+            raise PrivacyError(
+                _(
+                    "This link belongs to an earlier request and no longer works: "
+                    "use the link in the latest email."
+                ),
+                code="link_superseded",
+                status=410,
+            )
         return closure  # already reactivated: the link is harmless
     return cancel(closure)
 

@@ -8,7 +8,8 @@ from the database to the file, so memory stays flat however much data a customer
 import csv
 import io
 import json
-import tempfile
+import time
+import uuid
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -16,9 +17,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.files import File
-from django.core.files.storage import storages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -28,6 +29,7 @@ from .. import mail
 from ..conf import privacy_settings
 from ..exceptions import NotFound, PrivacyError
 from ..notices.audience import customer_languages
+from ..storage import export_storage, work_dir
 from . import ledger
 from .models import DataExport, ExportStatus, RequestChannel, RequestKind, RequestStatus
 from .registry import registry
@@ -43,15 +45,20 @@ class RateLimited(PrivacyError):
 
 
 def _storage():
-    return storages[privacy_settings.EXPORT_STORAGE]
+    return export_storage()
 
 
 def request_export(user, now=None):
-    """Start an export for ``user``: at most one per ``EXPORT_RATE_LIMIT`` seconds."""
-    from .tasks import build_export_task
+    """Start an export for ``user``: at most one per ``EXPORT_RATE_LIMIT`` seconds.
 
+    An export whose worker died does not count against the limit: it is built again (or, out
+    of attempts, marked failed) before the limit is checked.
+    """
     now = now or timezone.now()
     window = timedelta(seconds=privacy_settings.EXPORT_RATE_LIMIT)
+    # Kept even when the limit refuses below: the dead job is queued again.
+    with transaction.atomic():
+        recover(DataExport.objects.filter(user=user), now)
     with transaction.atomic():
         # Lock the customer's row so two simultaneous requests cannot both pass the limit.
         get_user_model()._default_manager.select_for_update().filter(pk=user.pk).first()
@@ -71,15 +78,38 @@ def request_export(user, now=None):
                     "retry_after": int((next_at - now).total_seconds()) + 1,
                 },
             )
-        request = ledger.open_request(
-            kind=RequestKind.ACCESS,
-            channel=RequestChannel.SELF_SERVICE,
-            user=user,
-            received_at=now,
+        # Asking again after a failed export carries on with the same request in the ledger.
+        failed = (
+            DataExport.objects.filter(
+                user=user,
+                status=ExportStatus.FAILED,
+                request__status__in=RequestStatus.open_values(),
+            )
+            .select_related("request")
+            .order_by("-created_at")
+            .first()
         )
-        export = DataExport.objects.create(user=user, request=request, created_at=now)
-        transaction.on_commit(lambda: build_export_task.enqueue(str(export.pk)))
+        request = failed.request if failed else None
+        if request is not None:
+            DataExport.objects.filter(pk=failed.pk).update(request=None)
+        else:
+            request = ledger.open_request(
+                kind=RequestKind.ACCESS,
+                channel=RequestChannel.SELF_SERVICE,
+                user=user,
+                received_at=now,
+            )
+        export = DataExport.objects.create(
+            user=user, request=request, created_at=now, enqueued_at=now
+        )
+        _enqueue(export.pk)
     return export
+
+
+def _enqueue(export_id):
+    from .tasks import build_export_task
+
+    transaction.on_commit(lambda: build_export_task.enqueue(str(export_id)))
 
 
 _ENCODER = DjangoJSONEncoder()
@@ -96,7 +126,7 @@ def _plain(value):
     return str(encoded)
 
 
-def _write_json(archive, user, sources, generated_at):
+def _write_json(archive, user, sources, generated_at, heartbeat):
     counts = {}
     with (
         archive.open("data.json", "w", force_zip64=True) as raw,
@@ -119,13 +149,14 @@ def _write_json(archive, user, sources, generated_at):
                     + json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False)
                 )
                 count += 1
+                heartbeat()
             out.write("]}")
             counts[source.name] = count
         out.write("]}")
     return counts
 
 
-def _write_csv(archive, user, source):
+def _write_csv(archive, user, source, heartbeat):
     with (
         archive.open(f"{source.name}.csv", "w", force_zip64=True) as raw,
         io.TextIOWrapper(raw, encoding="utf-8", newline="") as out,
@@ -135,17 +166,22 @@ def _write_csv(archive, user, source):
         writer.writerow(fields)
         for record in source.records(user):
             writer.writerow([_plain(record.get(name)) for name in fields])
+            heartbeat()
 
 
-def build_archive(user, path, now=None):
-    """Write the export ZIP of ``user`` to ``path``; return the record count per source."""
+def build_archive(user, path, now=None, heartbeat=None):
+    """Write the export ZIP of ``user`` to ``path``; return the record count per source.
+
+    ``heartbeat()``, when given, is called as records are written (it may raise to stop).
+    """
     now = now or timezone.now()
+    heartbeat = heartbeat or (lambda: None)
     sources = registry.sources()
     language = customer_languages([user])[user.pk]
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        counts = _write_json(archive, user, sources, now)
+        counts = _write_json(archive, user, sources, now, heartbeat)
         for source in sources:
-            _write_csv(archive, user, source)
+            _write_csv(archive, user, source, heartbeat)
         with translation.override(language):
             index = render_to_string(
                 "wagtail_privacy/rights/export_index.html",
@@ -164,38 +200,103 @@ def build_archive(user, path, now=None):
     return counts
 
 
-def build(export_id):
-    """Build an export; a no-op when it is already built, a fresh start after a crash."""
+class ClaimLost(Exception):
+    """Another worker took the export over: this one stops without touching it."""
+
+
+class _Heartbeat:
+    """Shows the export's claim is alive, at most every quarter of ``EXPORT_STALE_SECONDS``."""
+
+    def __init__(self, export_id, token):
+        self.export_id, self.token = export_id, token
+        self.every = privacy_settings.EXPORT_STALE_SECONDS / 4
+        self.last = time.monotonic()
+
+    def __call__(self):
+        if time.monotonic() - self.last < self.every:
+            return
+        self.last = time.monotonic()
+        alive = DataExport.objects.filter(pk=self.export_id, claim=self.token).update(
+            heartbeat_at=timezone.now()
+        )
+        if not alive:
+            raise ClaimLost(self.export_id)
+
+
+def work_path(export_id):
+    """Where the archive is written before it is stored: one name per export, so a file a
+    killed worker left behind is found and removed."""
+    return work_dir() / f"export-{export_id}.zip"
+
+
+def _remove_work_file(export_id):
+    work_path(export_id).unlink(missing_ok=True)
+
+
+def _claim(export_id, now):
+    """Take the export for this worker: (token, export) or (None, export as it stands)."""
+    token = uuid.uuid4()
+    stale = now - timedelta(seconds=privacy_settings.EXPORT_STALE_SECONDS)
+    taken = (
+        DataExport.objects.filter(pk=export_id, attempts__lt=privacy_settings.EXPORT_MAX_ATTEMPTS)
+        .filter(
+            Q(status=ExportStatus.PENDING)
+            | Q(status=ExportStatus.RUNNING, heartbeat_at__lt=stale)
+            | Q(status=ExportStatus.RUNNING, heartbeat_at__isnull=True)
+        )
+        .update(
+            status=ExportStatus.RUNNING,
+            claim=token,
+            started_at=now,
+            heartbeat_at=now,
+            attempts=F("attempts") + 1,
+        )
+    )
     export = DataExport.objects.select_related("user", "request").filter(pk=export_id).first()
-    if export is None or export.status in (ExportStatus.READY, ExportStatus.EXPIRED):
-        return export
+    return (token if taken else None), export
+
+
+def build(export_id):
+    """Build an export; a no-op when it is built or another worker is building it.
+
+    A worker that dies midway leaves the claim to go stale; the export is then built again
+    from the start, by whichever worker ``recover`` hands it to.
+    """
     now = timezone.now()
-    DataExport.objects.filter(pk=export.pk).update(status=ExportStatus.RUNNING, started_at=now)
+    token, export = _claim(export_id, now)
+    if token is None:
+        return export
     if export.request is not None and export.request.status == RequestStatus.RECEIVED:
         ledger.set_status(export.request, RequestStatus.IN_PROGRESS)
+    path = work_path(export.pk)
+    name = f"wagtail_privacy/exports/{export.pk}.zip"
     try:
-        with tempfile.NamedTemporaryFile(suffix=".zip") as handle:
-            counts = build_archive(export.user, handle.name, now)
-            handle.seek(0)
-            name = _storage().save(
-                f"wagtail_privacy/exports/{export.pk}.zip", File(handle, name=f"{export.pk}.zip")
-            )
-            size = Path(handle.name).stat().st_size
+        counts = build_archive(export.user, path, now, heartbeat=_Heartbeat(export.pk, token))
+        size = path.stat().st_size
+        storage = _storage()
+        storage.delete(name)  # what an interrupted attempt may have stored
+        with path.open("rb") as handle:
+            name = storage.save(name, File(handle, name=f"{export.pk}.zip"))
+    except ClaimLost:
+        return DataExport.objects.filter(pk=export.pk).first()
     except Exception as error:
-        DataExport.objects.filter(pk=export.pk).update(
-            status=ExportStatus.FAILED, failure_reason=f"{type(error).__name__}"[:500]
-        )
+        _attempt_failed(export, token, type(error).__name__)
         raise
+    finally:
+        path.unlink(missing_ok=True)
     finished = timezone.now()
-    export.status = ExportStatus.READY
-    export.file = name
-    export.size = size
-    export.record_count = sum(counts.values())
-    export.finished_at = finished
-    export.expires_at = finished + timedelta(days=privacy_settings.EXPORT_RETENTION_DAYS)
-    export.save(
-        update_fields=["status", "file", "size", "record_count", "finished_at", "expires_at"]
+    done = DataExport.objects.filter(pk=export.pk, claim=token).update(
+        status=ExportStatus.READY,
+        file=name,
+        size=size,
+        record_count=sum(counts.values()),
+        finished_at=finished,
+        expires_at=finished + timedelta(days=privacy_settings.EXPORT_RETENTION_DAYS),
+        claim=None,
     )
+    export.refresh_from_db()
+    if not done:
+        return export  # taken over meanwhile: the other worker finishes it
     if export.request is not None:
         ledger.set_status(
             export.request,
@@ -207,6 +308,84 @@ def build(export_id):
 
     data_exported.send(sender=DataExport, export=export)
     return export
+
+
+def _attempt_failed(export, token, reason):
+    """After a failed attempt: queued again later, or failed for good when out of attempts."""
+    mine = DataExport.objects.filter(pk=export.pk, claim=token)
+    if export.attempts >= privacy_settings.EXPORT_MAX_ATTEMPTS:
+        if mine.update(status=ExportStatus.FAILED, failure_reason=reason[:500], claim=None):
+            _record_failure(export, reason)
+    else:
+        # privacy_tick queues it again after EXPORT_STALE_SECONDS: a pause before the retry.
+        mine.update(
+            status=ExportStatus.PENDING,
+            failure_reason=reason[:500],
+            claim=None,
+            enqueued_at=timezone.now(),
+        )
+
+
+def _record_failure(export, reason):
+    if export.request is not None and export.request.is_open:
+        ledger.add_note(
+            export.request,
+            _("The export failed (%(reason)s); the customer can ask again.") % {"reason": reason},
+        )
+
+
+def recover(exports, now, dry_run=False):
+    """Exports whose worker died or whose task was lost: queued again, or failed when out of
+    attempts. Returns (requeued, failed)."""
+    stale = now - timedelta(seconds=privacy_settings.EXPORT_STALE_SECONDS)
+    dead = Q(status=ExportStatus.RUNNING) & (Q(heartbeat_at__lt=stale) | Q(heartbeat_at=None))
+    lost = Q(status=ExportStatus.PENDING) & (Q(enqueued_at__lt=stale) | Q(enqueued_at=None))
+    maximum = privacy_settings.EXPORT_MAX_ATTEMPTS
+    out_of_attempts = exports.filter(dead, attempts__gte=maximum)
+    again = exports.filter(dead | lost, attempts__lt=maximum)
+    if dry_run:
+        return again.count(), out_of_attempts.count()
+    failed = 0
+    for export in out_of_attempts.select_related("request"):
+        if DataExport.objects.filter(dead, pk=export.pk).update(
+            status=ExportStatus.FAILED, failure_reason="worker_lost", claim=None
+        ):
+            _remove_work_file(export.pk)
+            _record_failure(export, "worker_lost")
+            failed += 1
+    ids = list(again.values_list("pk", flat=True))
+    for pk in ids:
+        _remove_work_file(pk)
+    # Running ones go back to pending: their claim is void, the next build takes it afresh.
+    DataExport.objects.filter(pk__in=ids).update(
+        status=ExportStatus.PENDING, claim=None, enqueued_at=now
+    )
+    for pk in ids:
+        _enqueue(pk)
+    return len(ids), failed
+
+
+def remove_orphan_work_files():
+    """Partial archives left by a killed worker: untouched for ``EXPORT_STALE_SECONDS``."""
+    # A live build writes its file continuously; an old file has no worker behind it.
+    cutoff = time.time() - privacy_settings.EXPORT_STALE_SECONDS
+    removed = 0
+    for path in work_dir().glob("export-*.zip"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            pass
+    return removed
+
+
+def delete_files(export_ids):
+    """Every file of these exports: stored archives and partial ones (erasure)."""
+    storage = _storage()
+    for pk in export_ids:
+        storage.delete(f"wagtail_privacy/exports/{pk}.zip")
+        _remove_work_file(pk)
 
 
 def notify_ready(export):
@@ -271,9 +450,10 @@ def expire(now, dry_run=False):
     if dry_run:
         return due.count()
     count = 0
+    storage = _storage()
     for export in due.iterator():
         if export.file:
-            _storage().delete(export.file)
+            storage.delete(export.file)
         DataExport.objects.filter(pk=export.pk).update(status=ExportStatus.EXPIRED, file="")
         count += 1
     return count

@@ -64,6 +64,13 @@ def set_status(request, status, *, actor=None, note="", outcome=None):
     return request
 
 
+def add_note(request, note, *, actor=None):
+    """Add a line to the request's history without changing its status."""
+    return DataRequestEvent.objects.create(
+        request=request, at=timezone.now(), status=request.status, note=note, actor=actor
+    )
+
+
 def set_status_many(request_ids, status, *, outcome, note=""):
     """Move several requests (a sweep's) to ``status`` at once, each with its history entry."""
     now = timezone.now()

@@ -94,6 +94,9 @@ class DataRequest(models.Model):
 class DataRequestEvent(AppendOnlyModel):
     """The status history of a request (append-only)."""
 
+    # Staff notes may name the customer: erasure blanks them, the history stays.
+    redactable_fields = ("note",)
+
     request = models.ForeignKey(
         DataRequest, on_delete=models.CASCADE, related_name="events", verbose_name=_("request")
     )
@@ -154,6 +157,12 @@ class DataExport(models.Model):
     size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
     record_count = models.PositiveIntegerField(_("records"), null=True, blank=True)
     failure_reason = models.CharField(_("failure reason"), max_length=500, blank=True)
+    # The worker building it: it takes the claim and beats while it works, so an export whose
+    # worker died is found (no beat for EXPORT_STALE_SECONDS) and built again by another.
+    claim = models.UUIDField(null=True, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    enqueued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("data export")
@@ -274,3 +283,30 @@ class ErasureStep(models.Model):
 
     def __str__(self):
         return f"{self.closure_id}:{self.source}"
+
+
+class CustomerSession(models.Model):
+    """A session a customer signed in with, so that erasure can end it.
+
+    Django keeps no index of sessions by user; this one is written at sign-in and works with
+    every server-side session engine (database, cache, files).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("customer"),
+    )
+    session_key = models.CharField(_("session key"), max_length=255)
+    created_at = models.DateTimeField(_("signed in at"))
+
+    class Meta:
+        verbose_name = _("customer session")
+        verbose_name_plural = _("customer sessions")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "session_key"], name="privacy_session_once")
+        ]
+
+    def __str__(self):
+        return f"session of {self.user_id}"

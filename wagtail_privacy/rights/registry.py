@@ -238,6 +238,14 @@ def count_by_user(rows, user_field):
     return dict(grouped)
 
 
+def emails_of(users):
+    """The lower-cased email addresses of ``users`` (records kept for guests are by address)."""
+    from django.contrib.auth import get_user_model
+
+    field = get_user_model().get_email_field_name()
+    return sorted({address.strip().lower() for u in users if (address := getattr(u, field, ""))})
+
+
 def _delete(queryset):
     """Delete and return how many rows of the queryset's own model went."""
     _total, per_model = queryset.delete()
@@ -274,6 +282,7 @@ register = registry.register
 
 __all__ = [
     "Blocker",
+    "emails_of",
     "DataSource",
     "ErasureResult",
     "Hold",

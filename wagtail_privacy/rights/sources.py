@@ -1,16 +1,27 @@
-"""The built-in sources: the account, acceptances, notices, data requests and OTP devices."""
+"""The built-in sources: the account, sessions, acceptances, notices, data requests, OTP
+devices, exports and the admin's log entries about the account."""
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.files.storage import storages
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from wagtail.models import ModelLogEntry
 
-from ..conf import privacy_settings
 from ..notices.models import Acceptance, ChangeNotice
-from .models import DataExport, DataRequest
-from .registry import DataSource, ErasureResult, ModelSource, count_by_user, register
+from .models import CustomerSession, DataExport, DataRequest, DataRequestEvent
+from .registry import (
+    DataSource,
+    ErasureResult,
+    ModelSource,
+    count_by_user,
+    emails_of,
+    register,
+)
+from .sessions import end_sessions
 
 OWN_RECORDS = _("Kept by this shop only; our hosting provider processes it on our behalf.")
 
@@ -94,6 +105,35 @@ class NoticeSource(ModelSource):
 
 
 @register
+class SessionSource(DataSource):
+    """Sign-in sessions: ended on erasure, so nothing the shop kept in them outlives it."""
+
+    name = "sessions"
+    label = _("Sign-in sessions")
+    order = 15
+    fields = ("signed_in_at",)
+    purposes = _("Keeping you signed in.")
+    recipients = OWN_RECORDS
+    retention = _("Until you sign out or the session expires.")
+    origin = _("You, when you signed in.")
+
+    def records(self, user):
+        for at in (
+            CustomerSession.objects.filter(user=user)
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+        ):
+            yield {"signed_in_at": at}
+
+    def erase_many(self, users):
+        ended = end_sessions(user.pk for user in users)
+        return {user.pk: ErasureResult(deleted=ended.get(user.pk, 0)) for user in users}
+
+    def count_for(self, users):
+        return CustomerSession.objects.filter(user__in=users).count()
+
+
+@register
 class RequestSource(ModelSource):
     name = "data_requests"
     label = _("Your privacy requests")
@@ -116,11 +156,70 @@ class RequestSource(ModelSource):
     origin = _("You, when you made a request; our staff, when they answered it.")
 
     def erase_many(self, users):
-        return self.keep_as_proof(
-            users,
-            _("The record of your requests, without personal data"),
-            lambda rows: rows.update(contact_email=""),
+        # Requests made without an account, from the same address, go the same way.
+        guests = DataRequest.objects.filter(user__isnull=True, contact_email__gt="")
+        _redact_requests(
+            guests.annotate(address=Lower("contact_email")).filter(address__in=emails_of(users))
         )
+        return self.keep_as_proof(
+            users, _("The record of your requests, without personal data"), _redact_requests
+        )
+
+
+def _redact_requests(rows):
+    """Blank what may name the customer; kind, dates and statuses stay as proof."""
+    ids = list(rows.values_list("pk", flat=True))
+    staff_notes = DataRequestEvent.objects.filter(request__in=ids, actor__isnull=False)
+    staff_notes.exclude(note="").redact(note="")
+    DataRequest.objects.filter(pk__in=ids).update(contact_email="", extension_reason="")
+    DataRequest.objects.filter(pk__in=ids, handler__isnull=False).update(outcome="")
+
+
+#: What an erased customer's entries in the admin's logs are labelled with instead of a name.
+ERASED_LABEL = "[erased]"
+
+
+@register
+class ActivityLogSource(DataSource):
+    """Entries about the account in the admin's logs (Wagtail's, and Django admin's)."""
+
+    name = "activity_log"
+    label = _("Staff actions on your account")
+    order = 60
+    fields = ("action", "at")
+    purposes = _("Keeping a record of what our staff did with your account.")
+    recipients = OWN_RECORDS
+    retention = _("As long as the log is kept; without your name after erasure.")
+    origin = _("Our staff, when they worked on your account.")
+
+    @staticmethod
+    def _entries(model, users):
+        content_type = ContentType.objects.get_for_model(get_user_model())
+        return model.objects.filter(
+            content_type=content_type, object_id__in=[str(user.pk) for user in users]
+        )
+
+    def records(self, user):
+        entries = self._entries(ModelLogEntry, [user]).order_by("timestamp", "pk")
+        for action, at in entries.values_list("action", "timestamp"):
+            yield {"action": action, "at": at}
+
+    def erase_many(self, users):
+        entries = self._entries(ModelLogEntry, users)
+        counts = dict(count_by_user(entries, "object_id"))
+        entries.update(label=ERASED_LABEL)
+        if apps.is_installed("django.contrib.admin"):
+            from django.contrib.admin.models import LogEntry
+
+            self._entries(LogEntry, users).update(object_repr=ERASED_LABEL)
+        reason = _("The record of our staff's actions, without your name")
+        return {
+            user.pk: ErasureResult.kept_as_proof(counts.get(str(user.pk), 0), reason)
+            for user in users
+        }
+
+    def count_for(self, users):
+        return self._entries(ModelLogEntry, users).count()
 
 
 @register
@@ -179,11 +278,8 @@ class ExportSource(ModelSource):
     origin = _("You, when you asked for a copy.")
 
     def erase_many(self, users):
-        storage = storages[privacy_settings.EXPORT_STORAGE]
-        for name in (
-            self.rows_of([user.pk for user in users])
-            .exclude(file="")
-            .values_list("file", flat=True)
-        ):
-            storage.delete(name)
+        from .export import delete_files
+
+        # Every archive, finished or not, and any partial file a killed worker left.
+        delete_files(self.rows_of([user.pk for user in users]).values_list("pk", flat=True))
         return super().erase_many(users)

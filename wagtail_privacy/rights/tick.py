@@ -3,13 +3,22 @@
 from ..conf import privacy_settings
 from ..tick import tick_step
 from . import closure, export, retention
+from .models import DataExport
 
 
 @tick_step("exports")
 def expire_exports(now, dry_run):
-    """Delete export files past their expiry date."""
+    """Delete export files past their expiry date; rebuild exports whose worker died."""
     count = export.expire(now, dry_run)
-    return {"exports_to_expire": count} if dry_run else {"expired": count}
+    requeued, failed = export.recover(DataExport.objects.all(), now, dry_run)
+    if dry_run:
+        return {"exports_to_expire": count, "exports_to_retry": requeued, "exports_to_fail": failed}
+    return {
+        "expired": count,
+        "retried": requeued,
+        "failed": failed,
+        "work_files_removed": export.remove_orphan_work_files(),
+    }
 
 
 @tick_step("accounts")
