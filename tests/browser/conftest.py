@@ -193,8 +193,9 @@ def live_shop():
             )
         )
 
-    start("server.log", "runserver", f"127.0.0.1:{port}", "--noreload")
-    start("worker.log", "db_worker")
+    # The demo runs without DEBUG, as a shop would: --insecure serves the admin's static files.
+    start("server.log", "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure")
+    start("worker.log", "db_worker", "--no-reload")
     shop = LiveShop(f"http://127.0.0.1:{port}", directory)
     try:
         deadline = time.monotonic() + 60
