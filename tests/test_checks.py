@@ -77,6 +77,9 @@ def test_missing_apps(settings, monkeypatch):
         ("ERASURES_PER_TICK", "all"),
         ("ERASURE_CLAIM_TIMEOUT", -5),
         ("ERASE_USER", "shred"),
+        ("GATE_REFRESH_SECONDS", 0),
+        ("EXPORT_STALE_SECONDS", "soon"),
+        ("EXPORT_MAX_ATTEMPTS", 0),
     ],
 )
 def test_sweep_settings_are_checked(settings, key, value):

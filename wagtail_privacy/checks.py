@@ -149,6 +149,9 @@ def _check_sweeps():
     timeout = privacy_settings.ERASURE_CLAIM_TIMEOUT
     if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
         wrong.append(("ERASURE_CLAIM_TIMEOUT", "must be a positive number of seconds"))
+    refresh = privacy_settings.GATE_REFRESH_SECONDS
+    if not isinstance(refresh, (int, float)) or isinstance(refresh, bool) or refresh <= 0:
+        wrong.append(("GATE_REFRESH_SECONDS", "must be a positive number of seconds"))
     for key in ("EXPORT_STALE_SECONDS", "EXPORT_MAX_ATTEMPTS"):
         if not _whole(getattr(privacy_settings, key), 1):
             wrong.append((key, "must be a whole number, 1 or more"))

@@ -42,6 +42,11 @@ DEFAULTS = {
     "ACCEPTANCE_EXEMPT_STAFF": True,
     # Where the acceptance middleware sends customers; None means the built-in accept page.
     "ACCEPT_URL": None,
+    # Seconds a process relies on what it read about required versions before reading it
+    # again (one query). A version published at least this long before it takes effect
+    # becomes required in every process exactly on time; one that takes effect at once
+    # reaches every other process within this time.
+    "GATE_REFRESH_SECONDS": 5,
     # Authentication of the signed-in API endpoints: dotted paths to Ninja auth objects.
     "API_AUTHENTICATION": ["ninja.security.django_auth"],
     # Requests: answered within this many calendar months of receipt...

@@ -1,20 +1,77 @@
-"""The acceptance gate: exact flips, zero queries in steady state, decorator and middleware."""
+"""The acceptance gate: exact flips, no I/O in steady state, decorator and middleware.
 
+"Another worker" is simulated in-process by giving it its own memo of the requirements
+(``Worker``); the sessions and the database are shared, as between real processes. The real
+two-process test runs gunicorn (tests/topology/).
+"""
+
+import json
+import os
+from contextlib import contextmanager
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
+from django.conf import settings as django_settings
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 from django.http import HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from wagtail_privacy.notices import acceptance, gate
 from wagtail_privacy.notices.enforcement import AcceptanceMiddleware, acceptance_required
 from wagtail_privacy.notices.models import Acceptance
 from wagtail_privacy.policies.models import Policy
+from wagtail_privacy.policies.pages import PolicyPage
 
 pytestmark = pytest.mark.django_db
+API = "/api/privacy/v1/me"
+GATE = "wagtail_privacy.notices.enforcement.AcceptanceMiddleware"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memo():
+    """The requirements memo is per process: every test starts (and leaves) it empty."""
+    gate.forget_requirements()
+    yield
+    gate.forget_requirements()
+
+
+class Worker:
+    """Another process: its own memo of the requirements, the same database and sessions."""
+
+    def __init__(self):
+        self.memo = None
+
+    @contextmanager
+    def serving(self):
+        saved, gate._memo = gate._memo, self.memo
+        try:
+            yield
+        finally:
+            self.memo, gate._memo = gate._memo, saved
+
+
+@pytest.fixture
+def cache_calls(monkeypatch):
+    """Every call of a method of any configured cache backend, by name."""
+    calls = []
+    names = [
+        n for n in vars(BaseCache) if not n.startswith("_") and callable(getattr(BaseCache, n))
+    ]
+    for cls in {type(caches[alias]) for alias in django_settings.CACHES}:
+        for name in names:
+            original = getattr(cls, name)
+
+            def spy(self, *args, _original=original, _name=name, **kwargs):
+                calls.append(_name)
+                return _original(self, *args, **kwargs)
+
+            monkeypatch.setattr(cls, name, spy)
+    return calls
 
 
 @pytest.fixture
@@ -67,12 +124,49 @@ def test_policy_without_acceptance_requires_nothing(customer, policies):
     assert gate.missing_acceptances(customer) == []
 
 
-def test_steady_state_costs_zero_queries(customer, required, django_assert_num_queries):
+def signed_in_session(user):
+    """A stored session of ``user`` signed in, as ``django.contrib.auth.login`` leaves it."""
+    store = import_module(django_settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    return store.session_key
+
+
+def load_session(key):
+    """The session as SessionMiddleware and AuthenticationMiddleware leave it: loaded."""
+    store = import_module(django_settings.SESSION_ENGINE).SessionStore(session_key=key)
+    store.keys()
+    return store
+
+
+def test_steady_state_costs_zero_queries(
+    customer, required, django_assert_num_queries, cache_calls
+):
     accept(customer, 1)
-    gate.missing_acceptances(customer)  # warm
+    session = load_session(signed_in_session(customer))
+    assert gate.missing_acceptances(customer, session=session) == []  # fills the session
+    session.save()
+    session = load_session(session.session_key)
     with django_assert_num_queries(0):
         for _ in range(100):
-            assert gate.missing_acceptances(customer) == []
+            assert gate.missing_acceptances(customer, session=session) == []
+            assert gate.passes(customer, session)
+    assert not session.modified
+    assert cache_calls == []
+
+
+def test_without_a_session_the_database_answers(customer, required, django_assert_num_queries):
+    """Token authentication, a service: one query for the customer's acceptances.
+
+    A requirement that looks unmet is confirmed with requirements read afresh: a second query.
+    """
+    gate.requirements()
+    with django_assert_num_queries(2):
+        assert [r.number for r in gate.missing_acceptances(customer)] == [1]
+    accept(customer, 1)
+    with django_assert_num_queries(1):
+        assert gate.missing_acceptances(customer) == []
 
 
 def test_cost_does_not_grow_with_acceptances(required, django_assert_num_queries):
@@ -94,11 +188,13 @@ def test_cost_does_not_grow_with_acceptances(required, django_assert_num_queries
             for u in users
         ]
     )
+    sessions = {}
     for user in users[:10]:
-        gate.missing_acceptances(user)
+        sessions[user] = load_session(signed_in_session(user))
+        gate.missing_acceptances(user, session=sessions[user])
     with django_assert_num_queries(0):
         for user in users[:10]:
-            assert gate.missing_acceptances(user) == []
+            assert gate.missing_acceptances(user, session=sessions[user]) == []
 
 
 def test_accepting_refreshes_the_customers_entry(
@@ -124,9 +220,11 @@ def test_publishing_refreshes_the_requirements(
     assert [r.number for r in gate.missing_acceptances(customer)] == [2]
 
 
-def _request(user, path="/shop/"):
+def _request(user, path="/shop/", session=None):
     request = RequestFactory().get(path)
     request.user = user
+    if session is not None:
+        request.session = session
     return request
 
 
@@ -134,8 +232,6 @@ def test_decorator_refuses_with_a_stable_code(customer, required):
     view = acceptance_required(lambda request: HttpResponse("ok"))
     response = view(_request(customer))
     assert response.status_code == 403
-    import json
-
     body = json.loads(response.content)
     assert body["code"] == "policy_acceptance_required"
     assert body["policies"] == [{"policy": "privacy-policy", "version": 1}]
@@ -165,14 +261,234 @@ def test_middleware_redirects_and_exempts(customer, editor, required, settings):
     assert middleware(_request(customer, "/basket/")).status_code == 200
 
 
-def test_middleware_costs_zero_queries_in_steady_state(
-    customer, required, django_assert_num_queries
+def _steady(handler, user, key, count, django_assert_num_queries, cache_calls):
+    """``count`` requests of ``user``'s stored session ``key``: no query, cache call, write."""
+    sessions = [load_session(key) for _ in range(count)]
+    with django_assert_num_queries(0):
+        statuses = {handler(_request(user, session=session)).status_code for session in sessions}
+    assert not any(session.modified for session in sessions)
+    assert cache_calls == []
+    return statuses
+
+
+def test_middleware_costs_no_io_in_steady_state(
+    customer, required, django_assert_num_queries, cache_calls
 ):
     accept(customer, 1)
     middleware = AcceptanceMiddleware(lambda request: HttpResponse("page"))
-    middleware(_request(customer))
-    with django_assert_num_queries(0):
-        assert middleware(_request(customer)).status_code == 200
+    key = signed_in_session(customer)
+    first = load_session(key)
+    assert middleware(_request(customer, session=first)).status_code == 200
+    assert first.modified  # the first request records the acceptances in the session
+    first.save()
+    statuses = _steady(middleware, customer, key, 50, django_assert_num_queries, cache_calls)
+    assert statuses == {200}
+
+
+def test_decorator_costs_no_io_in_steady_state(
+    customer, required, django_assert_num_queries, cache_calls
+):
+    accept(customer, 1)
+    view = acceptance_required(lambda request: HttpResponse("ok"))
+    key = signed_in_session(customer)
+    first = load_session(key)
+    assert view(_request(customer, session=first)).status_code == 200
+    first.save()
+    assert _steady(view, customer, key, 50, django_assert_num_queries, cache_calls) == {200}
+
+
+def test_a_customer_refused_does_not_write_the_session_again(customer, required):
+    middleware = AcceptanceMiddleware(lambda request: HttpResponse("page"))
+    key = signed_in_session(customer)
+    first = load_session(key)
+    assert middleware(_request(customer, session=first)).status_code == 302
+    first.save()
+    again = load_session(key)
+    assert middleware(_request(customer, session=again)).status_code == 302
+    assert not again.modified
+
+
+def test_flip_at_the_effective_instant_with_a_memo_computed_before(
+    customer, required, django_assert_num_queries, cache_calls
+):
+    accept(customer, 1)
+    middleware = AcceptanceMiddleware(lambda request: HttpResponse("page"))
+    key = signed_in_session(customer)
+    # Within GATE_REFRESH_SECONDS (5) of the instant, the memo's horizon is the instant itself.
+    with time_machine.travel(required - timedelta(seconds=3), tick=False):
+        first = load_session(key)
+        assert middleware(_request(customer, session=first)).status_code == 200
+        first.save()
+        memo = gate._memo
+        assert memo.horizon == required.timestamp()  # known in advance: the next version
+    session = load_session(key)
+    with time_machine.travel(required - timedelta(microseconds=1), tick=False):
+        with django_assert_num_queries(0):
+            assert middleware(_request(customer, session=session)).status_code == 200
+    assert gate._memo is memo
+    with time_machine.travel(required, tick=False):
+        response = middleware(_request(customer, session=load_session(key)))
+    assert response.status_code == 302 and gate._memo is not memo
+    assert cache_calls == []
+
+
+def test_every_worker_flips_at_the_instant(customer, required):
+    """Workers that computed their memo at different times all flip at the same instant."""
+    accept(customer, 1)
+    key = signed_in_session(customer)
+    workers = [Worker() for _ in range(3)]
+    for offset, worker in zip((3600, 59, 1), workers, strict=True):
+        with time_machine.travel(required - timedelta(seconds=offset), tick=False):
+            with worker.serving():
+                assert gate.missing_acceptances(customer, session=load_session(key)) == []
+    for worker in workers:
+        with worker.serving():
+            with time_machine.travel(required - timedelta(microseconds=1), tick=False):
+                assert gate.missing_acceptances(customer, session=load_session(key)) == []
+            with time_machine.travel(required, tick=False):
+                missing = gate.missing_acceptances(customer, session=load_session(key))
+                assert [r.number for r in missing] == [2]
+
+
+def test_a_superseded_upcoming_version_never_gates(customer, policies, required):
+    """v2 (major, at ``required``) is replaced by v3 later; a worker's memo predates that."""
+    accept(customer, 1)
+    key = signed_in_session(customer)
+    other = Worker()
+    with time_machine.travel(required - timedelta(seconds=30), tick=False):
+        with other.serving():
+            assert gate.missing_acceptances(customer, session=load_session(key)) == []
+    later = required + timedelta(days=5)
+    page = PolicyPage.objects.get(slug="privacy-policy")
+    policies.publish(page, level="major", effective_at=later, text="Other rules.")
+    assert Policy.objects.get().versions.get(number=2).withdrawn_at is not None
+    for at in (required - timedelta(microseconds=1), required, required + timedelta(days=1)):
+        with time_machine.travel(at, tick=False):
+            with other.serving():
+                assert gate.missing_acceptances(customer, session=load_session(key)) == []
+            assert gate.missing_acceptances(customer, session=load_session(key)) == []
+    with time_machine.travel(later, tick=False):
+        with other.serving():
+            missing = gate.missing_acceptances(customer, session=load_session(key))
+    assert [r.number for r in missing] == [3]
+
+
+def test_a_stale_memo_never_keeps_anyone_out(customer, policies, django_assert_num_queries):
+    """Another worker made the policy optional; this worker's memo still requires it."""
+    page = policies.create(title="Privacy policy", requires_acceptance=True)
+    page = policies.publish(page, level="editorial")
+    key = signed_in_session(customer)
+    stale = Worker()
+    with stale.serving():
+        assert gate.missing_acceptances(customer, session=load_session(key))
+    page.requires_acceptance = False
+    page.save()
+    policies.publish(page, level="editorial", text="Optional now.")
+    with stale.serving():
+        assert [r.number for r in gate.requirements()] == [1]  # still stale
+        session = load_session(key)
+        assert gate.missing_acceptances(customer, session=session) == []
+        assert gate.requirements() == ()  # and refreshed by the check
+        with django_assert_num_queries(0):
+            assert gate.missing_acceptances(customer, session=session) == []
+
+
+def test_a_requirement_with_immediate_effect_reaches_other_workers_within_the_refresh(
+    customer, policies, settings
+):
+    """Made binding at once by an editorial version: at once here, within the refresh there."""
+    settings.WAGTAIL_PRIVACY = {**settings.WAGTAIL_PRIVACY, "GATE_REFRESH_SECONDS": 5}
+    page = policies.create(title="Privacy policy", requires_acceptance=False)
+    page = policies.publish(page, level="editorial")
+    key = signed_in_session(customer)
+    other = Worker()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False), other.serving():
+        assert gate.missing_acceptances(customer, session=load_session(key)) == []
+    page.requires_acceptance = True
+    page.save()
+    with time_machine.travel(start + timedelta(seconds=1), tick=False):
+        policies.publish(page, level="editorial", text="Now binding.")
+        assert gate.missing_acceptances(customer, session=load_session(key))  # this worker
+    with time_machine.travel(start + timedelta(seconds=4.9), tick=False), other.serving():
+        assert gate.missing_acceptances(customer, session=load_session(key)) == []
+    with time_machine.travel(start + timedelta(seconds=5), tick=False), other.serving():
+        missing = gate.missing_acceptances(customer, session=load_session(key))
+    assert [r.number for r in missing] == [2]
+
+
+def gated_browser(user, settings):
+    """A browser signed in as ``user`` on a site with the gate in its middleware."""
+    if GATE not in settings.MIDDLEWARE:
+        settings.MIDDLEWARE = [*settings.MIDDLEWARE, GATE]
+    browser = Client()
+    browser.force_login(user)
+    return browser
+
+
+def test_acceptance_in_one_worker_is_seen_by_another_on_the_next_request(
+    customer, required, settings
+):
+    browser = gated_browser(customer, settings)
+    shop, api = Worker(), Worker()
+    with shop.serving():
+        assert browser.get("/shop/").status_code == 302
+    with api.serving():
+        accepted = browser.post(
+            f"{API}/acceptances/",
+            {"policy": "privacy-policy", "version": 1},
+            content_type="application/json",
+        )
+        assert accepted.status_code == 201
+    with shop.serving():
+        assert shop.memo is not None  # computed before the acceptance, still in use
+        assert browser.get("/shop/").status_code == 404  # reached the (missing) page
+        assert browser.get("/shop/").status_code == 404
+
+
+def test_acceptance_on_another_device_is_seen(customer, required, settings):
+    phone = gated_browser(customer, settings)
+    laptop = gated_browser(customer, settings)
+    assert phone.get("/shop/").status_code == 302
+    assert laptop.get("/shop/").status_code == 302
+    done = laptop.post("/privacy/accept/", {"confirm": "on", "next": "/shop/"})
+    assert done.status_code == 302 and done["Location"] == "/shop/"
+    assert laptop.get("/shop/").status_code == 404
+    fresh = Worker()
+    with fresh.serving():
+        assert phone.get("/shop/").status_code == 404
+
+
+def test_a_session_entry_of_another_user_does_not_count(customer, other_customer, required):
+    accept(customer, 1)
+    session = load_session(signed_in_session(customer))
+    assert gate.missing_acceptances(customer, session=session) == []
+    assert [r.number for r in gate.missing_acceptances(other_customer, session=session)] == [1]
+    assert not gate.passes(other_customer, session)
+
+
+def test_a_computation_overtaken_by_a_publication_is_not_kept(customer, required, monkeypatch):
+    original = gate.compute_requirements
+
+    def publication_meanwhile(now):
+        computed = original(now)
+        gate.forget_requirements()  # a publication committed while this one was reading
+        return computed
+
+    monkeypatch.setattr(gate, "compute_requirements", publication_meanwhile)
+    gate.requirements()
+    assert gate._memo is None
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_worker_starts_without_the_parents_memo(required):
+    gate.requirements()
+    assert gate._memo is not None
+    pid = os.fork()
+    if pid == 0:  # the child: no database, no pytest, just the answer
+        os._exit(0 if gate._memo is None else 1)
+    _pid, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
 
 
 def test_accept_page_records_a_web_acceptance(client, customer, required):

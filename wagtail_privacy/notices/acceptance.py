@@ -11,7 +11,6 @@ from ..exceptions import NotFound, PrivacyError
 from ..policies.lookup import get_policy, state_with_version
 from ..policies.resolution import load_texts
 from ..signals import policy_version_accepted
-from . import gate
 from .models import Acceptance, AcceptanceChannel, ChangeNotice
 
 
@@ -78,9 +77,8 @@ def accept(user, slug, number, *, language, channel=AcceptanceChannel.API, ip=No
             ChangeNotice.objects.filter(
                 user=user, version=version, acknowledged_at__isnull=True
             ).update(acknowledged_at=now)
-            # Now for this request, and again at commit in case another request re-read meanwhile.
-            gate.forget_user(user.pk)
-            transaction.on_commit(lambda: gate.forget_user(user.pk))
+            # Nothing to tell the gate: a session that does not show this acceptance yet makes
+            # it read the database on the customer's next request, in any process.
     except IntegrityError:
         # Another request accepted the same version a moment earlier: its record is the proof.
         return Acceptance.objects.get(user=user, version=version), False

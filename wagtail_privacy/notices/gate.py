@@ -1,24 +1,38 @@
-"""Which policy versions a customer must have accepted, at zero queries in steady state.
+"""Which policy versions a customer must have accepted, with no I/O per request in steady state.
 
-Two cache entries answer every request: the requirements (valid until the next effective
-date of any version, so they flip exactly on time) and each customer's accepted versions
-(dropped when the customer accepts). Use a shared cache (Redis, Memcached) in production.
+Two pieces of state answer a request, neither in a shared cache:
+
+* The requirements live in a memo of this process, valid until a horizon known when it is
+  computed: the next effective instant of any version not withdrawn, or
+  ``GATE_REFRESH_SECONDS`` after computing, whichever comes first. A version announced ahead
+  therefore becomes required in every process exactly at its effective instant; a requirement
+  another process introduces with immediate effect is seen here within
+  ``GATE_REFRESH_SECONDS``. Publishing in this process resets the memo at once.
+* What a customer accepted travels in their session (one small entry, per policy id the
+  highest number accepted). The session is trusted only to let a customer through: when it
+  shows a requirement unmet (or has no entry), the gate asks the database (the requirements
+  afresh and the customer's acceptances), updates the session if they changed and answers from
+  what it read. An acceptance made in any process, on any device, is thus seen on the
+  customer's next request, and a stale memo can never keep anyone out.
+
+Without a session (token authentication, a call outside a request) the acceptances are read
+from the database on every call.
 """
 
+import os
+import threading
 from dataclasses import dataclass
 from datetime import datetime
+from time import time
 
-from django.core.cache import cache
 from django.db.models import Max
 from django.utils import timezone
 
+from ..conf import privacy_settings
 from ..policies.models import ChangeLevel, PolicyVersion
 from .models import Acceptance
 
-REQUIREMENTS_KEY = "wagtail_privacy:gate:requirements:v1"
-ACCEPTED_KEY = "wagtail_privacy:gate:accepted:v1:{}"
-USER_TIMEOUT = 24 * 3600
-MAX_TIMEOUT = 3600
+SESSION_KEY = "_wagtail_privacy_accepted"
 
 
 @dataclass(frozen=True)
@@ -74,47 +88,174 @@ def compute_requirements(now):
     return Requirements(tuple(items), next_flip)
 
 
+# --- The requirements memo of this process ------------------------------------------------
+
+
+class _Memo:
+    """Requirements valid for every instant in ``[computed_at, horizon)`` (POSIX seconds).
+
+    ``checks`` are ``(session key of the policy, minimum number)`` pairs, for the hot path.
+    """
+
+    __slots__ = ("computed_at", "horizon", "items", "checks")
+
+    def __init__(self, computed_at, horizon, items):
+        self.computed_at = computed_at
+        self.horizon = horizon
+        self.items = items
+        self.checks = tuple((str(r.policy_id), r.minimum) for r in items)
+
+
+_memo = None
+_epoch = object()  # replaced by every reset: a computation started before it is not kept
+_lock = threading.Lock()
+
+
+def refresh_seconds():
+    """``GATE_REFRESH_SECONDS``: the longest a memo of the requirements is used."""
+    return privacy_settings.GATE_REFRESH_SECONDS
+
+
+def _compute(now):
+    computed = compute_requirements(now)
+    computed_at = now.timestamp()
+    horizon = computed_at + refresh_seconds()
+    if computed.valid_until is not None:
+        horizon = min(horizon, computed.valid_until.timestamp())
+    return _Memo(computed_at, horizon, computed.items)
+
+
+def _refresh():
+    """Compute the requirements now and keep them, unless a reset happened meanwhile."""
+    global _memo
+    epoch = _epoch
+    memo = _compute(timezone.now())
+    with _lock:
+        if _epoch is epoch:
+            _memo = memo
+    return memo
+
+
+def _fresh(now):
+    """Requirements read from the database now (or at ``now``), never from the memo."""
+    return _refresh() if now is None else _compute(now)
+
+
+def _current(now=None):
+    """The memo when it covers now (or ``now``), else requirements computed afresh."""
+    memo = _memo
+    if now is None:
+        if memo is not None and memo.computed_at <= time() < memo.horizon:
+            return memo
+        return _refresh()
+    if memo is not None and memo.computed_at <= now.timestamp() < memo.horizon:
+        return memo
+    return _compute(now)
+
+
 def requirements(now=None):
-    now = now or timezone.now()
-    entry = cache.get(REQUIREMENTS_KEY)
-    if entry is None or (entry.valid_until is not None and now >= entry.valid_until):
-        entry = compute_requirements(now)
-        timeout = MAX_TIMEOUT
-        if entry.valid_until is not None:
-            timeout = max(1, min(MAX_TIMEOUT, int((entry.valid_until - now).total_seconds())))
-        cache.set(REQUIREMENTS_KEY, entry, timeout)
-    return entry.items
-
-
-def accepted_numbers(user_id):
-    """The highest version number this customer accepted, per policy id."""
-    key = ACCEPTED_KEY.format(user_id)
-    accepted = cache.get(key)
-    if accepted is None:
-        accepted = dict(
-            Acceptance.objects.filter(user_id=user_id)
-            .values("policy_id")
-            .annotate(number=Max("version__number"))
-            .values_list("policy_id", "number")
-        )
-        cache.set(key, accepted, USER_TIMEOUT)
-    return accepted
-
-
-def missing_acceptances(user, now=None):
-    """The requirements ``user`` has not met; empty for anonymous users."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    needed = requirements(now)
-    if not needed:
-        return []
-    accepted = accepted_numbers(user.pk)
-    return [r for r in needed if accepted.get(r.policy_id, 0) < r.minimum]
+    """What every customer must have accepted now (or at ``now``)."""
+    return _current(now).items
 
 
 def forget_requirements():
-    cache.delete(REQUIREMENTS_KEY)
+    """Reset this process's memo (on publication; other processes rely on its horizon)."""
+    global _memo, _epoch
+    with _lock:
+        _memo = None
+        _epoch = object()
 
 
-def forget_user(user_id):
-    cache.delete(ACCEPTED_KEY.format(user_id))
+def _after_fork_in_child():
+    global _memo, _epoch, _lock
+    _memo = None
+    _epoch = object()
+    _lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+# --- What the customer accepted -----------------------------------------------------------
+
+
+def accepted_numbers(user_id):
+    """The highest version number this customer accepted, per policy id (one query)."""
+    return dict(
+        Acceptance.objects.filter(user_id=user_id)
+        .values("policy_id")
+        .annotate(number=Max("version__number"))
+        .values_list("policy_id", "number")
+    )
+
+
+def _session_entry(user, accepted):
+    """The session entry for ``accepted``: JSON-safe, tied to the user it describes."""
+    return [str(user.pk), {str(policy_id): number for policy_id, number in accepted.items()}]
+
+
+def _met_in_session(checks, user, session):
+    try:
+        user_key, accepted = session.get(SESSION_KEY)
+        if user_key != str(user.pk):
+            return False
+        for key, minimum in checks:
+            if accepted.get(key, 0) < minimum:
+                return False
+    except (TypeError, ValueError, AttributeError):  # no entry, or not one the gate wrote
+        return False
+    return True
+
+
+def _remember(session, user, accepted):
+    """Store ``accepted`` in the session only when it changed: steady state never writes."""
+    entry = _session_entry(user, accepted)
+    if session.get(SESSION_KEY) != entry:
+        session[SESSION_KEY] = entry
+
+
+def passes(user, session):
+    """True when ``session`` shows that ``user`` met every requirement, with no I/O at all.
+
+    False means "ask ``missing_acceptances``": the session may just be behind the database.
+    Apart from the memo's refresh (once per horizon per process), nothing is read or written.
+    """
+    memo = _memo
+    if memo is None or not memo.computed_at <= time() < memo.horizon:
+        memo = _refresh()
+    checks = memo.checks
+    return not checks or (session is not None and _met_in_session(checks, user, session))
+
+
+def _missing(items, accepted):
+    return [r for r in items if accepted.get(r.policy_id, 0) < r.minimum]
+
+
+def missing_acceptances(user, now=None, *, request=None, session=None):
+    """The requirements ``user`` has not met; empty for anonymous users.
+
+    Pass the ``request`` (or its ``session``): when the session shows every requirement met,
+    this costs no query. Otherwise (and without a session) the database decides.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return []
+    if session is None and request is not None:
+        session = getattr(request, "session", None)
+    memo = _current(now)
+    if not memo.items:
+        return []
+    if session is not None:
+        if _met_in_session(memo.checks, user, session):
+            return []
+    else:
+        accepted = accepted_numbers(user.pk)
+        if not _missing(memo.items, accepted):
+            return []
+    # Something looks unmet: confirm against the database before keeping anyone out.
+    items = _fresh(now).items
+    if not items:
+        return []
+    accepted = accepted_numbers(user.pk) if session is not None else accepted
+    if session is not None:
+        _remember(session, user, accepted)
+    return _missing(items, accepted)
