@@ -1,47 +1,53 @@
-r"""Benchmark of the change-notice fan-out against a naive per-customer loop, in-process.
+r"""Benchmark of the change-notice fan-out across RQ task workers, against the machine's raw
+email rate and a naive per-customer loop, all measured in one run.
 
-Run from the repository root::
+Run from the repository root (PostgreSQL and Redis must be running)::
 
-    .venv/bin/python benchmarks/notice_fanout.py [--customers 100000] [--naive 10000]
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
-        .venv/bin/python benchmarks/notice_fanout.py
+    .venv/bin/python benchmarks/notice_fanout.py                     # 100,000 customers
+    .venv/bin/python benchmarks/notice_fanout.py --customers 5000    # a quick check
 
-What it does, on a fresh database (a temporary SQLite file, or with ``DATABASE_URL`` a
-dedicated database created on that server and dropped afterwards, as ``policy_api.py`` does):
+``DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/postgres``) names the
+PostgreSQL server: a dedicated database is created there for the run and dropped afterwards.
+``REDIS_URL`` (default ``redis://127.0.0.1:6379/13``) names the Redis database of the task
+queue: it must be empty at the start, and is flushed at the end.
 
-* creates ``--customers`` active customers with an email address and an unusable password in
-  bulk (no ``CustomerProfile``: every customer gets the default language, ``en``);
-* publishes policies the way an editor does (``revision.publish()``): each has an editorial
-  v1 and a major v2 taking effect in 12 days. Tasks enqueued by publishing are not run
-  (``django_tasks``' ``DummyBackend``), so nothing is notified until the benchmark says so;
-* **batched**: times ``wagtail_privacy.notices.fanout.fan_out(v2.pk)`` of the first policy end
-  to end (notices in keyset-paginated bulk inserts, emails claimed and sent in batches of
-  ``NOTICE_BATCH_SIZE``), then runs it again to show it is idempotent (no more emails);
-* **naive**: on a second policy's v2, the loop a first implementation would write —
-  ``for user in User.objects.all(): ChangeNotice.objects.create(...); send_mail(...)`` — in
-  autocommit, over the first ``--naive`` customers only (it is slow), reported per customer
-  and extrapolated to all customers. Its email is rendered once, before the loop (``send_mail``
-  with the same subject, text and HTML as the batched emails), which favours the naive loop;
-* counts SQL statements with ``connection.execute_wrapper`` (a counter, nothing stored; on
-  SQLite bulk inserts are split into several statements, 999 parameters each) and emails in
-  ``mail.outbox`` (locmem backend; cleared between phases);
-* memory, two ways. In the timed runs themselves, the growth of the process's peak resident
-  set (``VmHWM`` reset through ``/proc/self/clear_refs``, Linux only; no overhead, but it
-  counts the allocator's slack too). And peak Python memory with ``tracemalloc`` in separate
-  runs of the same work on two more policies, because tracing makes the batched fan-out several
-  times slower: by default over the same first ``--naive`` customers for both approaches
-  (``--memory-customers`` changes that; the batched run's audience is then restricted through
-  the ``NOTICE_AUDIENCE`` hook ``subset_audience`` below). ``mail.outbox`` keeps every sent
-  message, so both peaks include it; the table also shows what each run left allocated
-  ("kept", mostly the outbox), and peak minus kept is the working memory of the run itself.
+What it does:
 
-Figures vary with the machine; compare rows of one run.
+* starts a real SMTP sink (``aiosmtpd``, in its own process) that counts the messages it
+  receives per recipient and per Message-ID;
+* creates ``--customers`` active customers with an email address in bulk (default language,
+  ``en``) and publishes three policies the way an editor does, each with an editorial v1 and a
+  major v2 in 12 days (tasks enqueued by publishing are not run);
+* **raw rate** of this machine, over the first ``--raw`` customers, through the same sink:
+  Django's own ``EmailMultiAlternatives`` build + send of the notice email over one SMTP
+  connection (the honest limit of a Django process), and the prebuilt-bytes send loop
+  (``mail.PreparedEmail`` bytes to ``sendmail`` over one connection, no database);
+* **naive loop** over the first ``--naive`` customers of the second policy: per customer a
+  query (``ChangeNotice.objects.create``) and ``send_mail`` (which opens an SMTP connection per
+  email), the email rendered once beforehand; compared per customer;
+* **fan-out with 1, then 2 RQ workers** (``manage.py rqworker --job-class
+  django_tasks_rq.Job``, separate processes, started and registered before the clock starts):
+  ``notify_version`` of the first (then third) policy's v2 is enqueued; it creates the notices
+  and enqueues one ``send_notice_chunk`` task per batch of ``NOTICE_BATCH_SIZE``; the clock
+  stops when the last chunk marks the fan-out finished. Every run checks the sink received one
+  message per customer, no duplicate recipient or Message-ID, and every notice ``sent``;
+* reports the machine's load: load average, and per phase how busy both cores were, split
+  into this benchmark's own processes and the rest (PostgreSQL, Redis, other people's work).
+
+Everything it starts (sink, workers) is stopped at the end, also on an error, Ctrl-C or SIGTERM;
+the whole run is bounded by ``--timeout``. Figures vary with the machine; compare rows of one
+run.
 """
 
 import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,62 +55,279 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.support import (  # noqa: E402
-    QueryCounter,
+    BenchmarkDatabase,
     analyze,
     base_settings,
-    kib_each_text,
-    mib_text,
+    create_and_migrate,
     print_total_time,
-    run_database,
     setup_django,
-    timed_with_rss,
-    traced_memory,
     versions_text,
 )
 
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-AUDIENCE_HOOK = "benchmarks.notice_fanout.subset_audience"
-# Policy slug -> number of customers (the first, by pk) its audience is restricted to.
-SUBSET_SETTING = "NOTICE_FANOUT_BENCH_SUBSETS"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
+CONFIG_ENV = "NOTICE_FANOUT_BENCH_CONFIG"
 USER_BATCH = 5000
 POLICIES = {
-    "timed": ("privacy-policy", "Privacy policy"),
+    "one": ("privacy-policy", "Privacy policy"),
     "naive": ("terms-of-sale", "Terms of sale"),
-    "memory-batched": ("memory-batched", "Memory run, batched"),
-    "memory-naive": ("memory-naive", "Memory run, naive"),
+    "two": ("cookie-policy", "Cookie policy"),
 }
 
 
-# --- Django setup -------------------------------------------------------------------------
+# --- Settings -----------------------------------------------------------------------------
 
 
-def configure(database, *, batch_size, subsets):
-    """Configure Django from ``tests.settings`` with ``database`` as the default database."""
-    # Publishing enqueues the fan-out (and PDF renders); base_settings enqueues without
-    # running, so the benchmark runs the fan-out itself.
-    values = base_settings(database)
-    values["EMAIL_BACKEND"] = EMAIL_BACKEND
+def bench_settings(config, *, worker):
+    """Django settings of the run, for this process or (``worker``) an RQ worker."""
+    values = base_settings(config["database"])
+    values["INSTALLED_APPS"] = [*values["INSTALLED_APPS"], "django_rq", "django_tasks_rq"]
+    values["RQ_QUEUES"] = {"default": {"URL": config["redis_url"], "DEFAULT_TIMEOUT": 3600}}
+    rq = {"BACKEND": "django_tasks_rq.RQBackend"}
+    # Here, publishing enqueues nothing real (the default backend is the dummy one) and the
+    # benchmark enqueues the fan-out through "rq"; in a worker both names are the RQ queue.
+    values["TASKS"] = {"default": rq if worker else values["TASKS"]["default"], "rq": rq}
+    values["EMAIL_BACKEND"] = "django.core.mail.backends.smtp.EmailBackend"
+    values["EMAIL_HOST"], values["EMAIL_PORT"] = "127.0.0.1", config["smtp_port"]
+    values["EMAIL_TIMEOUT"] = 60
+    values["DEFAULT_FROM_EMAIL"] = "Test shop <privacy@shop.example>"
     # No CUSTOMER_LANGUAGE hook (the tests' hook reads CustomerProfile): the default language.
-    privacy = {"NOTICE_AUDIENCE": AUDIENCE_HOOK}
-    if batch_size:
-        privacy["NOTICE_BATCH_SIZE"] = batch_size
+    privacy = {}
+    if config.get("batch_size"):
+        privacy["NOTICE_BATCH_SIZE"] = config["batch_size"]
     values["WAGTAIL_PRIVACY"] = privacy
-    values[SUBSET_SETTING] = subsets
-    setup_django(values)
+    values["LOGGING"] = {"version": 1, "disable_existing_loggers": False}
+    return values
 
 
-def subset_audience(version):
-    """The default audience, or its first customers for a policy named in the subset setting."""
-    from django.conf import settings
+def worker_main():
+    """``--worker NAME``: an RQ worker of the run (configuration in the environment)."""
+    config = json.loads(os.environ[CONFIG_ENV])
+    setup_django(bench_settings(config, worker=True))
+    from django.core.management import call_command
 
-    from wagtail_privacy.notices.audience import default_audience
+    call_command(
+        "rqworker",
+        "default",
+        job_class="django_tasks_rq.Job",
+        worker_class=config.get("worker_class"),
+        name=sys.argv[sys.argv.index("--worker") + 1],
+        verbosity=0,
+    )
 
-    customers = default_audience(version)
-    limit = getattr(settings, SUBSET_SETTING, {}).get(version.policy.slug)
-    if limit is None:
-        return customers
-    last = customers.order_by("pk").values_list("pk", flat=True)[limit - 1]
-    return customers.filter(pk__lte=last)
+
+# --- SMTP sink ----------------------------------------------------------------------------
+
+
+def sink_main():
+    """``--sink``: an aiosmtpd server counting messages; answers ``stats``/``reset`` on stdin."""
+    import re
+    import threading
+    from collections import Counter
+
+    from aiosmtpd.controller import Controller
+
+    message_id = re.compile(rb"^Message-ID: *(\S+)", re.MULTILINE | re.IGNORECASE)
+    lock = threading.Lock()
+
+    class Counting:
+        def __init__(self):
+            self.reset()
+
+        def reset(self):
+            self.messages, self.recipients, self.ids = 0, Counter(), Counter()
+
+        async def handle_DATA(self, server, session, envelope):
+            head = envelope.content[: envelope.content.find(b"\r\n\r\n")]
+            found = message_id.search(head)
+            with lock:
+                self.messages += 1
+                self.recipients.update(envelope.rcpt_tos)
+                self.ids[found.group(1) if found else b""] += 1
+            return "250 OK"
+
+        def stats(self):
+            with lock:
+                return {
+                    "messages": self.messages,
+                    "recipients": len(self.recipients),
+                    "duplicate_recipients": sum(n - 1 for n in self.recipients.values() if n > 1),
+                    "duplicate_ids": sum(n - 1 for n in self.ids.values() if n > 1),
+                }
+
+    handler = Counting()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, data_size_limit=10**7)
+    controller.start()
+    print(f"PORT {port}", flush=True)
+    try:
+        for line in sys.stdin:
+            command = line.strip()
+            if command == "stats":
+                print(json.dumps(handler.stats()), flush=True)
+            elif command == "reset":
+                with lock:
+                    handler.reset()
+                print("{}", flush=True)
+            elif command == "quit":
+                break
+    finally:
+        controller.stop()
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Sink:
+    """The sink process, started by this one."""
+
+    def __init__(self):
+        self.process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "--sink"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        line = self.process.stdout.readline()
+        if not line.startswith("PORT "):
+            raise SystemExit(f"The SMTP sink did not start: {line!r}")
+        self.port = int(line.split()[1])
+
+    def ask(self, command):
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def stop(self):
+        if self.process.poll() is None:
+            try:
+                self.process.stdin.write("quit\n")
+                self.process.stdin.flush()
+                self.process.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                self.process.kill()
+                self.process.wait()
+
+
+# --- Workers ------------------------------------------------------------------------------
+
+
+class Workers:
+    """RQ worker processes of the run, each in its own session (it and its work horses)."""
+
+    def __init__(self, config, log_dir):
+        self.config, self.log_dir, self.processes = config, log_dir, []
+
+    def start(self, count, deadline):
+        from django_rq import get_connection
+        from rq import Worker
+
+        env = {**os.environ, CONFIG_ENV: json.dumps(self.config)}
+        for _ in range(count):
+            name = f"bench-fanout-{os.getpid()}-{len(self.processes)}"
+            log = open(Path(self.log_dir) / f"{name}.log", "w")  # noqa: SIM115 - kept open
+            process = subprocess.Popen(
+                [sys.executable, str(Path(__file__).resolve()), "--worker", name],
+                env=env,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            self.processes.append((process, log, name))
+        names = {name for _p, _l, name in self.processes}
+        while {w.name for w in Worker.all(connection=get_connection("default"))} < names:
+            check_deadline(deadline, "workers registering with Redis")
+            for process, _log, name in self.processes:
+                if process.poll() is not None:
+                    text = (Path(self.log_dir) / f"{name}.log").read_text()[-3000:]
+                    raise SystemExit(f"Worker {name} exited:\n{text}")
+            time.sleep(0.05)
+
+    def pids(self):
+        return [p.pid for p, _l, _n in self.processes if p.poll() is None]
+
+    def stop(self):
+        """SIGTERM (rq's warm shutdown), then SIGKILL to whatever is left of each session."""
+        for process, _log, _name in self.processes:
+            if process.poll() is None:
+                process.terminate()
+        for process, log, _name in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                pass
+            for pid in session_pids(process.pid):  # the worker, or a work horse left behind
+                os.kill(pid, signal.SIGKILL)
+            if process.poll() is None:
+                process.wait()
+            log.close()
+        self.processes = []
+
+
+def session_pids(leader):
+    """The processes of the session ``leader`` started (a worker and its work horse)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == leader:
+                pids.append(int(entry))
+    return pids
+
+
+# --- Machine load -------------------------------------------------------------------------
+
+
+def machine_jiffies():
+    """(busy, total) CPU jiffies of the whole machine, from /proc/stat."""
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
+def process_jiffies(pid):
+    """CPU jiffies of ``pid`` and its reaped children (RQ work horses), 0 if gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return sum(int(v) for v in fields[11:15])
+
+
+class Load:
+    """How busy the machine was during a phase, and how much of it was this benchmark:
+    in % of all cores, the whole machine, this process, the sink and the workers (with their
+    work horses, counted once they exit)."""
+
+    def __init__(self, sink_pid, worker_pids=()):
+        self.groups = {"sink": [sink_pid], "workers": list(worker_pids)}
+        self.busy, self.total = machine_jiffies()
+        self.start = self._parts()
+
+    def _parts(self):
+        times = os.times()
+        parts = {"main": round((times.user + times.system) * os.sysconf("SC_CLK_TCK"))}
+        for name, pids in self.groups.items():
+            parts[name] = sum(process_jiffies(pid) for pid in pids)
+        return parts
+
+    def stop(self):
+        busy, total = machine_jiffies()
+        parts = self._parts()
+        elapsed = max(total - self.total, 1)
+        shares = {name: (parts[name] - self.start[name]) / elapsed * 100 for name in parts}
+        return (busy - self.busy) / elapsed * 100, shares
 
 
 # --- Data ---------------------------------------------------------------------------------
@@ -116,6 +339,7 @@ def create_customers(count):
     from django.db import transaction
 
     User = get_user_model()
+    password = make_password(None)
     with transaction.atomic():
         for start in range(0, count, USER_BATCH):
             User.objects.bulk_create(
@@ -123,7 +347,7 @@ def create_customers(count):
                     User(
                         username=f"customer{i:07d}",
                         email=f"customer{i:07d}@example.com",
-                        password=make_password(None),
+                        password=password,
                     )
                     for i in range(start, min(count, start + USER_BATCH))
                 ],
@@ -160,52 +384,83 @@ def publish_policy(slug, title):
 
 
 @dataclass
-class Result:
+class Row:
     label: str
     customers: int
-    seconds: float = 0.0
-    queries: int = 0
-    emails: int = 0
-    rss: int | None = None  # peak RSS growth in the timed run, bytes
-    traced_customers: int | None = None  # customers of the tracemalloc run
-    peak: int | None = None  # tracemalloc peak, bytes
-    kept: int | None = None  # tracemalloc, still allocated after the run
+    seconds: float
+    emails: int
+    duplicates: int
+    busy: float = 0.0  # % of all cores, whole machine
+    shares: dict = field(default_factory=dict)  # % of all cores: main, sink, workers
+    notes: dict = field(default_factory=dict)
 
     @property
     def rate(self):
         return self.customers / self.seconds
 
 
-def run(work, customers, *, label):
-    """Run ``work()`` once, timed, counting its statements, the emails sent and peak RSS."""
-    from django.core import mail
-
-    mail.outbox = []
-    counter = QueryCounter()
-    value, seconds, rss = timed_with_rss(work, counter)
-    result = Result(label, customers, seconds, counter.count, len(mail.outbox), rss)
-    mail.outbox = []
-    return result, value
+def check_deadline(deadline, doing):
+    if time.monotonic() > deadline:
+        raise SystemExit(f"Timed out while {doing} (--timeout)")
 
 
-def traced(work):
-    """Peak and kept Python memory of ``work()`` (bytes), emails sent and its value."""
-    from django.core import mail
+def addresses(count):
+    from django.contrib.auth import get_user_model
 
-    mail.outbox = []
-    value, peak, kept = traced_memory(work)
-    emails = len(mail.outbox)
-    mail.outbox = []
-    return peak, kept, emails, value
+    return list(get_user_model().objects.order_by("pk").values_list("email", flat=True)[:count])
 
 
-def batched(version):
-    from wagtail_privacy.notices.fanout import fan_out
+def measured(sink, label, customers, work, pids=()):
+    """Run ``work()`` against a freshly reset sink: a ``Row`` with the sink's counts."""
+    sink.ask("reset")
+    load = Load(sink.process.pid, pids)
+    start = time.perf_counter()
+    work()
+    seconds = time.perf_counter() - start
+    busy, shares = load.stop()
+    stats = sink.ask("stats")
+    duplicates = stats["duplicate_recipients"] + stats["duplicate_ids"]
+    row = Row(label, customers, seconds, stats["messages"], duplicates, busy, shares)
+    assert stats["messages"] == customers and duplicates == 0, (label, stats)
+    return row
 
-    return lambda: fan_out(version.pk)
+
+def raw_django(version, sample):
+    """Django's EmailMultiAlternatives build + send, one SMTP connection, per customer."""
+    from django.core.mail import get_connection
+
+    from wagtail_privacy import mail
+    from wagtail_privacy.notices import emails
+
+    template = emails.build(version, "en", emails.CHANGE)
+    to = addresses(sample)
+
+    def work():
+        with get_connection() as connection:
+            for address in to:
+                template.message(address, mail.new_message_id(), connection).send()
+
+    return work
 
 
-def naive(version, subset):
+def raw_prebuilt(version, sample):
+    """The prebuilt bytes of the same email sent over one SMTP connection, per customer."""
+    from wagtail_privacy import mail
+    from wagtail_privacy.notices import emails
+
+    prepared = emails.build(version, "en", emails.CHANGE).prepared
+    to = addresses(sample)
+
+    def work():
+        with mail.Outbox() as outbox:
+            assert outbox.smtp
+            for address in to:
+                outbox.send(prepared, address, mail.new_message_id())
+
+    return work
+
+
+def naive(version, sample):
     """The per-customer loop: one INSERT per customer (autocommit), then ``send_mail``."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -219,8 +474,7 @@ def naive(version, subset):
     message = emails.build(version, "en", emails.CHANGE)
 
     def work():
-        created = 0
-        for user in User.objects.all().order_by("pk")[:subset]:
+        for user in User.objects.all().order_by("pk")[:sample]:
             ChangeNotice.objects.create(
                 version=version,
                 user=user,
@@ -235,121 +489,125 @@ def naive(version, subset):
                 [user.email],
                 html_message=message.html,
             )
-            created += 1
-        return created
 
     return work
 
 
-def check_batched(version, customers, value, emails):
+def rq_fan_out(version, customers, workers, deadline):
+    """Enqueue ``notify_version`` on RQ and wait until the last chunk finishes the fan-out."""
+    from django_rq import get_queue
+    from rq.registry import FailedJobRegistry, StartedJobRegistry
+
+    from wagtail_privacy.notices.models import NoticeFanOut
+    from wagtail_privacy.notices.tasks import notify_version
+
+    queue = get_queue("default")
+    failed = FailedJobRegistry(queue=queue)
+
+    def work():
+        notify_version.using(backend="rq").enqueue(version.pk)
+        while not NoticeFanOut.objects.filter(version=version, finished_at__isnull=False).exists():
+            check_deadline(deadline, f"fanning out to {customers} customers")
+            if failed.count:
+                job = queue.fetch_job(failed.get_job_ids()[0])
+                raise SystemExit(f"A task failed:\n{job.latest_result().exc_string}")
+            if not workers.pids():
+                raise SystemExit("The workers died")
+            time.sleep(0.05)
+
+    def drained():
+        while queue.count or StartedJobRegistry(queue=queue).count:
+            check_deadline(deadline, "waiting for the queue to drain")
+            time.sleep(0.05)
+
+    return work, drained
+
+
+def check_fan_out(version, customers):
     from django.db.models import Count
 
     from wagtail_privacy.notices.models import ChangeNotice, EmailState, NoticeFanOut
 
-    assert value == {"notices": customers, "emailed": customers, "failed": 0}, value
-    assert emails == customers, emails
-    states = dict(
-        ChangeNotice.objects.filter(version=version)
-        .values_list("email_state")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    notices = ChangeNotice.objects.filter(version=version)
+    states = dict(notices.values_list("email_state").annotate(n=Count("pk")).order_by())
     assert states == {EmailState.SENT: customers}, states
-    assert NoticeFanOut.objects.get(version=version).finished_at is not None
-
-
-def check_naive(version, customers, value, emails):
-    from wagtail_privacy.notices.models import ChangeNotice
-
-    assert value == customers and emails == customers, (value, emails)
-    assert ChangeNotice.objects.filter(version=version).count() == customers
+    ids = notices.values("message_id").distinct().count()
+    assert ids == customers, ids
+    fan = NoticeFanOut.objects.get(version=version)
+    return (fan.notices_created_at - fan.started_at).total_seconds()
 
 
 # --- Report -------------------------------------------------------------------------------
 
 
-def report(rows, args, database, setup, total_start):
-    from django.conf import settings
-
+def report(rows, args, database, setup, loads, total_start):
     from wagtail_privacy.conf import privacy_settings
 
-    fan, again, loop = rows
+    raw, prebuilt, loop, one, two = rows
     print()
-    print("wagtail-privacy change-notice fan-out benchmark (in-process)")
+    print("wagtail-privacy change-notice fan-out benchmark (RQ task workers, real SMTP sink)")
     print(f"  database  : {database.description}")
+    worker = args.worker_class or "rq's Worker: a forked work horse per task"
+    print(f"  queue     : Redis {args.redis_url}, django-tasks-rq, rqworker ({worker})")
     print(f"  versions  : {versions_text()}")
     print(
         f"  customers : {args.customers} active customers with email, default language (en), "
-        f"created in {setup['customers']:.1f} s"
+        f"created in {setup['customers']:.1f} s; NOTICE_BATCH_SIZE="
+        f"{privacy_settings.NOTICE_BATCH_SIZE} (one chunk task per batch)"
     )
+    print("  email     : aiosmtpd sink in its own process on 127.0.0.1, counting messages")
     print(
-        "  policies  : each v1 editorial + major v2 (effective in 12 days), published with "
-        f"revision.publish() ({setup['publish']:.1f} s for {len(POLICIES)}); tasks not run"
-    )
-    print(
-        f"  email     : {settings.EMAIL_BACKEND}, mail.outbox cleared between phases; "
-        f"NOTICE_BATCH_SIZE={privacy_settings.NOTICE_BATCH_SIZE}"
-    )
-    print(
-        f"  NOTE      : the naive loop ran over the FIRST {loop.customers} customers only "
-        f"(of {args.customers}); its figures are per customer, its total is extrapolated below"
+        f"  machine   : {os.cpu_count()} cores; load average {loads[0]} at the start, "
+        f"{loads[1]} at the end"
     )
     print()
     header = (
-        f"{'phase':<28} {'customers':>9} {'wall s':>8} {'cust/s':>8} {'ms/cust':>7} "
-        f"{'queries':>7} {'q/cust':>7} {'emails':>7} {'RSS+MiB':>7} │ "
-        f"{'traced':>6} {'peak MiB':>8} {'KiB/cust':>8} {'kept MiB':>8}"
+        f"{'phase':<44} {'customers':>9} {'wall s':>7} {'cust/s':>7} {'ms/cust':>7} "
+        f"{'emails':>7} {'dups':>4} {'busy%':>5} {'ours%':>5} {'sink%':>5} {'wrk%':>5}"
     )
-    print(f"{'':<97}│ tracemalloc, separate run")
     print(header)
     print("-" * len(header))
     for row in rows:
-        timed = row is not again
         print(
-            f"{row.label:<28} {row.customers if timed else '-':>9} {row.seconds:>8.2f} "
-            f"{f'{row.rate:,.0f}' if timed else '-':>8} "
-            f"{f'{row.seconds * 1000 / row.customers:.3f}' if timed else '-':>7} "
-            f"{row.queries:>7} {f'{row.queries / row.customers:.4f}' if timed else '-':>7} "
-            f"{row.emails:>7} {mib_text(row.rss):>7} │ {row.traced_customers or '-':>6} "
-            f"{mib_text(row.peak):>8} {kib_each_text(row.peak, row.traced_customers):>8} "
-            f"{mib_text(row.kept):>8}"
+            f"{row.label:<44} {row.customers:>9} {row.seconds:>7.2f} {row.rate:>7,.0f} "
+            f"{row.seconds * 1000 / row.customers:>7.3f} {row.emails:>7} {row.duplicates:>4} "
+            f"{row.busy:>5.0f} {sum(row.shares.values()):>5.0f} {row.shares['sink']:>5.0f} "
+            f"{row.shares['workers']:>5.0f}"
         )
     print()
     print(
-        "queries: SQL statements counted with connection.execute_wrapper (savepoints included, "
-        "BEGIN/COMMIT not)."
+        "busy%: how busy the machine's cores were during the phase (100 = all cores); ours%: "
+        "this benchmark's processes (this one, the sink, the workers and their work horses), "
+        "of which sink% the SMTP sink and wrk% the workers; the rest of busy% is PostgreSQL, "
+        "Redis and whatever else ran (other people's tests). Sampled from /proc, +-3 points."
     )
     print(
-        "RSS+MiB: growth of the peak resident set during the timed run (includes mail.outbox "
-        "and allocator slack; a later phase reuses memory freed by earlier ones, so it shows less)."
-    )
-    print(
-        "tracemalloc: peak Python memory of the same work on another policy over the first "
-        "'traced' customers; it includes mail.outbox (every sent message), and 'kept' is what "
-        "the run left allocated (mostly mail.outbox)."
+        f"Notices created in {one.notes['create']:.1f} s (1 worker) and "
+        f"{two.notes['create']:.1f} s (2 workers), inside the fan-out times above."
     )
     print()
-    fan_q, loop_q = fan.queries / fan.customers, loop.queries / loop.customers
-    print("Ratios (batched fan_out vs naive loop):")
-    print(f"  customers/s            : {fan.rate / loop.rate:6.1f}x", end="")
-    print(f"  ({fan.rate:,.0f} vs {loop.rate:,.0f})")
-    print(f"  queries per customer   : {loop_q / fan_q:6.1f}x fewer  ({fan_q:.4f} vs {loop_q:.4f})")
+    print("Ratios (same run):")
+    scale = two.rate / one.rate
+    print(f"  2 workers vs 1 worker            : {scale:5.2f}x   (target >= 1.8x)")
     print(
-        f"  all {args.customers} customers: batched {fan.seconds:.1f} s and {fan.queries:,} "
-        f"queries measured; naive ~{args.customers / loop.rate:,.0f} s and "
-        f"~{loop_q * args.customers:,.0f} queries extrapolated from {loop.customers}"
+        f"  1 worker vs raw Django build+send: {one.rate / raw.rate * 100:5.0f}%   "
+        f"(target >= 80%; {one.rate:,.0f} vs {raw.rate:,.0f} emails/s)"
     )
-    if fan.peak is not None and loop.peak is not None:
-        print(
-            f"  tracemalloc peak/cust  : {kib_each_text(fan.peak, fan.traced_customers)} vs "
-            f"{kib_each_text(loop.peak, loop.traced_customers)} KiB; without what was kept "
-            f"(the outbox): {mib_text(fan.peak - fan.kept)} vs "
-            f"{mib_text(loop.peak - loop.kept)} MiB"
-        )
-    print()
     print(
-        f"Idempotency: fan_out(v2) run again sent {again.emails} more emails "
-        f"({again.queries} queries, {again.seconds * 1000:.1f} ms)."
+        f"  each of 2 workers vs raw Django  : {two.rate / 2 / raw.rate * 100:5.0f}%   "
+        f"({two.rate / 2:,.0f} vs {raw.rate:,.0f} emails/s)"
+    )
+    print(
+        f"  1 worker vs prebuilt send loop   : {one.rate / prebuilt.rate * 100:5.0f}%   "
+        f"({one.rate:,.0f} vs {prebuilt.rate:,.0f} emails/s; the loop has no database)"
+    )
+    print(
+        f"  1 worker vs naive loop           : {one.rate / loop.rate:5.1f}x   "
+        f"(target >= 10x; {one.rate:,.0f} vs {loop.rate:,.0f} customers/s)"
+    )
+    print(
+        f"  2 workers vs naive loop          : {two.rate / loop.rate:5.1f}x   "
+        f"(naive for all {args.customers}: ~{args.customers / loop.rate:,.0f} s extrapolated)"
     )
     print_total_time(total_start)
 
@@ -363,68 +621,126 @@ def parse_args(argv=None):
         "--customers", type=int, default=100_000, help="customers to notify (default 100000)"
     )
     parser.add_argument(
-        "--naive",
-        type=int,
-        default=10_000,
-        help="customers the naive loop runs over (default 10000, at most --customers)",
+        "--raw", type=int, default=10_000, help="emails of each raw-rate loop (default 10000)"
     )
     parser.add_argument(
-        "--memory-customers",
-        type=int,
-        default=None,
-        help="customers of the tracemalloc runs (default: as --naive; 0 skips them)",
+        "--naive", type=int, default=2_000, help="customers of the naive loop (default 2000)"
     )
     parser.add_argument(
         "--batch-size", type=int, default=None, help="NOTICE_BATCH_SIZE (default: the app's)"
+    )
+    parser.add_argument(
+        "--worker-class",
+        default=None,
+        help="RQ worker class, e.g. rq.SimpleWorker (default: rq's forking Worker)",
+    )
+    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL)
+    parser.add_argument(
+        "--timeout", type=float, default=1800, help="stop after this many seconds (1800)"
     )
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
-    if args.customers < 1 or args.naive < 1:
-        raise SystemExit("--customers and --naive must be positive")
-    subset = min(args.naive, args.customers)
-    traced_n = subset if args.memory_customers is None else args.memory_customers
-    traced_n = min(traced_n, args.customers)
+    # A SIGTERM stops the run like Ctrl-C: what it started is stopped, its data removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if min(args.customers, args.raw, args.naive) < 1:
+        raise SystemExit("--customers, --raw and --naive must be positive")
     total_start = time.perf_counter()
-    subsets = {POLICIES["memory-batched"][0]: traced_n} if traced_n else {}
-    with run_database(configure, batch_size=args.batch_size, subsets=subsets) as database:
+    deadline = time.monotonic() + args.timeout
+    loads = [", ".join(f"{v:.2f}" for v in os.getloadavg())]
+    url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("DATABASE_URL must name a PostgreSQL server")
+    import redis
+
+    queue_db = redis.Redis.from_url(args.redis_url)
+    if queue_db.dbsize():
+        raise SystemExit(f"Redis database {args.redis_url} is not empty; name another one")
+    import tempfile
+
+    sink = workers = database = None
+    log_dir = tempfile.TemporaryDirectory(prefix="notice-fanout-bench-")
+    try:
+        sink = Sink()
+        database = BenchmarkDatabase(url)
+        config = {
+            "database": database.settings(),
+            "redis_url": args.redis_url,
+            "smtp_port": sink.port,
+            "batch_size": args.batch_size,
+            "worker_class": args.worker_class,
+        }
+        setup_django(bench_settings(config, worker=False))
+        create_and_migrate(database)
         setup = {}
         print(f"Creating {args.customers} customers...", flush=True)
         start = time.perf_counter()
         create_customers(args.customers)
         setup["customers"] = time.perf_counter() - start
-        start = time.perf_counter()
         versions = {key: publish_policy(*names) for key, names in POLICIES.items()}
-        setup["publish"] = time.perf_counter() - start
         analyze()
+        from django.db import connection
 
-        print(f"Batched fan_out over {args.customers} customers...", flush=True)
-        version = versions["timed"]
-        fan, value = run(batched(version), args.customers, label="batched fan_out(v2)")
-        check_batched(version, args.customers, value, fan.emails)
-        print(f"  {fan.seconds:.1f} s; again (idempotency)...", flush=True)
-        again, value = run(batched(version), args.customers, label="  fan_out(v2) again")
-        assert value == {"notices": 0, "emailed": 0, "failed": 0}, value
+        connection.close()  # the workers' connections are their own
 
-        print(f"Naive loop over the first {subset} customers...", flush=True)
-        loop, value = run(naive(versions["naive"], subset), subset, label="naive loop (subset)")
-        check_naive(versions["naive"], subset, value, loop.emails)
-        print(f"  {loop.seconds:.1f} s", flush=True)
+        sample = min(args.raw, args.customers)
+        print(f"Raw rates over {sample} emails...", flush=True)
+        raw = measured(
+            sink,
+            "raw: Django build + send, 1 SMTP connection",
+            sample,
+            raw_django(versions["one"], sample),
+        )
+        prebuilt = measured(
+            sink,
+            "raw: prebuilt bytes send loop, 1 connection",
+            sample,
+            raw_prebuilt(versions["one"], sample),
+        )
+        subset = min(args.naive, args.customers)
+        print(f"Naive loop over {subset} customers...", flush=True)
+        loop = measured(
+            sink,
+            "naive loop: query + send_mail per customer",
+            subset,
+            naive(versions["naive"], subset),
+        )
 
-        if traced_n:
-            print(f"tracemalloc runs over the first {traced_n} customers...", flush=True)
-            version = versions["memory-batched"]
-            fan.peak, fan.kept, emails, value = traced(batched(version))
-            check_batched(version, traced_n, value, emails)
-            fan.traced_customers = traced_n
-            version = versions["memory-naive"]
-            loop.peak, loop.kept, emails, value = traced(naive(version, traced_n))
-            check_naive(version, traced_n, value, emails)
-            loop.traced_customers = traced_n
-        report([fan, again, loop], args, database, setup, total_start)
+        workers = Workers(config, log_dir.name)
+        rows = [raw, prebuilt, loop]
+        for count, key in ((1, "one"), (2, "two")):
+            print(f"Fan-out to {args.customers} customers with {count} worker(s)...", flush=True)
+            workers.start(count, deadline)
+            work, drained = rq_fan_out(versions[key], args.customers, workers, deadline)
+            label = f"fan-out, {count} RQ worker{'s' if count > 1 else ''}"
+            row = measured(sink, label, args.customers, work, workers.pids())
+            drained()
+            row.notes["create"] = check_fan_out(versions[key], args.customers)
+            print(f"  {row.seconds:.1f} s, {row.rate:,.0f} customers/s", flush=True)
+            rows.append(row)
+            workers.stop()
+        loads.append(", ".join(f"{v:.2f}" for v in os.getloadavg()))
+        report(rows, args, database, setup, loads, total_start)
+    finally:
+        if workers is not None:
+            workers.stop()
+        if sink is not None:
+            sink.stop()
+        if database is not None and database.url:
+            try:
+                database.drop()
+            except Exception as error:  # noqa: BLE001 - reported, the rest still cleaned up
+                print(f"Could not drop the benchmark database: {error}", file=sys.stderr)
+        queue_db.flushdb()
+        log_dir.cleanup()
 
 
 if __name__ == "__main__":
-    main()
+    if "--sink" in sys.argv:
+        sink_main()
+    elif "--worker" in sys.argv:
+        worker_main()
+    else:
+        main()

@@ -1,11 +1,15 @@
-"""privacy_tick steps of notices: finish fan-outs and send "now in effect" emails."""
+"""privacy_tick steps of notices: finish fan-outs and send "now in effect" emails.
+
+A fan-out whose tasks are still at work (``fanout.in_progress``) is left to them; one whose
+tasks were lost (a worker killed, a queue flushed) is finished here, in this process.
+"""
 
 from django.db.models import Q
 
 from ..policies.models import ChangeLevel, PolicyVersion
 from ..tick import tick_step
 from . import emails
-from .fanout import fan_out, notifies, send_pending
+from .fanout import fan_out, in_progress, notifies, send_pending
 from .models import ChangeNotice, EmailState
 
 
@@ -22,6 +26,9 @@ def notify_changes(now, dry_run):
         return {"versions_to_notify": len(unfinished)}
     totals = {"versions": 0, "notices": 0, "emailed": 0, "failed": 0}
     for version in unfinished:
+        if in_progress(version, now):
+            totals["in_progress"] = totals.get("in_progress", 0) + 1
+            continue
         result = fan_out(version.pk)
         totals["versions"] += 1
         for key in ("notices", "emailed", "failed"):

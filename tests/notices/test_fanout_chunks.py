@@ -1,0 +1,227 @@
+"""The fan-out split into chunk tasks: one per batch, any order, any number of times, each
+customer emailed once; one claim statement per email; privacy_tick finishes lost chunks."""
+
+from collections import Counter
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.concurrency import at_once
+from wagtail_privacy.notices import emails, fanout, stats
+from wagtail_privacy.notices.models import ChangeNotice, EmailState, NoticeFanOut
+from wagtail_privacy.notices.tasks import send_notice_chunk
+from wagtail_privacy.policies.models import PolicyVersion
+from wagtail_privacy.signals import policy_change_notified
+
+pytestmark = pytest.mark.django_db
+DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+@pytest.fixture
+def queued(settings):
+    """Tasks are queued, not run: the test runs them, as workers would."""
+    from django_tasks import default_task_backend
+
+    settings.TASKS = DUMMY
+    default_task_backend.clear()
+    return default_task_backend
+
+
+def publish_major(policies, page, capture):
+    with capture(execute=True):
+        policies.publish(page, level="major", effective_at=policies.days(12), summary="More.")
+    return PolicyVersion.objects.order_by("-number").first()
+
+
+def chunks_of(backend):
+    return [r for r in backend.results if r.task.name == send_notice_chunk.name]
+
+
+def test_one_chunk_task_per_batch_each_customer_emailed_once(
+    policies, policy_page, make_customers, django_capture_on_commit_callbacks, queued, settings
+):
+    settings.WAGTAIL_PRIVACY = {**settings.WAGTAIL_PRIVACY, "NOTICE_BATCH_SIZE": 3}
+    customers = make_customers(7)
+    version = publish_major(policies, policy_page, django_capture_on_commit_callbacks)
+    [notify] = [r for r in queued.results if r.task.name == "notify_version"]
+    queued.clear()
+    notified = []
+    policy_change_notified.connect(lambda **kw: notified.append(kw), weak=False, dispatch_uid="t")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert notify.task.call(*notify.args) == {"notices": 7, "chunks": 3}
+        chunks = chunks_of(queued)
+        assert [tuple(r.args[2:]) for r in chunks] == [
+            (str(customers[0].pk), str(customers[2].pk)),
+            (str(customers[3].pk), str(customers[5].pk)),
+            (str(customers[6].pk), str(customers[6].pk)),
+        ]
+        mail.outbox.clear()
+        # Workers take them in any order, and a chunk may run twice.
+        for result in [*reversed(chunks), chunks[1], chunks[0]]:
+            result.task.call(*result.args)
+    finally:
+        policy_change_notified.disconnect(dispatch_uid="t")
+    assert Counter(m.to[0] for m in mail.outbox) == Counter(c.email for c in customers)
+    assert set(ChangeNotice.objects.values_list("email_state", flat=True)) == {EmailState.SENT}
+    assert NoticeFanOut.objects.get(version=version).finished_at is not None
+    assert len(notified) == 1 and notified[0]["emailed"] == 7 and notified[0]["failed"] == 0
+    # Run again, the task finds nothing to send and queues nothing.
+    queued.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notify.task.call(*notify.args) == {"notices": 0, "chunks": 0}
+    assert queued.results == []
+
+
+def test_a_joining_translation_queues_chunks_for_the_waiting_customers(
+    policies, policy_page, make_customers, django_capture_on_commit_callbacks, queued
+):
+    make_customers(2, "en", "en")
+    slovene = make_customers(2, "sl", "sl")
+    version = publish_major(policies, policy_page, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        fanout.start(version.pk)
+    for result in chunks_of(queued):
+        result.task.call(*result.args)
+    assert len(mail.outbox) == 2  # the Slovenian customers wait for their text
+    queued.clear()
+    sl = policy_page.sl
+    sl.change_summary = "Hranimo tudi ocene."
+    with django_capture_on_commit_callbacks(execute=True):
+        sl.save_revision().publish()  # the version's Slovenian text: notify_version again
+    for result in [r for r in queued.results if r.task.name == "notify_version"]:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert result.task.call(*result.args) == {"notices": 0, "chunks": 1}
+    for result in chunks_of(queued):
+        result.task.call(*result.args)
+    assert sorted(m.to[0] for m in mail.outbox[2:]) == sorted(u.email for u in slovene)
+    assert "Hranimo tudi ocene." in mail.outbox[-1].body
+    assert NoticeFanOut.objects.get(version=version).finished_at is not None
+
+
+def test_one_statement_per_email(
+    policies, policy_page, make_customers, django_capture_on_commit_callbacks, queued
+):
+    customers = make_customers(13)
+    version = publish_major(policies, policy_page, django_capture_on_commit_callbacks)
+    fanout.create_notices(version)
+
+    def chunk(first, last):
+        with CaptureQueriesContext(connection) as queries:
+            result = fanout.send_chunk(version.pk, emails.CHANGE, first.pk, last.pk)
+        sql = [q["sql"] for q in queries.captured_queries]
+        updates = [q for q in sql if q.startswith('UPDATE "wagtail_privacy_changenotice"')]
+        return result, len(updates), len(sql) - len(updates)
+
+    four, four_updates, four_others = chunk(customers[0], customers[3])
+    eight, eight_updates, eight_others = chunk(customers[4], customers[11])
+    assert (four["emailed"], eight["emailed"]) == (4, 8)
+    # Claiming one email records the previous one sent, in the same statement; the last one
+    # is recorded on its own.
+    assert (four_updates, eight_updates) == (5, 9)
+    # The rest (the version, its texts, the page for the links, the rows) does not grow.
+    assert eight_others <= four_others <= 12
+    assert chunk(customers[12], customers[12])[0]["emailed"] == 1
+    assert len(mail.outbox) == 13
+
+
+def test_an_interrupted_chunk_puts_its_email_back(
+    policies, policy_page, make_customers, django_capture_on_commit_callbacks, monkeypatch
+):
+    customers = make_customers(5)
+    version = publish_major(policies, policy_page, django_capture_on_commit_callbacks)
+    ChangeNotice.objects.update(email_state=EmailState.PENDING)
+    mail.outbox.clear()
+    from wagtail_privacy import mail as privacy_mail
+
+    real_send, calls = privacy_mail.Outbox.send, []
+
+    def interrupted(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real_send(self, *args, **kwargs)
+
+    monkeypatch.setattr(privacy_mail.Outbox, "send", interrupted)
+    first, last = customers[0].pk, customers[-1].pk
+    with pytest.raises(KeyboardInterrupt):
+        fanout.send_chunk(version.pk, emails.CHANGE, first, last)
+    states = Counter(ChangeNotice.objects.values_list("email_state", flat=True))
+    assert states == {EmailState.SENT: 2, EmailState.PENDING: 3}
+    monkeypatch.setattr(privacy_mail.Outbox, "send", real_send)
+    assert fanout.send_chunk(version.pk, emails.CHANGE, first, last)["emailed"] == 3
+    assert Counter(m.to[0] for m in mail.outbox) == Counter(c.email for c in customers)
+
+
+def tick(at=None):
+    out = StringIO()
+    if at is None:
+        call_command("privacy_tick", "--only", "notices", stdout=out)
+    else:
+        with time_machine.travel(at, tick=False):
+            call_command("privacy_tick", "--only", "notices", stdout=out)
+    return out.getvalue()
+
+
+def test_the_tick_finishes_what_a_killed_worker_left(
+    policies, policy_page, make_customers, django_capture_on_commit_callbacks, queued
+):
+    customers = make_customers(6)
+    version = publish_major(policies, policy_page, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        fanout.start(version.pk)
+    [chunk] = chunks_of(queued)
+    # What SIGKILL mid-chunk leaves: two sent, one claimed (maybe sent), the rest pending.
+    notices = list(ChangeNotice.objects.order_by("pk"))
+    now = timezone.now()
+    ChangeNotice.objects.filter(pk__in=[n.pk for n in notices[:2]]).update(
+        email_state=EmailState.SENT, emailed_at=now
+    )
+    ChangeNotice.objects.filter(pk=notices[2].pk).update(
+        email_state=EmailState.SENDING, email_claimed_at=now, message_id="<lost@shop.example>"
+    )
+    mail.outbox.clear()
+    # Its chunk may still be at work: the tick leaves it alone.
+    assert "in_progress=1" in tick()
+    assert mail.outbox == []
+    output = tick(at=now + fanout.LOST_AFTER + timedelta(minutes=1))
+    assert "notices: versions=1, notices=0, emailed=3, failed=0" in output
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(c.email for c in customers[3:])
+    figures = stats.notice_figures([version.pk])[version.pk]
+    assert (figures["emailed"], figures["unconfirmed"]) == (5, 1)
+    # The lost chunk task, should it run after all, sends nothing more.
+    assert chunk.task.call(*chunk.args) == {"emailed": 0, "failed": 0}
+    assert len(mail.outbox) == 3
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_chunks_and_a_tick_at_once_email_each_customer_once(
+    policies, policy_page, make_customers, django_capture_on_commit_callbacks, settings
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs real concurrent transactions (PostgreSQL)")
+    settings.TASKS = DUMMY
+    settings.WAGTAIL_PRIVACY = {**settings.WAGTAIL_PRIVACY, "NOTICE_BATCH_SIZE": 5}
+    customers = make_customers(40)
+    version = publish_major(policies, policy_page, django_capture_on_commit_callbacks)
+    fanout.create_notices(version)
+    mail.outbox.clear()
+    first, last = customers[0].pk, customers[-1].pk
+    jobs = iter(
+        [
+            lambda: fanout.send_chunk(version.pk, emails.CHANGE, first, last),
+            lambda: fanout.send_chunk(version.pk, emails.CHANGE, first, last),
+            lambda: fanout.fan_out(version.pk),
+        ]
+    )
+    results, errors = at_once(lambda: next(jobs)(), times=3)
+    assert not errors
+    assert Counter(m.to[0] for m in mail.outbox) == Counter(c.email for c in customers)
+    assert ChangeNotice.objects.filter(email_state=EmailState.SENT).count() == 40
