@@ -1,19 +1,25 @@
 #!/usr/bin/env python3
 """Developer entry point that needs only Python 3.11+.
 
-python3 dev.py demo    set up .venv, migrate and load the demo shop, serve it with a task worker
-python3 dev.py test    set up .venv and run the whole test suite (DATABASE_URL picks the database)
+python3 dev.py demo      set up .venv, migrate and load the demo shop, serve it with a task worker
+python3 dev.py cluster   the same on the production topology: PostgreSQL, Redis (cache, sessions,
+                         task queue), S3 when S3_* is set, gunicorn with --web N processes and
+                         --workers M RQ task workers (python3 dev.py cluster --help)
+python3 dev.py test      set up .venv and run the whole test suite (DATABASE_URL picks the database)
 """
 
+import argparse
 import hashlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 import venv
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -23,6 +29,9 @@ STAMP = VENV / ".installed"
 HOST = os.environ.get("DEMO_HOST", "127.0.0.1")
 PORT = os.environ.get("DEMO_PORT", "8000")
 TICK_SECONDS = int(os.environ.get("DEMO_TICK_SECONDS", "60"))
+# What ``dev.py cluster`` uses when DATABASE_URL or REDIS_URL is unset.
+CLUSTER_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/lipa"
+CLUSTER_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def run(*args, **kwargs):
@@ -55,9 +64,12 @@ class Child:
     and a Ctrl+C in the terminal reaches the supervisor only, which then stops each child once.
     """
 
-    def __init__(self, name, argv, *, essential=False, every=None):
+    def __init__(self, name, argv, *, essential=False, every=None, env=None, output=None):
         self.name, self.argv = name, [str(a) for a in argv]
         self.essential, self.every = essential, every
+        # ``env``: the environment (default: this one's); ``output``: a file that gets its
+        # stdout and stderr (default: this terminal).
+        self.env, self.output = env, output
         self.process = None
         self.starts = 0
         self.failures = 0  # in a row; the backoff doubles with each
@@ -66,7 +78,10 @@ class Child:
 
     def start(self, cwd):
         group = {} if os.name == "nt" else {"process_group": 0}
-        self.process = subprocess.Popen(self.argv, cwd=cwd, **group)
+        streams = (
+            {} if self.output is None else {"stdout": self.output, "stderr": subprocess.STDOUT}
+        )
+        self.process = subprocess.Popen(self.argv, cwd=cwd, env=self.env, **streams, **group)
         self.started_at = time.monotonic()
         self.starts += 1
 
@@ -201,6 +216,184 @@ def demo():
         banner.cancel()
 
 
+def endpoint(url, default_port):
+    """(host, port) of a service URL; host None for a Unix socket."""
+    parts = urlsplit(url)
+    host = unquote(parts.hostname or "")
+    if not host or host.startswith("/"):
+        return None, None
+    return host, parts.port or default_port
+
+
+def answers(host, port, timeout=2.0):
+    try:
+        socket.create_connection((host, port), timeout).close()
+    except OSError:
+        return False
+    return True
+
+
+def missing_services(database_url, redis_url):
+    """What ``dev.py cluster`` needs and cannot reach, as sentences for the terminal."""
+    missing = []
+    if not database_url.startswith(("postgres://", "postgresql://", "pgsql://")):
+        missing.append(
+            f"DATABASE_URL is {database_url.split('@')[-1]!r}: the cluster runs on PostgreSQL "
+            "(use `python3 dev.py demo` for the embedded SQLite setup)."
+        )
+    else:
+        host, port = endpoint(database_url, 5432)
+        if host and not answers(host, port):
+            missing.append(
+                f"PostgreSQL is not running at {host}:{port} (DATABASE_URL): start it (e.g. "
+                "`sudo service postgresql start`) or point DATABASE_URL at your server."
+            )
+    if not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        missing.append(f"REDIS_URL must be a redis:// URL, not {redis_url!r}.")
+    else:
+        host, port = endpoint(redis_url, 6379)
+        if host and not answers(host, port):
+            missing.append(
+                f"Redis is not running at {host}:{port} (REDIS_URL): start it (e.g. "
+                "`sudo service redis-server start`) or point REDIS_URL at your server."
+            )
+    return missing
+
+
+def gunicorn_command(bind, workers):
+    """gunicorn serving the demo shop (``example_site/shop/wsgi.py``) with ``workers`` processes."""
+    return [
+        BIN / "gunicorn",
+        "--chdir",
+        ROOT / "example_site",
+        "--bind",
+        bind,
+        "--workers",
+        workers,
+        # A first PDF download renders it (a second or two); leave room for a slow machine.
+        "--timeout",
+        "60",
+        "shop.wsgi:application",
+    ]
+
+
+def rqworker_command():
+    """An RQ worker running the shop's django_tasks (``--with-scheduler``: tasks to run later;
+    RQ lets one worker at a time schedule them)."""
+    manage = [PYTHON, ROOT / "example_site" / "manage.py"]
+    return [
+        *manage,
+        "rqworker",
+        "--job-class",
+        "django_tasks_rq.Job",
+        "--with-scheduler",
+        "default",
+    ]
+
+
+CREATE_DATABASE = """
+import sys
+import dj_database_url, psycopg
+from psycopg import sql
+
+config = dj_database_url.parse(sys.argv[1])
+options = {
+    "host": config["HOST"] or None, "port": config["PORT"] or None,
+    "user": config["USER"] or None, "password": config["PASSWORD"] or None,
+}
+try:
+    with psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=5, **options) as db:
+        found = db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+        if not found.fetchone():
+            db.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+            print(f"Created the database {config['NAME']}.")
+except psycopg.Error as error:
+    sys.exit(f"PostgreSQL refused: {error}".strip())
+"""
+
+
+def cluster(argv):
+    parser = argparse.ArgumentParser(
+        prog="python3 dev.py cluster",
+        description="Run the demo shop on the production topology: PostgreSQL (DATABASE_URL), "
+        "Redis (REDIS_URL: cache, sessions, task queue), S3 when S3_BUCKET is set (else files "
+        "on disk), gunicorn and RQ task workers, all supervised like `dev.py demo`.",
+    )
+    parser.add_argument("--web", type=int, default=4, metavar="N", help="gunicorn workers (4)")
+    parser.add_argument(
+        "--workers", type=int, default=2, metavar="M", help="RQ task worker processes (2)"
+    )
+    options = parser.parse_args(argv)
+    if options.web < 1 or options.workers < 1:
+        parser.error("--web and --workers need at least one process each")
+
+    database_url = os.environ.setdefault("DATABASE_URL", CLUSTER_DATABASE_URL)
+    redis_url = os.environ.setdefault("REDIS_URL", CLUSTER_REDIS_URL)
+    missing = missing_services(database_url, redis_url)
+    if missing:
+        for sentence in missing:
+            log(sentence)
+        log("dev.py cluster needs PostgreSQL and Redis running; nothing was started.")
+        return 1
+    base = f"http://{HOST}:{PORT}"
+    os.environ.setdefault("DJANGO_BASE_URL", base)
+    hosts = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
+    os.environ["DJANGO_ALLOWED_HOSTS"] = ",".join(dict.fromkeys([*hosts, HOST]))
+
+    ensure_environment()
+    manage = [PYTHON, ROOT / "example_site" / "manage.py"]
+    created = subprocess.run([str(PYTHON), "-c", CREATE_DATABASE, database_url], cwd=ROOT)
+    if created.returncode:
+        log("The database could not be created: nothing was started.")
+        return created.returncode
+    steps = [
+        ("migrate", ["migrate", "--no-input", "-v", "0"]),
+        ("load_demo", ["load_demo"]),
+        # Redis and S3 answer, storages are private, settings make sense: else stop here with
+        # the system checks' messages rather than fail at the first request.
+        ("The system checks", ["check", "--deploy", "--fail-level", "ERROR"]),
+    ]
+    for name, args in steps:
+        try:
+            run(*manage, *args)
+        except subprocess.CalledProcessError as error:
+            log(f"{name} failed (status {error.returncode}): nothing was started.")
+            return error.returncode or 1
+
+    children = [
+        Child("gunicorn", gunicorn_command(f"{HOST}:{PORT}", options.web), essential=True),
+        *(
+            Child(f"task worker {number}", rqworker_command())
+            for number in range(1, options.workers + 1)
+        ),
+        Child("privacy_tick", [*manage, "privacy_tick"], every=TICK_SECONDS),
+    ]
+    storage = "files on disk (set S3_BUCKET and S3_* for S3)"
+    if os.environ.get("S3_BUCKET"):
+        storage = f"S3 bucket {os.environ['S3_BUCKET']} at "
+        storage += os.environ.get("S3_ENDPOINT_URL") or "AWS"
+    text = (
+        f"\nThe demo shop is running on the production topology. Stop with Ctrl+C.\n"
+        f"  Shop:        {base}/   (orders behind the acceptance gate: {base}/account/orders/)\n"
+        f"  Storefront:  {base}/storefront/\n"
+        f"  Admin:       {base}/admin/   editor / editor-demo\n"
+        f"  Privacy API: {base}/api/privacy/v1/policies/\n"
+        f"  Customers:   ana@example.com / customer-demo, bor@example.com / customer-demo\n"
+        f"  Database:    {database_url.split('@')[-1]}\n"
+        f"  Redis:       {redis_url.split('@')[-1]} (cache, sessions, task queue)\n"
+        f"  Files:       {storage}\n"
+        f"  gunicorn with {options.web} workers, {options.workers} RQ task workers, "
+        f"privacy_tick every {TICK_SECONDS} s.\n"
+    )
+    banner = threading.Timer(3, print, [text], {"flush": True})
+    banner.daemon = True
+    banner.start()
+    try:
+        return run_supervised(children)
+    finally:
+        banner.cancel()
+
+
 def test(pytest_args):
     ensure_environment()
     database = os.environ.get("DATABASE_URL", "sqlite (default)").split("@")[-1]
@@ -209,11 +402,13 @@ def test(pytest_args):
 
 
 def main(argv):
-    if not argv or argv[0] not in {"demo", "test"}:
+    if not argv or argv[0] not in {"demo", "cluster", "test"}:
         print(__doc__)
         return 2
     if argv[0] == "demo":
         return demo()
+    if argv[0] == "cluster":
+        return cluster(argv[1:])
     return test(argv[1:])
 
 

@@ -9,7 +9,10 @@ class WagtailPrivacyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers system checks)
+        from . import (
+            checks,  # noqa: F401  (registers system checks)
+            service_checks,  # noqa: F401  (registers the service checks: Redis, S3)
+        )
         from .notices import receivers as notice_receivers
         from .notices import tick as notice_steps  # noqa: F401  (registers privacy_tick steps)
         from .policies import receivers as policy_receivers

@@ -1,4 +1,5 @@
 from django.conf.urls.i18n import i18n_patterns
+from django.contrib.staticfiles.views import serve as serve_static
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
@@ -7,7 +8,7 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents import urls as wagtaildocs_urls
 
-from .views import login, logout, public_media, storefront
+from .views import login, logout, orders, public_media, storefront
 
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PagesAPIViewSet)
@@ -23,6 +24,12 @@ urlpatterns = [
     path("accounts/logout/", logout, name="logout"),
     path("storefront/", storefront, name="storefront"),
     path("storefront/<str:filename>", storefront, name="storefront_file"),
+    # Behind the acceptance gate: a customer who owes an acceptance is sent to accept first.
+    path("account/orders/", orders, name="orders"),
+    # Static files (admin, storefront styles) without DEBUG, from the apps' folders, for
+    # runserver and gunicorn alike. A shop in production serves them from its web server or
+    # a CDN after collectstatic.
+    re_path(r"^static/(?P<path>.+)$", serve_static, {"insecure": True}),
 ]
 
 if isinstance(default_storage, FileSystemStorage) and default_storage.base_url == "/media/":

@@ -1,16 +1,22 @@
 """The headless storefront (static files that talk to the JSON API only), its sign-in, the
-public media and the shop's error pages."""
+customer's orders (behind the acceptance gate), the public media and the shop's error pages."""
 
 import posixpath
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
+from django.shortcuts import render
 from django.utils import translation
 from django.views import defaults
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.static import serve
+
+from wagtail_privacy.notices.enforcement import AcceptanceMiddleware
+
+from .models import Order
 
 STOREFRONT_DIR = Path(__file__).resolve().parent / "static" / "storefront"
 STOREFRONT_FILES = {
@@ -75,8 +81,25 @@ login = LoginView.as_view()
 logout = auth_views.LogoutView.as_view()  # POST only; back to LOGOUT_REDIRECT_URL
 
 
+ORDER_COLUMNS = ("number", "placed_at", "total", "status")
+
+
+def orders_page(request):
+    """The signed-in customer's orders, newest first."""
+    columns = [Order._meta.get_field(name).verbose_name for name in ORDER_COLUMNS]
+    orders = Order.objects.filter(customer=request.user).order_by("-placed_at")
+    return render(request, "shop/orders.html", {"columns": columns, "orders": orders})
+
+
+# The package's acceptance gate for server-rendered pages, on this page only: a customer who
+# owes an acceptance (a required policy changed) is sent to /privacy/accept/?next=... and comes
+# back here once accepted; staff are exempt. The storefront, being headless, asks
+# /api/privacy/v1/me/ instead and accepts through the API.
+orders = login_required(AcceptanceMiddleware(orders_page))
+
+
 def public_media(request, path):
-    """A file of the public media folders (the demo's only server is runserver)."""
+    """A file of the public media folders (neither runserver nor gunicorn serves media)."""
     path = posixpath.normpath(path).lstrip("/")
     if not path.startswith(PUBLIC_MEDIA):
         raise Http404("Not a public media file.")
