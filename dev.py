@@ -178,6 +178,17 @@ def run_supervised(children, **options):
         return 0
 
 
+def serve(children, banner, banner_after):
+    """Supervise ``children``; print ``banner`` once they have had time to start."""
+    timer = threading.Timer(banner_after, print, [banner], {"flush": True})
+    timer.daemon = True
+    timer.start()
+    try:
+        return run_supervised(children)
+    finally:
+        timer.cancel()
+
+
 def demo():
     ensure_environment()
     manage = [PYTHON, ROOT / "example_site" / "manage.py"]
@@ -207,13 +218,7 @@ def demo():
         f"  Customers:   ana@example.com / customer-demo, bor@example.com / customer-demo\n"
         f"  privacy_tick runs every {TICK_SECONDS} s; a task worker that exits is restarted.\n"
     )
-    banner = threading.Timer(2, print, [text], {"flush": True})
-    banner.daemon = True
-    banner.start()
-    try:
-        return run_supervised(children)
-    finally:
-        banner.cancel()
+    return serve(children, text, banner_after=2)
 
 
 def endpoint(url, default_port):
@@ -385,13 +390,7 @@ def cluster(argv):
         f"  gunicorn with {options.web} workers, {options.workers} RQ task workers, "
         f"privacy_tick every {TICK_SECONDS} s.\n"
     )
-    banner = threading.Timer(3, print, [text], {"flush": True})
-    banner.daemon = True
-    banner.start()
-    try:
-        return run_supervised(children)
-    finally:
-        banner.cancel()
+    return serve(children, text, banner_after=3)
 
 
 def test(pytest_args):
