@@ -285,37 +285,12 @@ def withdraw_all(subject, *, source, ip=None, user_agent=""):
     subject = Subject.of(subject)
     if source not in ConsentSource.values:
         raise PrivacyError(_("Unknown consent source."), code="invalid_input", status=422)
-    now = timezone.now()
-    policy_version = _privacy_policy_version(now)
-    known = None
-
-    def build():
-        nonlocal known
-        granted = [r for r in current_records(subject).values() if r.granted]
-        if granted and known is None:
-            known = {purpose.key: purpose for purpose in purposes(include_retired=True)}
-        records = [
-            _new_record(
-                subject,
-                last.purpose_key,
-                known.get(last.purpose_key, last),
-                last.channel,
-                False,
-                sequence=_next_sequence(last),
-                source=source,
-                policy_version=policy_version,
-                at=now,
-                ip=ip,
-                user_agent=user_agent,
-            )
-            for last in sorted(granted, key=lambda r: r.pk)
-        ]
-        return records, [subject]
-
-    return _append(build)
+    if subject.user is not None:
+        return withdraw_all_of([subject.user], source=source, ip=ip, user_agent=user_agent)
+    return withdraw_all_of([], emails=[subject.email], source=source, ip=ip, user_agent=user_agent)
 
 
-def withdraw_all_of(users, *, source, emails=(), now=None):
+def withdraw_all_of(users, *, source, emails=(), now=None, ip=None, user_agent=""):
     """``withdraw_all`` for many customers at once (erasure sweeps): a few queries a batch.
 
     ``emails``: addresses whose guest consents (given without an account) go too.
@@ -357,6 +332,8 @@ def withdraw_all_of(users, *, source, emails=(), now=None):
                 source=source,
                 policy_version=policy_version,
                 at=now,
+                ip=ip,
+                user_agent=user_agent,
             )
             for grant in granted
         ]
