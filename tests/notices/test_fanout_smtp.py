@@ -12,6 +12,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 
+import django
 import pytest
 from django.core import mail as django_mail
 
@@ -149,7 +150,7 @@ def test_fan_out_over_smtp_sends_prebuilt_bytes_once_each(
     result = fanout.fan_out(version.pk)
     assert result == {"notices": 7, "emailed": 7, "failed": 0}
     # Django built one message per language (with placeholders), not one per customer.
-    assert len(built) == 2
+    assert len(built) == (2 if mail.PREBUILT else 7)  # once per language, or Django 6: each
     assert smtp_sink.by_recipient() == Counter(u.email for u in english + slovene)
     notices = {n.user.email: n for n in ChangeNotice.objects.select_related("user")}
     ids = set()
@@ -177,6 +178,10 @@ def test_fan_out_over_smtp_sends_prebuilt_bytes_once_each(
     assert len(smtp_sink.messages()) == 7
 
 
+@pytest.mark.skipif(
+    django.VERSION >= (6, 0),
+    reason="Django 6 no longer encodes non-ASCII local parts (they need an SMTPUTF8 server)",
+)
 def test_addresses_django_must_encode_go_through_django(
     policies, policy_page, make_customers, django_capture_on_commit_callbacks, smtp_sink, settings
 ):

@@ -60,6 +60,9 @@ def same_bytes_as_django(outgoing):
     raw = outgoing.prepared.as_bytes(
         outgoing.to, "<one@shop.example>", outgoing.values, outgoing.body
     )
+    if not mail.PREBUILT:
+        assert raw is None  # Django 6: Django builds every message
+        return
     assert raw is not None
     date = re.search(rb"^Date: (.+)\r$", raw, re.MULTILINE).group(1).decode()
     subject, body, _html = outgoing.texts()
@@ -70,7 +73,7 @@ def same_bytes_as_django(outgoing):
         [outgoing.to],
         headers={"Date": date, "Message-ID": "<one@shop.example>"},
     )
-    assert raw == expected.message().as_bytes(linesep="\r\n")
+    assert raw == mail.wire_bytes(expected.message())
 
 
 def test_a_shared_context_is_rendered_once_per_language(renders):
