@@ -69,7 +69,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -91,6 +90,7 @@ from benchmarks.support import (  # noqa: E402
     setup_django,
     versions_text,
 )
+from tests.processes import free_port  # noqa: E402
 
 PATH = "/shop/basket/"
 POLICY_SLUG = "privacy-policy"
@@ -610,12 +610,6 @@ def measure_level(world, args):
 
 
 # --- Measurement over HTTP ----------------------------------------------------------------
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def server_env(variant, database, prefix, media):

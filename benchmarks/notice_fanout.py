@@ -43,7 +43,6 @@ import argparse
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -63,6 +62,7 @@ from benchmarks.support import (  # noqa: E402
     setup_django,
     versions_text,
 )
+from tests.processes import free_port, session_pids  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -175,12 +175,6 @@ def sink_main():
         controller.stop()
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class Sink:
     """The sink process, started by this one."""
 
@@ -267,24 +261,6 @@ class Workers:
                 process.wait()
             log.close()
         self.processes = []
-
-
-def session_pids(leader):
-    """The processes of the session ``leader`` started (a worker and its work horse)."""
-    pids = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    fields = stat.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[3]) == leader:
-                pids.append(int(entry))
-    return pids
-
-
-# --- Machine load -------------------------------------------------------------------------
 
 
 def machine_jiffies():

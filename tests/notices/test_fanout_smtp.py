@@ -7,7 +7,6 @@
 import asyncio
 import email
 import email.policy
-import socket
 import threading
 from collections import Counter
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ import django
 import pytest
 from django.core import mail as django_mail
 
+from tests.processes import free_port
 from wagtail_privacy import mail
 from wagtail_privacy.notices import emails, fanout
 from wagtail_privacy.notices.models import ChangeNotice, EmailState
@@ -34,12 +34,6 @@ class Received:
     @property
     def message(self):
         return email.message_from_bytes(self.content, policy=email.policy.default)
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class SmtpSink:

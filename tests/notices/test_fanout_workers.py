@@ -33,6 +33,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tests.notices.test_fanout_smtp import SmtpSink, publish_major
+from tests.processes import session_pids
 from wagtail_privacy.notices import fanout, stats
 from wagtail_privacy.notices.models import ChangeNotice, EmailState
 
@@ -67,21 +68,6 @@ def claim_redis_database():
             client.delete(CLAIM)
         client.close()
     unavailable(f"Redis at {server} has no empty database left")
-
-
-def session_pids(leader):
-    """The processes of the session ``leader`` started (an rqworker and its work horse)."""
-    pids = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    fields = stat.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[3]) == leader:  # the session id
-                pids.append(int(entry))
-    return pids
 
 
 def pid_with_local_port(port, pids):

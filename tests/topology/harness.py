@@ -21,6 +21,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tests.processes import free_port
+
 REPO_DIR = Path(__file__).resolve().parents[2]
 MANAGE = REPO_DIR / "example_site" / "manage.py"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -42,12 +44,6 @@ def load_dev():
 
 
 dev = load_dev()
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until(condition, timeout, what, interval=0.2):
