@@ -1,7 +1,5 @@
 """Admin: one customer's proof of notice and acceptance, downloadable as CSV."""
 
-import csv
-
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -12,12 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.base import ViewSet
 from wagtail.log_actions import log
 
 from ..consent.service import history as consent_history
 from ..notices.acceptance import acceptances_of, notices_of
-from .mixins import PermissionRequiredMixin
+from ..spreadsheets import SafeWriter
+from .mixins import CENTRE_PERMISSION, PermissionRequiredMixin, PrivacyCentreViewSet
 
 PERMISSION = "wagtail_privacy.view_acceptance"
 PROOF_EXPORTED = "wagtail_privacy.proof_exported"
@@ -38,6 +36,12 @@ COLUMNS = [
     "channel",
     "ip_address",
     "user_agent",
+    # Consent rows only. Their wording version and its SHA-256 go under "version" and
+    # "text_sha256", and where the decision was made (account, checkout...) under "channel".
+    "purpose",
+    "consent_channel",
+    "decision",
+    "decided_at",
 ]
 
 
@@ -69,86 +73,80 @@ class ProofSearchView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Templa
 
 
 class _Echo:
+    """A file whose ``write`` hands the line back, so the CSV streams line by line."""
+
     def write(self, value):
         return value
 
 
+def _line(record, **values):
+    """One CSV row: the values by column name, blanks elsewhere; an unknown name is refused."""
+    unknown = set(values) - set(COLUMNS)
+    if unknown:
+        raise ValueError(f"Not columns of the proof CSV: {', '.join(sorted(unknown))}")
+    return [record if name == "record" else values.get(name) for name in COLUMNS]
+
+
 def _rows(user):
-    yield COLUMNS
     for n in notices_of(user):
-        yield [
+        yield _line(
             "notice",
-            n.version.policy.slug,
-            n.version.number,
-            n.language,
-            n.created_at,
-            n.emailed_at or "",
-            n.message_id,
-            n.email_state,
-            n.failure_reason,
-            n.acknowledged_at or "",
-            n.retracted_at or "",
-            "",
-            "",
-            "",
-            "",
-            "",
-        ]
+            policy=n.version.policy.slug,
+            version=n.version.number,
+            language=n.language,
+            created_at=n.created_at,
+            emailed_at=n.emailed_at,
+            message_id=n.message_id,
+            email_state=n.email_state,
+            failure_reason=n.failure_reason,
+            acknowledged_at=n.acknowledged_at,
+            retracted_at=n.retracted_at,
+        )
     for c in consent_history(user):
-        yield [
+        yield _line(
             "consent",
-            c.purpose_key,
-            c.wording_version,
-            c.channel,
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            c.at,
-            c.wording_sha256,
-            c.source,
-            c.ip_address or "",
-            c.user_agent,
-            "granted" if c.granted else "withdrawn",
-        ]
+            version=c.wording_version,
+            text_sha256=c.wording_sha256,
+            channel=c.source,
+            ip_address=c.ip_address,
+            user_agent=c.user_agent,
+            purpose=c.purpose_key,
+            consent_channel=c.channel,
+            decision="granted" if c.granted else "withdrawn",
+            decided_at=c.at,
+        )
     for a in acceptances_of(user):
-        yield [
+        yield _line(
             "acceptance",
-            a.policy.slug,
-            a.version.number,
-            a.language,
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            a.accepted_at,
-            a.text_sha256,
-            a.channel,
-            a.ip_address or "",
-            a.user_agent,
-        ]
+            policy=a.policy.slug,
+            version=a.version.number,
+            language=a.language,
+            accepted_at=a.accepted_at,
+            text_sha256=a.text_sha256,
+            channel=a.channel,
+            ip_address=a.ip_address,
+            user_agent=a.user_agent,
+        )
+
+
+def _csv_lines(user):
+    # Customers write their user agent themselves: the writer keeps formulas inert.
+    writer = SafeWriter(_Echo(), COLUMNS)
+    yield writer.writeheader()
+    for row in _rows(user):
+        yield writer.writerow(row)
 
 
 def proof_csv(request, user_id):
     _check(request)
     user = get_object_or_404(get_user_model(), pk=user_id)
     log(user, PROOF_EXPORTED, user=request.user)
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row + [""] * (len(COLUMNS) - len(row))) for row in _rows(user)),
-        content_type="text/csv; charset=utf-8",
-    )
+    response = StreamingHttpResponse(_csv_lines(user), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="privacy-proof-{user.pk}.csv"'
     return response
 
 
-class ProofViewSet(ViewSet):
+class ProofViewSet(PrivacyCentreViewSet):
     name = "wagtail_privacy_proof"
     url_prefix = "privacy/proof"
     icon = "doc-full"
@@ -162,9 +160,7 @@ class ProofViewSet(ViewSet):
 
 class ProofMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm(
-            "wagtail_privacy.access_privacy_centre"
-        ) and request.user.has_perm(PERMISSION)
+        return request.user.has_perm(CENTRE_PERMISSION) and request.user.has_perm(PERMISSION)
 
 
 def menu_item():

@@ -5,13 +5,13 @@ source and ``index.html`` for people, with the Art. 15 information. Records are 
 from the database to the file, so memory stays flat however much data a customer has.
 """
 
-import csv
 import io
 import json
 import time
 import uuid
 import zipfile
 from datetime import timedelta
+from numbers import Number
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -29,6 +29,7 @@ from .. import mail
 from ..conf import privacy_settings
 from ..exceptions import NotFound, PrivacyError
 from ..notices.audience import customer_languages
+from ..spreadsheets import SafeWriter
 from ..storage import export_storage, work_dir
 from . import ledger
 from .models import DataExport, ExportStatus, RequestChannel, RequestKind, RequestStatus
@@ -161,11 +162,19 @@ def _write_csv(archive, user, source, heartbeat):
         archive.open(f"{source.name}.csv", "w", force_zip64=True) as raw,
         io.TextIOWrapper(raw, encoding="utf-8", newline="") as out,
     ):
-        writer = csv.writer(out)
         fields = list(source.fields)
-        writer.writerow(fields)
+        # What customers typed (names, addresses, user agents) must not run as a formula.
+        writer = SafeWriter(out, fields)
+        writer.writeheader()
+
+        def cell(value):
+            # A number stays one (a negative one is no formula); the rest is text.
+            if isinstance(value, Number) and not isinstance(value, bool):
+                return value
+            return _plain(value)
+
         for record in source.records(user):
-            writer.writerow([_plain(record.get(name)) for name in fields])
+            writer.writerow([cell(record.get(name)) for name in fields])
             heartbeat()
 
 
