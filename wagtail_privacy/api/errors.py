@@ -1,7 +1,18 @@
 """JSON error bodies: a stable ``code`` and a translated ``detail``."""
 
-from django.http import Http404
+import logging
+
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import Http404, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -15,7 +26,7 @@ HTTP_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
-    413: "too_large",
+    413: "body_too_large",
     415: "unsupported_media_type",
     429: "throttled",
 }
@@ -38,7 +49,7 @@ class InvalidOut(ErrorOut):
 #: Every stable error ``code`` the API answers with, by HTTP status; the OpenAPI document lists
 #: them on each error response.
 ERROR_CODES = {
-    400: ["unknown_locale", "same_version", "invalid_token", "bad_request"],
+    400: ["unknown_locale", "same_version", "invalid_token", "bad_request", "bad_request_body"],
     401: ["not_authenticated"],
     403: [
         "csrf_failed",
@@ -69,6 +80,7 @@ ERROR_CODES = {
         "no_email",
     ],
     410: ["link_expired", "link_superseded", "export_expired"],
+    413: ["body_too_large"],
     415: ["unsupported_media_type"],
     422: ["invalid_input", "unknown_channel"],
     429: ["throttled", "rate_limited"],
@@ -91,6 +103,32 @@ def describe_error_codes(schema):
 #: Responses every operation may give: bad input, a body that is not JSON, and a language the
 #: site does not have.
 COMMON = {400: ErrorOut, 415: ErrorOut, 422: InvalidOut}
+
+#: Methods whose request body Django reads (for the CSRF check or the payload), so may refuse.
+BODY_METHODS = ("post", "put", "patch", "delete")
+
+
+def describe_body_errors(schema):
+    """Add the body errors (413 too large, 400 unreadable) to every operation that takes a body.
+
+    They come from Django reading the body, before any endpoint runs, so they are documented
+    here once rather than in each endpoint's ``response``.
+    """
+    error = {"$ref": f"#/components/schemas/{ErrorOut.__name__}"}
+    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault(ErrorOut.__name__, ErrorOut.model_json_schema())
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method not in BODY_METHODS:
+                continue
+            responses = operation.setdefault("responses", {})
+            for status in (400, 413):
+                if status not in responses and str(status) not in responses:
+                    responses[status] = {
+                        "description": "Error",
+                        "content": {"application/json": {"schema": error}},
+                    }
+    return schema
 
 
 def error_response(api, request, status, code, detail, **extra):
@@ -145,6 +183,28 @@ def install_handlers(api):
             _("Send the request body as JSON (Content-Type: application/json)."),
         )
 
+    @api.exception_handler(RequestDataTooBig)
+    def body_too_large(request, exc):
+        # Over DATA_UPLOAD_MAX_MEMORY_SIZE, read by the payload parsing or the CSRF check.
+        return _body_error(
+            api, request, exc, 413, "body_too_large", _("The request body is too large.")
+        )
+
+    def unreadable_body(request, exc):
+        # Too many form fields or files, a malformed multipart body, a body cut short.
+        return _body_error(
+            api, request, exc, 400, "bad_request_body", _("The request body could not be read.")
+        )
+
+    for exception in (
+        TooManyFieldsSent,
+        TooManyFilesSent,
+        MultiPartParserError,
+        BadRequest,
+        UnreadablePostError,
+    ):
+        api.add_exception_handler(exception, unreadable_body)
+
     @api.exception_handler(HttpError)
     def http_error(request, exc):
         if exc.status_code == 403 and "CSRF" in str(exc):
@@ -157,3 +217,30 @@ def install_handlers(api):
             )
         code = HTTP_CODES.get(exc.status_code, "error")
         return error_response(api, request, exc.status_code, code, str(exc))
+
+
+def _body_error(api, request, exc, status, code, detail):
+    """A JSON error for a body Django refused to read, logged where Django logs it."""
+    if isinstance(exc, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
+        # As Django does: reading request.POST again would raise again while answering.
+        request._mark_post_parse_error()
+    response = error_response(api, request, status, code, detail)
+    if isinstance(exc, SuspiciousOperation):
+        logger = logging.getLogger(f"django.security.{exc.__class__.__name__}")
+        log_response(
+            str(exc),
+            request=request,
+            response=response,
+            exception=exc,
+            level="error",
+            logger=logger,
+        )
+    else:
+        log_response(
+            "Bad request (Unable to read request body): %s",
+            request.path,
+            request=request,
+            response=response,
+            exception=exc,
+        )
+    return response

@@ -12,7 +12,7 @@ from .closure import public as reactivate_router
 from .closure import router as closure_router
 from .consent import public as unsubscribe_router
 from .consent import router as consent_router
-from .errors import describe_error_codes, error_response, install_handlers
+from .errors import describe_body_errors, describe_error_codes, error_response, install_handlers
 from .me import router as me_router
 from .policies import router as policies_router
 from .rights import router as rights_router
@@ -20,7 +20,8 @@ from .rights import router as rights_router
 
 class PrivacyAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs):
-        return describe_error_codes(super().get_openapi_schema(**kwargs))
+        schema = describe_body_errors(super().get_openapi_schema(**kwargs))
+        return describe_error_codes(schema)
 
 
 api = PrivacyAPI(
@@ -28,7 +29,8 @@ api = PrivacyAPI(
     version="1",
     description=(
         "Policies with their versions, and the signed-in customer's privacy centre. Errors are "
-        "JSON objects with a stable `code` and a translated `detail`. Responses honour "
+        "JSON objects with a stable `code` and a translated `detail`; a request body over the "
+        "site's upload limit answers 413 `body_too_large`. Responses honour "
         "`?locale=` and `Accept-Language`."
     ),
     urls_namespace="wagtail_privacy_api",

@@ -1,16 +1,44 @@
-"""The unsubscribe page people reach from an email: GET confirms, POST unsubscribes."""
+"""The unsubscribe page people reach from an email: GET confirms, POST unsubscribes.
+
+A link that cannot work answers a page that says so, never a server error, and changes
+nothing. Its status is the one the API answers for the same link: 400 ``invalid_token``, 404
+``unknown_purpose`` (renamed or deleted since, and never granted), 422 ``unknown_channel``,
+429 ``throttled``. It is in the customer's language once the link names the customer, else in
+the reader's (``Accept-Language``, as the API).
+"""
 
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from ..exceptions import PrivacyError
+from ..i18n import request_language
 from ..notices.audience import customer_languages
 from ..policies.resolution import default_language
 from . import service, unsubscribe
 from .models import Channel
 
 TEMPLATE = "wagtail_privacy/consent/unsubscribe.html"
+ERROR_TEMPLATE = "wagtail_privacy/consent/unsubscribe_error.html"
+
+#: For a stale link, plainer words than the service's (which name the purpose by its key).
+MESSAGES = {
+    "unknown_purpose": gettext_lazy(
+        "This link is out of date: these messages are no longer sent, so there is nothing to "
+        "unsubscribe from."
+    ),
+    "unknown_channel": gettext_lazy(
+        "This link is out of date: these messages are no longer sent this way, so there is "
+        "nothing to unsubscribe from."
+    ),
+}
+#: What the reader can do about it.
+HINTS = {
+    "invalid_token": gettext_lazy(
+        "Open the link from the email again: it may have been cut short."
+    ),
+}
 
 
 def _language(subject):
@@ -19,16 +47,40 @@ def _language(subject):
     return default_language()
 
 
+def _reader_language(request):
+    try:
+        return request_language(request)
+    except PrivacyError:  # an unknown ?locale=
+        return default_language()
+
+
+def _render(request, template, context, status=200):
+    """The page in the active language, which its ``Content-Language`` says too."""
+    response = render(request, template, context, status=status)
+    response["Content-Language"] = translation.get_language()
+    return response
+
+
 def _error(request, error):
-    return render(request, TEMPLATE, {"error": error.message}, status=error.status)
+    """The page for a refused link, in the active language, with the service's status."""
+    context = {
+        "code": error.code,
+        "message": MESSAGES.get(error.code, error.message),
+        "hint": HINTS.get(error.code, ""),
+    }
+    response = _render(request, ERROR_TEMPLATE, context, status=error.status)
+    if error.status == 429 and error.params.get("retry_after"):
+        response["Retry-After"] = str(int(error.params["retry_after"]))
+    return response
 
 
 @csrf_exempt  # the signed token is the proof; mail clients post without a session (RFC 8058)
 def unsubscribe_page(request, token):
-    try:
-        subject, purpose_key, channel = unsubscribe.resolve(token)
-    except PrivacyError as error:
-        return _error(request, error)
+    with translation.override(_reader_language(request)):  # until the link names someone
+        try:
+            subject, purpose_key, channel = unsubscribe.resolve(token)
+        except PrivacyError as error:
+            return _error(request, error)
     language = _language(subject)
     with translation.override(language):
         try:
@@ -55,4 +107,4 @@ def unsubscribe_page(request, token):
             "already": not done and not service.has_consent(subject, purpose_key, channel),
             "language": language,
         }
-        return render(request, TEMPLATE, context)
+        return _render(request, TEMPLATE, context)
