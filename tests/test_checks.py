@@ -79,6 +79,7 @@ def test_missing_apps(settings, monkeypatch):
         ("ERASE_USER", "shred"),
         ("GATE_REFRESH_SECONDS", 0),
         ("EXPORT_STALE_SECONDS", "soon"),
+        ("NOTICE_TASKS_LOST_AFTER", 0),
         ("EXPORT_MAX_ATTEMPTS", 0),
     ],
 )

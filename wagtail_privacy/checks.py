@@ -152,7 +152,7 @@ def _check_sweeps():
     refresh = privacy_settings.GATE_REFRESH_SECONDS
     if not isinstance(refresh, (int, float)) or isinstance(refresh, bool) or refresh <= 0:
         wrong.append(("GATE_REFRESH_SECONDS", "must be a positive number of seconds"))
-    for key in ("EXPORT_STALE_SECONDS", "EXPORT_MAX_ATTEMPTS"):
+    for key in ("EXPORT_STALE_SECONDS", "EXPORT_MAX_ATTEMPTS", "NOTICE_TASKS_LOST_AFTER"):
         if not _whole(getattr(privacy_settings, key), 1):
             wrong.append((key, "must be a whole number, 1 or more"))
     if privacy_settings.ERASE_USER not in ("delete", "anonymise"):
@@ -160,3 +160,58 @@ def _check_sweeps():
     return [
         Error(f"WAGTAIL_PRIVACY['{key}'] {text}.", id="wagtail_privacy.E011") for key, text in wrong
     ]
+
+
+LOCMEM_CACHE = "django.core.cache.backends.locmem.LocMemCache"
+DUMMY_CACHE = "django.core.cache.backends.dummy.DummyCache"
+
+
+def _backend_is(path, expected):
+    """Whether the cache backend at dotted ``path`` is (a subclass of) the one at ``expected``."""
+    try:
+        cls, base = import_string(path), import_string(expected)
+    except ImportError:
+        return False  # Django's own cache checks report a backend that cannot be imported
+    return isinstance(cls, type) and issubclass(cls, base)
+
+
+@register(Tags.caches, Tags.security)
+def check_throttle_cache(app_configs=None, **kwargs):
+    """The step-up attempt counters live in a cache that every worker shares."""
+    if not isinstance(getattr(settings, "WAGTAIL_PRIVACY", {}) or {}, dict):
+        return []  # E001
+    alias = privacy_settings.THROTTLE_CACHE
+    caches = getattr(settings, "CACHES", {})
+    if alias not in caches:
+        return [
+            Error(
+                f"WAGTAIL_PRIVACY['THROTTLE_CACHE'] is {alias!r}, which is not a key of CACHES.",
+                id="wagtail_privacy.E013",
+            )
+        ]
+    if settings.DEBUG:
+        return []
+    backend = caches[alias].get("BACKEND", "")
+    if _backend_is(backend, DUMMY_CACHE):
+        return [
+            Error(
+                f"The step-up verification throttle is off: its cache CACHES[{alias!r}] "
+                "(WAGTAIL_PRIVACY['THROTTLE_CACHE']) is the DummyCache, which keeps nothing.",
+                hint="Point THROTTLE_CACHE at a cache that every worker shares: Redis, "
+                "Memcached or the database cache.",
+                id="wagtail_privacy.E014",
+            )
+        ]
+    if _backend_is(backend, LOCMEM_CACHE):
+        return [
+            Warning(
+                f"The step-up verification throttle counts wrong codes in CACHES[{alias!r}] "
+                "(WAGTAIL_PRIVACY['THROTTLE_CACHE']), a memory cache of its own in each process: "
+                "each worker allows STEP_UP_MAX_ATTEMPTS wrong codes.",
+                hint="Point THROTTLE_CACHE at a cache that every worker shares: Redis, "
+                "Memcached or the database cache. With a single process, silence this check "
+                "in SILENCED_SYSTEM_CHECKS.",
+                id="wagtail_privacy.W003",
+            )
+        ]
+    return []

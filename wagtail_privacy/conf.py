@@ -32,8 +32,12 @@ DEFAULTS = {
     # Hours to hold back the emails of customers whose language a new version still lacks,
     # waiting for its translation; after that they get the default language.
     "NOTICE_TRANSLATION_WAIT_HOURS": 24,
-    # Also email customers when a major version takes effect (sent by privacy_tick).
+    # Also email customers when a major version takes effect (privacy_tick enqueues the tasks).
     "EMAIL_WHEN_EFFECTIVE": False,
+    # Seconds the email tasks of a version may go without creating or claiming anything
+    # before privacy_tick presumes them lost (a worker killed, a queue flushed) and sends
+    # what they left pending itself.
+    "NOTICE_TASKS_LOST_AFTER": 600,
     # What is kept of the IP address with an acceptance: "full", "truncated" or "none".
     "ACCEPTANCE_IP": "truncated",
     # Paths (regular expressions) the acceptance middleware never redirects.
@@ -60,6 +64,10 @@ DEFAULTS = {
     # Wrong codes allowed per customer within STEP_UP_THROTTLE_WINDOW seconds.
     "STEP_UP_MAX_ATTEMPTS": 5,
     "STEP_UP_THROTTLE_WINDOW": 900,
+    # Cache alias (settings.CACHES) holding those counters. Every worker of the site must share
+    # it (Redis, Memcached, the database): a per-process memory cache multiplies the limit by
+    # the number of workers, and the dummy cache turns it off (system checks W003 and E014).
+    "THROTTLE_CACHE": "default",
     # Seconds between two exports of the same customer.
     "EXPORT_RATE_LIMIT": 24 * 3600,
     # Seconds a download link of an export stays valid.

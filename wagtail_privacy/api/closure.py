@@ -6,7 +6,7 @@ from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.utils import check_csrf
+from ninja.security import SessionAuth
 
 from ..rights import closure as closures
 from ..rights.models import ClosureKind
@@ -20,13 +20,17 @@ public = Router(tags=["account"])
 ERRORS = {401: ErrorOut, 403: ErrorOut}
 
 
-class PendingDeletionSession:
+class PendingDeletionSession(SessionAuth):
     """Session auth that also admits a customer whose deletion is pending (so they can cancel).
 
     Their account is inactive during the grace period, which Django's own session auth refuses.
+    Like Ninja's ``django_auth`` (its class is this one's base), it runs Django's CSRF check
+    before anything else, for every caller: a signed-in customer, and a customer whose session
+    is admitted only because their deletion is pending, alike. A failed check answers 403
+    ``csrf_failed``; an operation marked ``csrf_exempt`` skips it, as with ``django_auth``.
     """
 
-    def __call__(self, request):
+    def authenticate(self, request, key):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             return user
@@ -40,8 +44,6 @@ class PendingDeletionSession:
             return None
         pending = closures.active_closure(candidate)
         if pending is None or pending.kind != ClosureKind.DELETION:
-            return None
-        if check_csrf(request) is not None:
             return None
         request.user = candidate
         return candidate

@@ -1,14 +1,15 @@
 """Step-up verification with django-otp: a fresh proof of identity before sensitive actions.
 
 Customers verify with a TOTP app, a code emailed to them, or a backup code. A success is
-kept in the session for ``STEP_UP_MAX_AGE`` seconds; wrong codes are throttled per customer.
+kept in the session for ``STEP_UP_MAX_AGE`` seconds; wrong codes are throttled per customer, in
+the cache ``THROTTLE_CACHE`` that every worker of the site shares.
 """
 
 import secrets
 import time
 from datetime import UTC, datetime
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +24,8 @@ from ..exceptions import PrivacyError
 from ..notices.audience import customer_languages
 
 SESSION_KEY = "wagtail_privacy_step_up_at"
-FAILURES_KEY = "wagtail_privacy:step_up:failures:{}"
+# One key per attempt: customer pk, attempt number (0 to STEP_UP_MAX_ATTEMPTS - 1).
+FAILURES_KEY = "wagtail_privacy:step_up:failures:{}:{}"
 EMAIL_DEVICE_NAME = "wagtail-privacy"
 EMAIL_CODE_VALIDITY = 600
 BACKUP_CODES = 10
@@ -59,30 +61,55 @@ def is_verified(request):
     return verified_until(request) is not None
 
 
-def _failures(user):
-    return cache.get(FAILURES_KEY.format(user.pk), [])
+def throttle_cache():
+    """The cache holding the attempt counters (``THROTTLE_CACHE``), shared by every worker."""
+    return caches[privacy_settings.THROTTLE_CACHE]
 
 
-def _check_throttle(user):
+def _attempt_keys(user):
+    return [
+        FAILURES_KEY.format(user.pk, slot)
+        for slot in range(max(int(privacy_settings.STEP_UP_MAX_ATTEMPTS), 0))
+    ]
+
+
+def _claim_attempt(user):
+    """Take one of the customer's ``STEP_UP_MAX_ATTEMPTS`` attempts, or raise ``Throttled``.
+
+    Each attempt is a cache key of its own, claimed with ``cache.add`` (atomic on Redis,
+    Memcached, the database and memory caches) and expiring ``STEP_UP_THROTTLE_WINDOW`` seconds
+    after the claim: two workers racing for the last attempt cannot both get it, and the limit
+    is a sliding window, as before. The attempt is claimed before the code is checked, so
+    concurrent requests cannot check more codes than allowed either. Returns the claimed key.
+    """
+    store = throttle_cache()
     window = privacy_settings.STEP_UP_THROTTLE_WINDOW
+    keys = _attempt_keys(user)
+    taken = store.get_many(keys)
     now = time.time()
-    recent = [t for t in _failures(user) if t > now - window]
-    if len(recent) >= privacy_settings.STEP_UP_MAX_ATTEMPTS:
-        retry = int(min(recent) + window - now) + 1
-        raise Throttled(
-            _("Too many wrong codes: try again in %(minutes)s minutes.")
-            % {"minutes": max(1, retry // 60)},
-            params={"retry_after": retry},
-        )
-    return recent
-
-
-def _record_failure(user, recent):
-    cache.set(
-        FAILURES_KEY.format(user.pk),
-        [*recent, time.time()],
-        privacy_settings.STEP_UP_THROTTLE_WINDOW,
+    stamps = [stamp for stamp in taken.values() if isinstance(stamp, (int, float))]
+    for key in keys:
+        if key in taken:
+            continue
+        if store.add(key, now, window):
+            return key
+        stamps.append(now)  # another worker claimed it just now
+    retry = int(min(stamps, default=now) + window - now) + 1
+    raise Throttled(
+        _("Too many wrong codes: try again in %(minutes)s minutes.")
+        % {"minutes": max(1, retry // 60)},
+        params={"retry_after": max(retry, 1)},
     )
+
+
+def _release_attempt(key):
+    """Give back an attempt that did not check a code (django-otp's back-off, an error)."""
+    throttle_cache().delete(key)
+
+
+def _forget_attempts(user):
+    """A right code: the customer starts again with all their attempts."""
+    throttle_cache().delete_many(_attempt_keys(user))
 
 
 def send_email_code(user):
@@ -115,35 +142,45 @@ def verify(request, token):
     """Check ``token`` against the customer's devices; on success, mark the session verified."""
     user = request.user
     token = (token or "").strip().replace(" ", "")
-    recent = _check_throttle(user)
+    attempt = _claim_attempt(user)
     device = None
     wait = 0
-    if token and len(token) <= 64:
-        with transaction.atomic():
-            for model in (TOTPDevice, EmailDevice, StaticDevice):
-                devices = model.objects.devices_for_user(user, confirmed=True)
-                for candidate in devices.select_for_update():
-                    allowed, data = getattr(candidate, "verify_is_allowed", lambda: (True, None))()
-                    if not allowed:
-                        # django-otp's own back-off after a wrong code: say so, do not count.
-                        locked = (data or {}).get("locked_until")
-                        if locked:
-                            wait = max(wait, int((locked - timezone.now()).total_seconds()) + 1)
-                        continue
-                    if candidate.verify_token(token):
-                        device = candidate
+    checked = False
+    try:
+        if token and len(token) <= 64:
+            with transaction.atomic():
+                for model in (TOTPDevice, EmailDevice, StaticDevice):
+                    devices = model.objects.devices_for_user(user, confirmed=True)
+                    for candidate in devices.select_for_update():
+                        allowed, data = getattr(
+                            candidate, "verify_is_allowed", lambda: (True, None)
+                        )()
+                        if not allowed:
+                            # django-otp's own back-off after a wrong code: say so.
+                            locked = (data or {}).get("locked_until")
+                            if locked:
+                                seconds = int((locked - timezone.now()).total_seconds()) + 1
+                                wait = max(wait, seconds)
+                            continue
+                        checked = True
+                        if candidate.verify_token(token):
+                            device = candidate
+                            break
+                    if device:
                         break
-                if device:
-                    break
+    except BaseException:
+        _release_attempt(attempt)
+        raise
     if device is None and wait:
+        if not checked:
+            _release_attempt(attempt)  # no code was checked: the attempt does not count
         raise Throttled(
             _("Wait %(seconds)s seconds before trying another code.") % {"seconds": wait},
             params={"retry_after": wait},
         )
     if device is None:
-        _record_failure(user, recent)
         raise PrivacyError(_("This code is not valid."), code="invalid_token", status=400)
-    cache.delete(FAILURES_KEY.format(user.pk))
+    _forget_attempts(user)
     otp_login(request, device)
     if isinstance(device, EmailDevice):
         # The customer just proved the address is theirs: their guest consents join the account.
