@@ -1,5 +1,6 @@
 """Model registry of the app; each domain keeps its models in its own package."""
 
+from .background import BackgroundFailure
 from .consent.models import ConsentPurpose, ConsentRecord
 from .notices.models import Acceptance, AcceptanceChannel, ChangeNotice, EmailState
 from .policies.models import (
@@ -20,6 +21,7 @@ from .rights.models import (
 )
 
 __all__ = [
+    "BackgroundFailure",
     "AccountClosure",
     "ErasureStep",
     "Acceptance",

@@ -9,6 +9,8 @@ import traceback
 
 from django.utils import timezone
 
+from . import background
+
 logger = logging.getLogger("wagtail_privacy.tick")
 _steps = {}
 
@@ -46,9 +48,12 @@ def run(*, dry_run=False, now=None, only=None):
     for name, step in _steps.items():
         if only is not None and name not in only:
             continue
+        work = background.step_work(name)
         try:
             reports[name] = step(now, dry_run)
         except Exception as error:
+            if not dry_run:
+                background.record_failure(work, "", error)
             failed.append(name)
             reports[name] = {"failed": type(error).__name__}
             # Where it failed, without the message: messages may quote personal data.
@@ -58,6 +63,9 @@ def run(*, dry_run=False, now=None, only=None):
                 type(error).__name__,
                 "".join(traceback.format_tb(error.__traceback__)),
             )
+        else:
+            if not dry_run:
+                background.record_success(work, "")
     if failed:
         raise StepFailed(failed, reports)
     return reports

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from .admin import centre, consent, proof, requests, versions
+from .admin import background, centre, consent, proof, requests, versions
 
 
 @hooks.register("register_admin_viewset")
@@ -74,3 +74,13 @@ def register_consent_viewset():
 @hooks.register("register_privacy_menu_item")
 def register_consent_menu_item():
     return consent.menu_item()
+
+
+@hooks.register("register_admin_viewset")
+def register_background_viewset():
+    return background.BackgroundViewSet()
+
+
+@hooks.register("register_privacy_menu_item")
+def register_background_menu_item():
+    return background.menu_item()

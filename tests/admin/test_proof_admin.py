@@ -70,6 +70,13 @@ def test_proof_needs_the_permission(client, customer, history):
         Permission.objects.get(codename="view_acceptance"),
     )
     client.force_login(officer)
+    # view_acceptance alone is not enough: the proof is part of the privacy centre
+    refused = client.get(reverse("wagtail_privacy_proof:csv", args=[customer.pk]))
+    assert refused.status_code in (302, 403)
+    assert not refused.get("Content-Type", "").startswith("text/csv")
+    officer.user_permissions.add(Permission.objects.get(codename="access_privacy_centre"))
+    officer = get_user_model().objects.get(pk=officer.pk)  # forget the cached permissions
+    client.force_login(officer)
     assert client.get(reverse("wagtail_privacy_proof:csv", args=[customer.pk])).status_code == 200
     no_perm = get_user_model().objects.create_user("clerk", "c@example.com", "pw")
     no_perm.user_permissions.add(Permission.objects.get(codename="access_admin"))

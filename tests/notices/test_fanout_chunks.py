@@ -160,13 +160,13 @@ def test_an_interrupted_chunk_puts_its_email_back(
     assert Counter(m.to[0] for m in mail.outbox) == Counter(c.email for c in customers)
 
 
-def tick(at=None):
+def tick(at=None, step="notices"):
     out = StringIO()
     if at is None:
-        call_command("privacy_tick", "--only", "notices", stdout=out)
+        call_command("privacy_tick", "--only", step, stdout=out)
     else:
         with time_machine.travel(at, tick=False):
-            call_command("privacy_tick", "--only", "notices", stdout=out)
+            call_command("privacy_tick", "--only", step, stdout=out)
     return out.getvalue()
 
 
@@ -191,7 +191,7 @@ def test_the_tick_finishes_what_a_killed_worker_left(
     # Its chunk may still be at work: the tick leaves it alone.
     assert "in_progress=1" in tick()
     assert mail.outbox == []
-    output = tick(at=now + fanout.LOST_AFTER + timedelta(minutes=1))
+    output = tick(at=now + fanout.lost_after() + timedelta(minutes=1))
     assert "notices: versions=1, notices=0, emailed=3, failed=0" in output
     assert sorted(m.to[0] for m in mail.outbox) == sorted(c.email for c in customers[3:])
     figures = stats.notice_figures([version.pk])[version.pk]
@@ -225,3 +225,53 @@ def test_chunks_and_a_tick_at_once_email_each_customer_once(
     assert not errors
     assert Counter(m.to[0] for m in mail.outbox) == Counter(c.email for c in customers)
     assert ChangeNotice.objects.filter(email_state=EmailState.SENT).count() == 40
+
+
+def test_now_in_effect_emails_go_as_chunk_tasks_enqueued_once(
+    policies, policy_page, make_customers, django_capture_on_commit_callbacks, queued, settings
+):
+    settings.WAGTAIL_PRIVACY = {
+        **settings.WAGTAIL_PRIVACY,
+        "NOTICE_BATCH_SIZE": 2,
+        "EMAIL_WHEN_EFFECTIVE": True,
+        "NOTICE_TASKS_LOST_AFTER": 120,
+    }
+    customers = make_customers(5)
+    version = publish_major(policies, policy_page, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        fanout.start(version.pk)
+    for chunk in chunks_of(queued):
+        chunk.task.call(*chunk.args, **chunk.kwargs)
+    queued.clear()
+    mail.outbox.clear()
+    effective = version.effective_at + timedelta(minutes=1)
+
+    def tick_effective(at):
+        with django_capture_on_commit_callbacks(execute=True):
+            return tick(at, step="effective_notices")
+
+    # Before the effective date nothing is due; after it, one task per batch of customers.
+    assert "effective_notices: versions=0, tasks=0" in tick_effective(effective - timedelta(days=1))
+    assert "effective_notices: versions=1, tasks=3, in_progress=0" in tick_effective(effective)
+    first, second, third = chunks_of(queued)
+    assert {c.args[1] for c in (first, second, third)} == {emails.EFFECTIVE}
+    # The tasks may still be queued: the next ticks leave them alone.
+    assert "in_progress=1" in tick_effective(effective + timedelta(seconds=60))
+    assert len(chunks_of(queued)) == 3
+    with time_machine.travel(effective + timedelta(seconds=61), tick=False):
+        assert first.task.call(*first.args, **first.kwargs) == {"emailed": 2, "failed": 0}
+    # The other two were lost with their worker: after NOTICE_TASKS_LOST_AFTER without a
+    # claim, the tick enqueues what is still pending, and only that.
+    assert "in_progress=1" in tick_effective(effective + timedelta(seconds=180))
+    queued.clear()
+    assert "versions=1, tasks=2" in tick_effective(effective + timedelta(seconds=182))
+    with time_machine.travel(effective + timedelta(seconds=183), tick=False):
+        for chunk in chunks_of(queued):
+            chunk.task.call(*chunk.args, **chunk.kwargs)
+        # A lost task that runs after all sends nothing more.
+        assert third.task.call(*third.args, **third.kwargs) == {"emailed": 0, "failed": 0}
+    received = Counter(m.to[0] for m in mail.outbox)
+    assert received == Counter({c.email: 1 for c in customers})
+    assert {m.subject for m in mail.outbox} == {"Privacy policy: the new version is now in effect"}
+    assert not ChangeNotice.objects.filter(effective_email_state=EmailState.PENDING).exists()
+    assert "versions=0, tasks=0, in_progress=0" in tick_effective(effective + timedelta(days=1))

@@ -7,7 +7,7 @@ django_tasks_rq.Job`` processes (settings ``tests.fanout_rq_settings``) and an a
 in this process counting messages by recipient. The sink holds one chosen message (the 11th
 customer of the third chunk) unanswered, the worker sending it is SIGKILLed (its main process
 and its work horse), then a new worker is started. What the killed chunk left pending is sent
-by ``privacy_tick`` once ``LOST_AFTER`` has passed.
+by ``privacy_tick`` once ``NOTICE_TASKS_LOST_AFTER`` has passed.
 
 It runs in the suite's PostgreSQL run (``DATABASE_URL=postgres://...``; on SQLite it is
 skipped, saying so) and needs Redis on 127.0.0.1:6379 (``FANOUT_WORKERS_REDIS_URL`` to
@@ -256,7 +256,7 @@ def test_two_workers_one_killed_mid_chunk_each_customer_emailed_once(
 
         # Too early for privacy_tick: the chunk might still be at work.
         assert "in_progress=1" in tick()
-        output = tick(timezone.now() + fanout.LOST_AFTER + timedelta(minutes=1))
+        output = tick(timezone.now() + fanout.lost_after() + timedelta(minutes=1))
         assert f"emailed={by_state[EmailState.PENDING]}, failed=0" in output
 
         assert sink.by_recipient() == Counter(c.email for c in customers)

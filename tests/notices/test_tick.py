@@ -45,13 +45,15 @@ def test_tick_finishes_a_lost_fan_out_once(major, customer):
     assert len(mail.outbox) == count
 
 
-def test_now_in_effect_email(major, customer):
+def test_now_in_effect_email(major, customer, django_capture_on_commit_callbacks):
     tick()
     mail.outbox.clear()
-    assert "effective_notices: emailed=0" in tick()
+    assert "effective_notices: versions=0, tasks=0" in tick()
     with time_machine.travel(timezone.now() + timedelta(days=12)):
         assert "[dry run] effective_notices: emails_due=" in tick("--dry-run")
-        tick()
+        # The tick enqueues the emails' tasks when it commits; they run at once here.
+        with django_capture_on_commit_callbacks(execute=True):
+            assert "effective_notices: versions=1, tasks=1, in_progress=0" in tick()
         tick()
     subjects = [m.subject for m in mail.outbox if m.to == [customer.email]]
     assert subjects == ["Privacy policy: the new version is now in effect"]

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.base import ViewSet
 
+from ..background import unresolved
 from ..consent.models import Channel
 from ..consent.service import purposes
 from ..notices import gate
@@ -18,9 +18,9 @@ from ..rights import ledger
 from ..rights.models import AccountClosure, ClosureState, DataRequest, RequestStatus
 from . import consent as consent_admin
 from .charts import bars
-from .mixins import PermissionRequiredMixin
+from .mixins import CENTRE_PERMISSION, PermissionRequiredMixin, PrivacyCentreViewSet
 
-PERMISSION = "wagtail_privacy.access_privacy_centre"
+PERMISSION = CENTRE_PERMISSION
 
 
 class CentreMenuItem(MenuItem):
@@ -101,10 +101,11 @@ class DashboardView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Template
             deactivations=Count("pk", filter=Q(kind="deactivation")),
             inactive=Count("pk", filter=Q(kind="inactivity")),
         )
+        context["failing"] = unresolved().count()
         return context
 
 
-class CentreViewSet(ViewSet):
+class CentreViewSet(PrivacyCentreViewSet):
     name = "wagtail_privacy_centre"
     url_prefix = "privacy/centre"
     icon = "lock"

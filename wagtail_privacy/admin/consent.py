@@ -6,17 +6,22 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from ..consent.models import Channel, ConsentPurpose, ConsentRecord
 from ..consent.service import purposes
-from .mixins import PermissionRequiredMixin
+from .mixins import CENTRE_PERMISSION, PermissionRequiredMixin, PrivacyCentreViewSet
 
 PERMISSION = "wagtail_privacy.view_consentrecord"
 
 
 class ConsentPurposeViewSet(SnippetViewSet):
+    """Editors' territory: consent purposes are content (names and wordings, no customer data).
+
+    Registered as a snippet under ``/admin/snippets/``, it follows Wagtail's model permissions
+    (``add``/``change``/``delete``/``view_consentpurpose``), not the privacy-centre permission.
+    """
+
     model = ConsentPurpose
     icon = "tick-inverse"
     menu_label = _("Consent purposes")
@@ -57,7 +62,7 @@ class ConsentOverviewView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Te
         return context
 
 
-class ConsentOverviewViewSet(ViewSet):
+class ConsentOverviewViewSet(PrivacyCentreViewSet):
     name = "wagtail_privacy_consent"
     url_prefix = "privacy/consent"
     icon = "tick-inverse"
@@ -68,9 +73,7 @@ class ConsentOverviewViewSet(ViewSet):
 
 class ConsentMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm(
-            "wagtail_privacy.access_privacy_centre"
-        ) and request.user.has_perm(PERMISSION)
+        return request.user.has_perm(CENTRE_PERMISSION) and request.user.has_perm(PERMISSION)
 
 
 def menu_item():

@@ -12,14 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets import AdminDateTimeInput
 from wagtail.log_actions import log
 
 from ..exceptions import PrivacyError
 from ..rights import ledger
 from ..rights.models import DataRequest, RequestChannel, RequestKind, RequestStatus
-from .mixins import PermissionRequiredMixin
+from .mixins import CENTRE_PERMISSION, PermissionRequiredMixin, PrivacyCentreViewSet
 
 VIEW = "wagtail_privacy.view_datarequest"
 CHANGE = "wagtail_privacy.change_datarequest"
@@ -224,7 +223,7 @@ class RequestDetailView(WagtailAdminTemplateMixin, TemplateView):
         return self.render_to_response(self.get_context_data(status_form=form))
 
 
-class RequestViewSet(ViewSet):
+class RequestViewSet(PrivacyCentreViewSet):
     name = "wagtail_privacy_requests"
     url_prefix = "privacy/requests"
     icon = "tasks"
@@ -239,9 +238,7 @@ class RequestViewSet(ViewSet):
 
 class RequestsMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm(
-            "wagtail_privacy.access_privacy_centre"
-        ) and request.user.has_perm(VIEW)
+        return request.user.has_perm(CENTRE_PERMISSION) and request.user.has_perm(VIEW)
 
 
 def menu_item():

@@ -89,12 +89,20 @@ class VersionHistoryView(WagtailAdminTemplateMixin, TemplateView):
 
 
 class PolicyVersionViewSet(ViewSet):
+    """Editors' screens, not the privacy centre's.
+
+    The version history belongs to the policy page (it is linked from the page's header menu)
+    and shows figures, not customers: it needs permission to edit that page, not the centre
+    permission. It therefore lives outside ``/admin/privacy/``, where every URL needs the
+    centre permission (see ``mixins.PrivacyCentreViewSet``).
+    """
+
     name = "wagtail_privacy_versions"
-    url_prefix = "privacy/policies"
+    url_prefix = "policy-versions"
     icon = "history"
 
     def get_urlpatterns(self):
-        return [path("<int:page_id>/versions/", VersionHistoryView.as_view(), name="history")]
+        return [path("<int:page_id>/", VersionHistoryView.as_view(), name="history")]
 
 
 class VersionsButton(PageMenuItem):

@@ -11,8 +11,9 @@ before it is sent and recorded ``sent`` after, one notice at a time: the stateme
 records one email claims the next. A worker that dies, even by SIGKILL, leaves at most the one
 email it was sending in ``sending``; it is never sent again and is reported as unconfirmed.
 The rest of its chunk is still ``pending``: ``privacy_tick`` sends it once no chunk has
-claimed anything for ``LOST_AFTER``. An exception records the email failed (and stops the
-chunk if the mail connection is gone); an interrupt puts it back to ``pending``.
+claimed anything for ``NOTICE_TASKS_LOST_AFTER`` seconds. An exception records the email
+failed (and stops the chunk if the mail connection is gone); an interrupt puts it back to
+``pending``.
 
 Each email is built once per version, kind and language, to bytes (``mail.PreparedEmail``);
 per customer only To, Date and Message-ID are filled in, and one mail connection serves a
@@ -41,9 +42,12 @@ STATE_FIELDS = {
     emails.CHANGE: ("email_state", "emailed_at"),
     emails.EFFECTIVE: ("effective_email_state", "effective_emailed_at"),
 }
-# A fan-out whose tasks have created or claimed nothing for this long has lost them:
-# privacy_tick then sends what they left pending.
-LOST_AFTER = timedelta(minutes=10)
+
+
+def lost_after():
+    """How long tasks may go without creating or claiming anything before they are presumed
+    lost and privacy_tick sends what they left pending."""
+    return timedelta(seconds=privacy_settings.NOTICE_TASKS_LOST_AFTER)
 
 
 def _batch_size(batch_size=None):
@@ -376,25 +380,68 @@ def start(version_id, *, batch_size=None):
     version = PolicyVersion.objects.select_related("policy").filter(pk=version_id).first()
     if version is None or not notifies(version):
         return {"notices": 0, "chunks": 0}
-    chunks = []
     major = version.change_level == ChangeLevel.MAJOR
-    links = {}
-    if major:
-        languages = get_content_languages()
-        links = emails.links_by_language(version, languages, emails.previous_version(version))
-
-    def enqueue(first, last):
-        chunks.append((first, last))
-        transaction.on_commit(
-            lambda: _enqueue_chunk(version.pk, emails.CHANGE, first, last, links),
-            using=router.db_for_write(ChangeNotice),
-        )
-
-    created = create_notices(version, batch_size=batch_size, on_batch=enqueue if major else None)
+    chunks = _Chunks(version, emails.CHANGE, _links(version) if major else {})
+    created = create_notices(
+        version, batch_size=batch_size, on_batch=chunks.enqueue if major else None
+    )
     if major and not created:
         # The notices were there already: queue what is still to send, by customer range.
+        chunks.enqueue_pending(timezone.now(), batch_size)
+    if not chunks.count:
+        _finish(version, created)
+    return {"notices": created, "chunks": chunks.count}
+
+
+def start_effective(version_id, *, now=None, batch_size=None):
+    """Enqueue a task per batch of customers owed the "now in effect" email of a version.
+
+    Left alone while tasks enqueued before may still be at work (enqueued or claiming
+    within ``NOTICE_TASKS_LOST_AFTER``); returns the number of tasks enqueued, or None when
+    they were left alone.
+    """
+    now = now or timezone.now()
+    since = now - lost_after()
+    version = PolicyVersion.objects.select_related("policy").filter(pk=version_id).first()
+    if version is None:
+        return 0
+    if ChangeNotice.objects.filter(version=version, email_claimed_at__gte=since).exists():
+        return None
+    # The update is the guard: of two ticks at once, one enqueues.
+    taken = (
+        NoticeFanOut.objects.filter(version=version)
+        .filter(Q(effective_enqueued_at__isnull=True) | Q(effective_enqueued_at__lt=since))
+        .update(effective_enqueued_at=now)
+    )
+    if not taken:
+        return None
+    chunks = _Chunks(version, emails.EFFECTIVE, _links(version))
+    chunks.enqueue_pending(now, batch_size)
+    return chunks.count
+
+
+def _links(version):
+    languages = get_content_languages()
+    return emails.links_by_language(version, languages, emails.previous_version(version))
+
+
+class _Chunks:
+    """The email tasks of one version and kind, each enqueued when its batch commits."""
+
+    def __init__(self, version, kind, links):
+        self.version, self.kind, self.links, self.count = version, kind, links, 0
+
+    def enqueue(self, first, last):
+        self.count += 1
+        args = (self.version.pk, self.kind, first, last, self.links)
+        transaction.on_commit(
+            lambda: _enqueue_chunk(*args), using=router.db_for_write(ChangeNotice)
+        )
+
+    def enqueue_pending(self, now, batch_size=None):
+        """A task per batch of the customers whose email is still pending, by customer range."""
         customers = (
-            _sendable(version, emails.CHANGE, timezone.now())
+            _sendable(self.version, self.kind, now)
             .order_by("user_id")
             .values_list("user_id", flat=True)
         )
@@ -405,10 +452,7 @@ def start(version_id, *, batch_size=None):
             if not ids:
                 break
             last = ids[-1]
-            enqueue(ids[0], last)
-    if not chunks:
-        _finish(version, created)
-    return {"notices": created, "chunks": len(chunks)}
+            self.enqueue(ids[0], last)
 
 
 def _finish(version, created=None):
@@ -449,8 +493,8 @@ def fan_out(version_id, *, batch_size=None):
 
 def in_progress(version, now=None):
     """Whether tasks may still be at work on the fan-out of ``version``: it started, its
-    notices were created or an email was claimed less than ``LOST_AFTER`` ago."""
-    since = (now or timezone.now()) - LOST_AFTER
+    notices were created or an email was claimed less than ``NOTICE_TASKS_LOST_AFTER`` ago."""
+    since = (now or timezone.now()) - lost_after()
     fan = NoticeFanOut.objects.filter(version=version).first()
     if fan is None:
         return False

@@ -139,6 +139,11 @@ class NoticeFanOut(models.Model):
     last_user_id = models.CharField(_("last customer done"), max_length=64, blank=True)
     notices_created_at = models.DateTimeField(_("notices created at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # When privacy_tick last enqueued the "now in effect" emails, so a later run leaves
+    # them to those tasks unless they were lost.
+    effective_enqueued_at = models.DateTimeField(
+        _("now-in-effect emails enqueued at"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("notice fan-out")

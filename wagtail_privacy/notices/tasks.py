@@ -1,17 +1,21 @@
 """Background work of change notices (django_tasks): thin wrappers taking primary keys."""
 
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
+from ..background import recorded
 from . import fanout
 
 
 @task()
+@recorded(_("Notify customers of a policy version"))
 def notify_version(version_id: int) -> dict:
     """Create the notices of a version and enqueue a ``send_notice_chunk`` per batch."""
     return fanout.start(version_id)
 
 
 @task()
+@recorded(_("Email a batch of change notices"))
 def send_notice_chunk(
     version_id: int, kind: str, first: str, last: str, links: dict | None = None
 ) -> dict:

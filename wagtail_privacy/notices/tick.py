@@ -1,4 +1,4 @@
-"""privacy_tick steps of notices: finish fan-outs and send "now in effect" emails.
+"""privacy_tick steps of notices: finish fan-outs and enqueue "now in effect" emails.
 
 A fan-out whose tasks are still at work (``fanout.in_progress``) is left to them; one whose
 tasks were lost (a worker killed, a queue flushed) is finished here, in this process.
@@ -8,8 +8,7 @@ from django.db.models import Q
 
 from ..policies.models import ChangeLevel, PolicyVersion
 from ..tick import tick_step
-from . import emails
-from .fanout import fan_out, in_progress, notifies, send_pending
+from .fanout import fan_out, in_progress, notifies, start_effective
 from .models import ChangeNotice, EmailState
 
 
@@ -38,7 +37,7 @@ def notify_changes(now, dry_run):
 
 @tick_step("effective_notices")
 def notify_in_effect(now, dry_run):
-    """Email "now in effect" notices of versions whose effective date has passed."""
+    """Enqueue the "now in effect" emails of versions whose effective date has passed."""
     due = ChangeNotice.objects.filter(
         effective_email_state=EmailState.PENDING,
         retracted_at__isnull=True,
@@ -47,9 +46,12 @@ def notify_in_effect(now, dry_run):
     )
     if dry_run:
         return {"emails_due": due.count()}
-    sent = failed = 0
-    for version in PolicyVersion.objects.filter(pk__in=due.values("version_id")):
-        done, bad = send_pending(version, emails.EFFECTIVE)
-        sent += done
-        failed += bad
-    return {"emailed": sent, "failed": failed}
+    report = {"versions": 0, "tasks": 0, "in_progress": 0}
+    for version_id in due.values_list("version_id", flat=True).distinct():
+        tasks = start_effective(version_id, now=now)
+        if tasks is None:
+            report["in_progress"] += 1
+        else:
+            report["versions"] += 1
+            report["tasks"] += tasks
+    return report

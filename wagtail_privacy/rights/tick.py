@@ -1,5 +1,7 @@
 """privacy_tick steps of data rights."""
 
+from django_tasks import TaskResultStatus
+
 from ..conf import privacy_settings
 from ..tick import tick_step
 from . import closure, export, retention
@@ -35,8 +37,37 @@ def close_accounts(now, dry_run):
         report["erasures_due"] = due.count()
         report.update(closure.records_to_erase(due))
     else:
-        report["erased"] = closure.erase_due(now, privacy_settings.ERASURES_PER_TICK)
+        report.update(_enqueue_erasures(now))
     return report
+
+
+def _enqueue_erasures(now):
+    """A task per batch of the accounts due (at most ``ERASURES_PER_TICK``).
+
+    Tasks that ran at once (an immediate backend) count in ``erased``; one that failed there
+    fails the step, as an erasure in this process would.
+    """
+    from .tasks import erase_due_accounts
+
+    size, limit = privacy_settings.RETENTION_BATCH_SIZE, privacy_settings.ERASURES_PER_TICK
+    due = closure.due_erasures(now).count()
+    planned = due if limit is None else min(due, limit)
+    erased, failed, tasks = 0, None, 0
+    while planned > 0:
+        result = erase_due_accounts.enqueue(limit=min(size, planned))
+        planned -= size
+        tasks += 1
+        if result.status == TaskResultStatus.SUCCESSFUL:
+            erased += result.return_value
+        elif result.status == TaskResultStatus.FAILED and failed is None:
+            failed = result
+    if failed is not None:
+        raise ErasureFailed(failed.errors[-1].exception_class_path if failed.errors else "")
+    return {"erasure_tasks": tasks, "erased": erased}
+
+
+class ErasureFailed(Exception):
+    """An erasure task run at once failed (recorded among the background failures)."""
 
 
 @tick_step("holds")
