@@ -1,5 +1,7 @@
 """The language a reader gets: ``?locale=``, then ``Accept-Language``, then the default."""
 
+from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 from wagtail.coreutils import get_supported_content_language_variant
@@ -32,3 +34,18 @@ def request_language(request):
         except LookupError:
             continue
     return default_language()
+
+
+def reader_language(request):
+    """``request_language``, with the default language for an unknown ``?locale=``."""
+    try:
+        return request_language(request)
+    except UnknownLocale:
+        return default_language()
+
+
+def render_in_language(request, template, context, status=200):
+    """A page in the active language, which its ``Content-Language`` says too."""
+    response = render(request, template, context, status=status)
+    response["Content-Language"] = translation.get_language()
+    return response

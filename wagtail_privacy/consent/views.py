@@ -7,13 +7,12 @@ nothing. Its status is the one the API answers for the same link: 400 ``invalid_
 the reader's (``Accept-Language``, as the API).
 """
 
-from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from ..exceptions import PrivacyError
-from ..i18n import request_language
+from ..i18n import reader_language, render_in_language
 from ..notices.audience import customer_languages
 from ..policies.resolution import default_language
 from . import service, unsubscribe
@@ -47,20 +46,6 @@ def _language(subject):
     return default_language()
 
 
-def _reader_language(request):
-    try:
-        return request_language(request)
-    except PrivacyError:  # an unknown ?locale=
-        return default_language()
-
-
-def _render(request, template, context, status=200):
-    """The page in the active language, which its ``Content-Language`` says too."""
-    response = render(request, template, context, status=status)
-    response["Content-Language"] = translation.get_language()
-    return response
-
-
 def _error(request, error):
     """The page for a refused link, in the active language, with the service's status."""
     context = {
@@ -68,7 +53,7 @@ def _error(request, error):
         "message": MESSAGES.get(error.code, error.message),
         "hint": HINTS.get(error.code, ""),
     }
-    response = _render(request, ERROR_TEMPLATE, context, status=error.status)
+    response = render_in_language(request, ERROR_TEMPLATE, context, status=error.status)
     if error.status == 429 and error.params.get("retry_after"):
         response["Retry-After"] = str(int(error.params["retry_after"]))
     return response
@@ -76,7 +61,7 @@ def _error(request, error):
 
 @csrf_exempt  # the signed token is the proof; mail clients post without a session (RFC 8058)
 def unsubscribe_page(request, token):
-    with translation.override(_reader_language(request)):  # until the link names someone
+    with translation.override(reader_language(request)):  # until the link names someone
         try:
             subject, purpose_key, channel = unsubscribe.resolve(token)
         except PrivacyError as error:
@@ -107,4 +92,4 @@ def unsubscribe_page(request, token):
             "already": not done and not service.has_consent(subject, purpose_key, channel),
             "language": language,
         }
-        return _render(request, TEMPLATE, context)
+        return render_in_language(request, TEMPLATE, context)

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
@@ -179,8 +180,12 @@ def cancel(closure, now=None):
     return closure
 
 
-def reactivate(token):
-    """Cancel the closure a reactivation link names (deactivation or pending deletion)."""
+def reactivation_closure(token):
+    """The closure a reactivation link names, or what the link is refused with.
+
+    Changes nothing; a closure already cancelled by this link is returned (the link is
+    harmless), one cancelled by an earlier request is refused as superseded.
+    """
     max_age = timedelta(
         days=max(privacy_settings.DEACTIVATED_RETENTION_DAYS, privacy_settings.DELETION_GRACE_DAYS)
         + 1
@@ -191,7 +196,14 @@ def reactivate(token):
         raise PrivacyError(_("This link has expired."), code="link_expired", status=410) from None
     except signing.BadSignature:
         raise PrivacyError(_("This link is not valid."), code="invalid_token", status=400) from None
-    closure = AccountClosure.objects.select_related("request").filter(pk=data.get("c")).first()
+    closure = None
+    if isinstance(data, dict):
+        try:
+            closure = (
+                AccountClosure.objects.select_related("request").filter(pk=data.get("c")).first()
+            )
+        except (TypeError, ValueError, ValidationError):  # signed, but naming no closure
+            pass
     if closure is None:
         raise NotFound(_("This link is not valid."), code="invalid_token")
     if closure.state == ClosureState.CANCELLED:
@@ -208,6 +220,13 @@ def reactivate(token):
                 code="link_superseded",
                 status=410,
             )
+    return closure
+
+
+def reactivate(token):
+    """Cancel the closure a reactivation link names (deactivation or pending deletion)."""
+    closure = reactivation_closure(token)
+    if closure.state == ClosureState.CANCELLED:
         return closure  # already reactivated: the link is harmless
     return cancel(closure)
 
