@@ -164,6 +164,8 @@ def test_signed_links_naming_nothing(closed, method, data):
     token = signed(data)
     before = snapshot()
     assert_error_page(page(method, token), 404, "invalid_token", "en")
+    refused = api(token)  # the API reads the link in the same place
+    assert refused.status_code == 404 and refused.json()["code"] == "invalid_token"
     assert snapshot() == before
 
 
