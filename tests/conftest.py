@@ -61,3 +61,13 @@ def _fresh_cache():
     gate.forget_requirements()  # the gate's memo of this process, too
     yield
     cache.clear()
+
+
+@pytest.fixture
+def queued(settings):
+    """Tasks are queued, not run: the test runs them, as workers would."""
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+    return default_task_backend

@@ -21,17 +21,6 @@ from wagtail_privacy.policies.models import PolicyVersion
 from wagtail_privacy.signals import policy_change_notified
 
 pytestmark = pytest.mark.django_db
-DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-
-
-@pytest.fixture
-def queued(settings):
-    """Tasks are queued, not run: the test runs them, as workers would."""
-    from django_tasks import default_task_backend
-
-    settings.TASKS = DUMMY
-    default_task_backend.clear()
-    return default_task_backend
 
 
 def publish_major(policies, page, capture):
@@ -203,11 +192,10 @@ def test_the_tick_finishes_what_a_killed_worker_left(
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_chunks_and_a_tick_at_once_email_each_customer_once(
-    policies, policy_page, make_customers, django_capture_on_commit_callbacks, settings
+    policies, policy_page, make_customers, django_capture_on_commit_callbacks, settings, queued
 ):
     if connection.vendor != "postgresql":
         pytest.skip("needs real concurrent transactions (PostgreSQL)")
-    settings.TASKS = DUMMY
     settings.WAGTAIL_PRIVACY = {**settings.WAGTAIL_PRIVACY, "NOTICE_BATCH_SIZE": 5}
     customers = make_customers(40)
     version = publish_major(policies, policy_page, django_capture_on_commit_callbacks)

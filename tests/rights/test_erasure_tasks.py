@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
-from django_tasks import default_task_backend
 
 from tests.rights.test_retention import User, customers, schedule, tick
 from wagtail_privacy.background import BackgroundFailure
@@ -15,15 +14,6 @@ from wagtail_privacy.rights.models import AccountClosure, ClosureState
 from wagtail_privacy.rights.tasks import erase_due_accounts
 
 pytestmark = pytest.mark.django_db
-DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-
-
-@pytest.fixture
-def queued(settings):
-    """Tasks are queued, not run: the test runs them, as workers would."""
-    settings.TASKS = DUMMY
-    default_task_backend.clear()
-    return default_task_backend
 
 
 def erasure_tasks(backend):
