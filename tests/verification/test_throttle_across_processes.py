@@ -9,7 +9,9 @@ and when both race, exactly that many codes are checked.
 
 Redis is the machine's (127.0.0.1:6379, ``TOPOLOGY_REDIS_URL`` to change it), on an empty
 database number of its own, flushed afterwards. Without Redis the test is skipped, saying why,
-except with ``CI=true``, where it fails.
+except with ``CI=true``, where it fails. Marked ``topology``: it runs with the topology tests
+in the PostgreSQL run, apart from the browser journeys, whose session-wide browser leaves
+the test process's database connection unusable outside a test's own database fixture.
 """
 
 import json
@@ -33,6 +35,7 @@ from django_otp.plugins.otp_email.models import EmailDevice
 from tests.topology import harness
 from wagtail_privacy.verification.service import EMAIL_DEVICE_NAME, FAILURES_KEY
 
+pytestmark = pytest.mark.topology
 ROOT = Path(__file__).resolve().parents[2]
 MAX_ATTEMPTS = 4
 RIGHT, WRONG = "246810", "135799"
