@@ -70,18 +70,17 @@ def where(error):
 def record_failure(work, subject, error):
     now = timezone.now()
     fields = {"error": where(error), "last_failed_at": now, "resolved_at": None}
+    failures = BackgroundFailure.objects.filter(work=work, subject=subject)
     try:
-        with transaction.atomic():
-            failures = BackgroundFailure.objects.filter(work=work, subject=subject)
-            if not failures.update(attempts=F("attempts") + 1, **fields):
-                with transaction.atomic():
-                    BackgroundFailure.objects.create(
-                        work=work, subject=subject, first_failed_at=now, **fields
-                    )
-    except IntegrityError:  # recorded by another run meanwhile
-        BackgroundFailure.objects.filter(work=work, subject=subject).update(
-            attempts=F("attempts") + 1, **fields
-        )
+        if failures.update(attempts=F("attempts") + 1, **fields):
+            return
+        try:
+            with transaction.atomic():
+                BackgroundFailure.objects.create(
+                    work=work, subject=subject, first_failed_at=now, **fields
+                )
+        except IntegrityError:  # recorded by another run meanwhile: count on its row
+            failures.update(attempts=F("attempts") + 1, **fields)
     except DatabaseError:
         logger.exception("Could not record the failure of %s (%s)", work, subject)
 
