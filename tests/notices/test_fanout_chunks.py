@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tests.concurrency import at_once
 from wagtail_privacy.notices import emails, fanout, stats
+from wagtail_privacy.notices.claims import CLAIM_AHEAD, RUNS_TABLE, Claims
 from wagtail_privacy.notices.models import ChangeNotice, EmailState, NoticeFanOut
 from wagtail_privacy.notices.tasks import send_notice_chunk
 from wagtail_privacy.policies.models import PolicyVersion
@@ -98,7 +99,7 @@ def test_a_joining_translation_queues_chunks_for_the_waiting_customers(
 def test_one_statement_per_email(
     policies, policy_page, make_customers, django_capture_on_commit_callbacks, queued
 ):
-    customers = make_customers(13)
+    customers = make_customers(13 + CLAIM_AHEAD)
     version = publish_major(policies, policy_page, django_capture_on_commit_callbacks)
     fanout.create_notices(version)
 
@@ -107,18 +108,19 @@ def test_one_statement_per_email(
             result = fanout.send_chunk(version.pk, emails.CHANGE, first.pk, last.pk)
         sql = [q["sql"] for q in queries.captured_queries]
         updates = [q for q in sql if q.startswith('UPDATE "wagtail_privacy_changenotice"')]
-        return result, len(updates), len(sql) - len(updates)
+        return result, len(updates), len(sql)
 
-    four, four_updates, four_others = chunk(customers[0], customers[3])
-    eight, eight_updates, eight_others = chunk(customers[4], customers[11])
+    four, four_updates, four_all = chunk(customers[0], customers[3])
+    eight, eight_updates, eight_all = chunk(customers[4], customers[11])
     assert (four["emailed"], eight["emailed"]) == (4, 8)
-    # Claiming one email records the previous one sent, in the same statement; the last one
-    # is recorded on its own.
+    # One claim for the chunk (under CLAIM_AHEAD emails), then one record per email; the
+    # rest (the version, its texts, the page for the links, the rows) does not grow.
     assert (four_updates, eight_updates) == (5, 9)
-    # The rest (the version, its texts, the page for the links, the rows) does not grow.
-    assert eight_others <= four_others <= 12
-    assert chunk(customers[12], customers[12])[0]["emailed"] == 1
-    assert len(mail.outbox) == 13
+    assert eight_all - eight_updates <= four_all - four_updates
+    # Past CLAIM_AHEAD emails, one more claim.
+    more, more_updates, _ = chunk(customers[12], customers[12 + CLAIM_AHEAD])
+    assert (more["emailed"], more_updates) == (CLAIM_AHEAD + 1, CLAIM_AHEAD + 1 + 2)
+    assert len(mail.outbox) == 13 + CLAIM_AHEAD
 
 
 def test_an_interrupted_chunk_puts_its_email_back(
@@ -188,6 +190,63 @@ def test_the_tick_finishes_what_a_killed_worker_left(
     # The lost chunk task, should it run after all, sends nothing more.
     assert chunk.task.call(*chunk.args) == {"emailed": 0, "failed": 0}
     assert len(mail.outbox) == 3
+
+
+def killed_run(version, claimed, sent):
+    """What SIGKILL leaves of a run that claimed the first ``claimed`` notices and sent the
+    first ``sent`` of them: those recorded, the next in flight, the rest claimed."""
+    notices = list(ChangeNotice.objects.filter(version=version).order_by("pk"))
+    run = Claims(emails.CHANGE)
+    assert run.claim([n.pk for n in notices[:claimed]]) == [n.pk for n in notices[:claimed]]
+    for notice in notices[:sent]:
+        run.record(notice.pk)
+    run.cursor.close()  # no close(): a killed run ends nothing
+    return notices
+
+
+@pytest.mark.parametrize("crashed", [False, True])
+def test_the_tick_sends_what_a_killed_run_claimed_but_never_tried(
+    policies, policy_page, make_customers, django_capture_on_commit_callbacks, queued, crashed
+):
+    if crashed and connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL records emails without waiting for the disk")
+    customers = make_customers(8)
+    version = publish_major(policies, policy_page, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        fanout.start(version.pk)
+    notices = killed_run(version, claimed=6, sent=2)
+    if crashed:
+        # A crash of the server empties the unlogged table of runs.
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {RUNS_TABLE}")
+    states = Counter(ChangeNotice.objects.values_list("email_state", flat=True))
+    assert states == {EmailState.SENT: 2, EmailState.SENDING: 4, EmailState.PENDING: 2}
+    # Claimed and in flight: the fan-out is not finished, the tick leaves the run alone.
+    assert not fanout._finish(version)
+    assert "in_progress=1" in tick()
+    output = tick(at=timezone.now() + fanout.lost_after() + timedelta(minutes=1))
+    if crashed:
+        # Any of the claimed may have gone out and lost its record: none is sent again.
+        assert "emailed=2," in output
+        assert sorted(m.to[0] for m in mail.outbox) == [c.email for c in customers[6:]]
+        unconfirmed = 4
+    else:
+        # The one in flight is unconfirmed; the three it never tried go out now.
+        assert "emailed=5," in output
+        expected = sorted(c.email for c in customers[3:])
+        assert sorted(m.to[0] for m in mail.outbox) == expected
+        unconfirmed = 1
+        in_flight = ChangeNotice.objects.get(pk=notices[2].pk)
+        assert in_flight.email_state == EmailState.SENDING
+        assert in_flight.message_id.startswith(f"<privacy.{in_flight.pk}.")
+    figures = stats.notice_figures([version.pk])[version.pk]
+    assert (figures["emailed"], figures["unconfirmed"]) == (8 - unconfirmed, unconfirmed)
+    assert NoticeFanOut.objects.get(version=version).finished_at is not None
+    # Nothing is left to settle: another tick sends nothing.
+    mail.outbox.clear()
+    later = timezone.now() + 2 * fanout.lost_after()
+    tick(at=later)
+    assert mail.outbox == []
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -6,11 +6,9 @@ version, enforced by a unique constraint). The background task (``tasks.notify_v
 customers (``tasks.send_notice_chunk`` → ``send_chunk``), so any number of task workers share
 the work. ``fan_out`` does the same work in one process (``privacy_tick``, direct calls).
 
-Each email is claimed in the database (state ``sending``, a claim token, its Message-ID)
-before it is sent and recorded ``sent`` after, one notice at a time: the statement that
-records one email claims the next. A worker that dies, even by SIGKILL, leaves at most the one
-email it was sending in ``sending``; it is never sent again and is reported as unconfirmed.
-The rest of its chunk is still ``pending``: ``privacy_tick`` sends it once no chunk has
+Emails are claimed a few at a time and recorded one at a time (``claims``): a worker that
+dies, even by SIGKILL, leaves the one email it was sending unconfirmed (never sent again) and
+the rest of its claims and its chunk for ``privacy_tick``, which sends them once no chunk has
 claimed anything for ``NOTICE_TASKS_LOST_AFTER`` seconds. An exception records the email
 failed (and stops the chunk if the mail connection is gone); an interrupt puts it back to
 ``pending``.
@@ -20,12 +18,10 @@ per customer only To, Date and Message-ID are filled in, and one mail connection
 whole chunk.
 """
 
-import uuid
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.mail.utils import DNS_NAME
-from django.db import connections, router, transaction
+from django.db import router, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from wagtail.coreutils import get_content_languages
@@ -36,12 +32,8 @@ from ..policies.models import ChangeLevel, PolicyVersion
 from ..signals import policy_change_notified
 from . import emails
 from .audience import audience, customer_languages
+from .claims import CLAIM_AHEAD, STATE_FIELDS, Claims, recover
 from .models import ChangeNotice, EmailState, NoticeFanOut
-
-STATE_FIELDS = {
-    emails.CHANGE: ("email_state", "emailed_at"),
-    emails.EFFECTIVE: ("effective_email_state", "effective_emailed_at"),
-}
 
 
 def lost_after():
@@ -168,7 +160,9 @@ def send_pending(version, kind=emails.CHANGE, *, batch_size=None, now=None):
     Customers whose language the version does not have yet wait for the translation, up to
     ``NOTICE_TRANSLATION_WAIT_HOURS`` after publication.
     """
-    sendable = _sendable(version, kind, now or timezone.now())
+    now = now or timezone.now()
+    recover(version, kind, now - lost_after())
+    sendable = _sendable(version, kind, now)
     sending = _Sending(version, kind)
     last = 0
     try:
@@ -183,157 +177,48 @@ def send_pending(version, kind=emails.CHANGE, *, batch_size=None, now=None):
     return sending.sent, sending.failed
 
 
-class _Claims:
-    """The email state of one sending run, one notice at a time, in plain SQL.
-
-    ``claim`` takes a pending notice (state ``sending``, this run's token, the time and, for
-    the change email, its Message-ID) and records the previous notice sent in the same
-    statement: one round trip per email, and never more than one email in ``sending``.
-    """
-
-    def __init__(self, kind):
-        self.kind = kind
-        self.token = uuid.uuid4()
-        self.connection = connections[router.db_for_write(ChangeNotice)]
-        meta, ops = ChangeNotice._meta, self.connection.ops
-        state_field, sent_field = STATE_FIELDS[kind]
-
-        def column(name):
-            return ops.quote_name(meta.get_field(name).column)
-
-        table, pk = ops.quote_name(meta.db_table), column(meta.pk.name)
-        state, sent_at, claimed_at = (
-            column(state_field),
-            column(sent_field),
-            column("email_claimed_at"),
-        )
-        token, retracted = column("claim_token"), column("retracted_at")
-        self.token_value = meta.get_field("claim_token").get_db_prep_value(
-            self.token, self.connection
-        )
-        self.with_id = kind == emails.CHANGE
-        set_id = f", {column('message_id')} = %s" if self.with_id else ""
-        record_id = (
-            f", {column('message_id')} = CASE WHEN {pk} = %s "
-            f"THEN {column('message_id')} ELSE %s END"
-            if self.with_id
-            else ""
-        )
-        self.claim_sql = (
-            f"UPDATE {table} SET {state} = %s, {token} = %s, {claimed_at} = %s{set_id} "
-            f"WHERE {pk} = %s AND {state} = %s AND {retracted} IS NULL"
-        )
-        self.record_and_claim_sql = (
-            f"UPDATE {table} SET "
-            f"{state} = CASE WHEN {pk} = %s THEN %s ELSE %s END, "
-            f"{sent_at} = CASE WHEN {pk} = %s THEN %s ELSE {sent_at} END, "
-            f"{token} = %s, "
-            f"{claimed_at} = CASE WHEN {pk} = %s THEN {claimed_at} ELSE %s END{record_id} "
-            f"WHERE ({pk} = %s AND {token} = %s AND {state} = %s) "
-            f"OR ({pk} = %s AND {state} = %s AND {retracted} IS NULL)"
-        )
-        self.record_sql = (
-            f"UPDATE {table} SET {state} = %s, {sent_at} = %s "
-            f"WHERE {pk} = %s AND {token} = %s AND {state} = %s"
-        )
-        self.fail_sql = (
-            f"UPDATE {table} SET {state} = %s, {column('failure_reason')} = %s "
-            f"WHERE {pk} = %s AND {token} = %s AND {state} = %s"
-        )
-        self.release_sql = (
-            f"UPDATE {table} SET {state} = %s, {token} = NULL, {claimed_at} = NULL "
-            f"WHERE {pk} = %s AND {token} = %s AND {state} = %s"
-        )
-        self.cursor = None
-
-    def _execute(self, sql, params):
-        if self.cursor is None:
-            self.cursor = self.connection.cursor()
-        self.cursor.execute(sql, params)
-        return self.cursor.rowcount
-
-    def _now(self):
-        return self.connection.ops.adapt_datetimefield_value(timezone.now())
-
-    def message_id(self, pk):
-        if self.with_id:
-            return f"<privacy.{pk}.{self.token.hex}@{DNS_NAME}>"
-        return mail.new_message_id()
-
-    def claim(self, pk, message_id, sent=None):
-        """Claim notice ``pk`` (after recording notice ``sent`` sent); whether it was ours."""
-        now, token = self._now(), self.token_value
-        pending, sending = EmailState.PENDING.value, EmailState.SENDING.value
-        if sent is None:
-            params = [sending, token, now] + ([message_id] if self.with_id else [])
-            return self._execute(self.claim_sql, [*params, pk, pending]) == 1
-        params = [sent, EmailState.SENT.value, sending, sent, now, token, sent, now]
-        if self.with_id:
-            params += [sent, message_id]
-        params += [sent, token, sending, pk, pending]
-        # The notice ``sent`` is ours, so it is always updated; ``pk`` only if still pending.
-        return self._execute(self.record_and_claim_sql, params) == 2
-
-    def record(self, pk):
-        sending = EmailState.SENDING.value
-        self._execute(
-            self.record_sql, [EmailState.SENT.value, self._now(), pk, self.token_value, sending]
-        )
-
-    def fail(self, pk, reason):
-        sending = EmailState.SENDING.value
-        params = [EmailState.FAILED.value, reason[:500], pk, self.token_value, sending]
-        self._execute(self.fail_sql, params)
-
-    def release(self, pk):
-        params = [EmailState.PENDING.value, pk, self.token_value, EmailState.SENDING.value]
-        self._execute(self.release_sql, params)
-
-    def close(self):
-        if self.cursor is not None:
-            self.cursor.close()
-            self.cursor = None
-
-
 class _Sending:
     """One run that sends notices of one version and kind over one mail connection."""
 
     def __init__(self, version, kind, links=None):
         self.templates = _Templates(version, kind, links)
-        self.claims = _Claims(kind)
+        self.claims = Claims(kind)
         self.outbox = mail.Outbox()
         self.sent = self.failed = 0
 
     def send(self, rows):
-        """Claim, send and record each of ``rows`` (pk, language, address) in turn."""
-        claims, outbox, done = self.claims, self.outbox, None
+        """Claim, send and record ``rows`` (pk, language, address), a few claims at a time."""
+        for start in range(0, len(rows), CLAIM_AHEAD):
+            self._send_claimed(rows[start : start + CLAIM_AHEAD])
+
+    def _send_claimed(self, rows):
+        claims, outbox = self.claims, self.outbox
+        for _pk, language, _address in rows:
+            self.templates[language]  # built before anything is claimed
+        outbox.open()  # a server that is down fails here, before any claim
+        claimed = set(claims.claim([pk for pk, _language, _address in rows]))
+        todo = [row for row in rows if row[0] in claimed]
+        done = 0
         try:
-            for pk, language, address in rows:
-                prepared = self.templates[language].prepared  # built before anything is claimed
-                outbox.open()  # a server that is down fails here, before any claim
-                message_id = claims.message_id(pk)
-                claimed = claims.claim(pk, message_id, sent=done)
-                done = None
-                if not claimed:
-                    continue  # another run has it
+            for pk, language, address in todo:
                 try:
                     if not address:
                         raise ValueError("no email address")
-                    outbox.send(prepared, address, message_id)
+                    prepared = self.templates[language].prepared
+                    outbox.send(prepared, address, claims.message_id(pk))
                 except Exception as error:
-                    claims.fail(pk, f"{type(error).__name__}: {error}")
+                    done += 1  # settled, whatever happens to the record
                     self.failed += 1
+                    claims.fail(pk, f"{type(error).__name__}: {error}")
                     if mail.connection_lost(error):
-                        raise  # the rest stays pending, for a later run
-                except BaseException:
-                    claims.release(pk)  # interrupted before it went out: back to the queue
-                    raise
+                        raise  # the rest goes back to pending, for a later run
                 else:
-                    done = pk
+                    done += 1  # it went out: never back to pending, even if recording fails
                     self.sent += 1
+                    claims.record(pk)
         finally:
-            if done is not None:
-                claims.record(done)
+            # What was claimed but not sent: an interrupt puts the email in hand back too.
+            claims.release([pk for pk, _language, _address in todo[done:]])
 
     def close(self):
         try:
@@ -415,6 +300,7 @@ def start_effective(version_id, *, now=None, batch_size=None):
     )
     if not taken:
         return None
+    recover(version, emails.EFFECTIVE, since)
     chunks = _Chunks(version, emails.EFFECTIVE, _links(version))
     chunks.enqueue_pending(now, batch_size)
     return chunks.count
@@ -455,9 +341,17 @@ class _Chunks:
             self.enqueue(ids[0], last)
 
 
+def _unsettled(version):
+    """The change emails still to send or claimed by a run that has not ended."""
+    return ChangeNotice.objects.filter(version=version, retracted_at__isnull=True).filter(
+        Q(email_state=EmailState.PENDING)
+        | Q(email_state=EmailState.SENDING, claim_token__isnull=False)
+    )
+
+
 def _finish(version, created=None):
-    """Mark the fan-out finished once nothing is pending, and tell the host (once)."""
-    if pending_emails(version).exists():
+    """Mark the fan-out finished once every email is settled, and tell the host (once)."""
+    if _unsettled(version).exists():
         return False
     finished = NoticeFanOut.objects.filter(version=version, finished_at__isnull=True).update(
         finished_at=timezone.now()
@@ -481,7 +375,7 @@ def fan_out(version_id, *, batch_size=None):
         return {"notices": 0, "emailed": 0, "failed": 0}
     created = create_notices(version, batch_size=batch_size)
     sent, failed = send_pending(version, emails.CHANGE, batch_size=batch_size)
-    if not pending_emails(version).exists():
+    if not _unsettled(version).exists():
         NoticeFanOut.objects.filter(version=version, finished_at__isnull=True).update(
             finished_at=timezone.now()
         )
