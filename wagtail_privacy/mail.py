@@ -9,18 +9,22 @@ text once: a context shared by a language's customers once per language; values 
 per customer (a date, a link) are filled into that one rendering when that is provably the
 same as rendering again, else each distinct context is rendered once. Each distinct text is
 turned into bytes once, by Django itself (``PreparedEmail``), with placeholders where To, Date
-and Message-ID (and the per-customer values) go. Over Django's SMTP backend the filled-in bytes
-go straight to the open connection (``Outbox``); any other backend (locmem in the tests, the
-console, a host's own) gets ordinary ``EmailMessage`` objects with the same texts.
+and Message-ID (and, where customers' texts differ, the body) go. Over Django's SMTP backend
+the filled-in bytes go straight to the open connection (``Outbox``); any other backend (locmem
+in the tests, the console, a host's own) gets ordinary ``EmailMessage`` objects with the same
+texts.
 """
 
 import re
 import smtplib
 import time
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from email.utils import formatdate, make_msgid
+from email.message import MIMEPart
+from email.policy import SMTP as SMTP_POLICY  # what Django 6's SMTP backend builds with
+from email.policy import compat32
+from email.utils import format_datetime, formatdate, make_msgid
 
 import django
 from django.conf import settings
@@ -78,38 +82,74 @@ def send(address, name, context, language):
 
 # --- Prebuilt messages ---------------------------------------------------------------------
 
+#: Django 6 builds messages with the standard library's email API (``email.message``; its SMTP
+#: backend with ``email.policy.SMTP``), Django 5.2 with its own ``SafeMIME`` classes. The bytes
+#: are prebuilt on both, each by its own rules (``_header_line``, ``_date_line``, ``_body``).
+MODERN_EMAIL = django.VERSION >= (6, 0)
+
+#: Whether mass emails are sent as prebuilt bytes (over Django's SMTP backend): always.
+PREBUILT = True
+
 # What the bytes path takes as it is: an ASCII dot-atom address, which Django puts in the To
 # header and the envelope unchanged. Anything else (a display name, non-ASCII, IDN) goes
 # through Django, which encodes it.
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_PLAIN_ADDRESS = re.compile(rf"{_ATOM}(\.{_ATOM})*@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\Z")
-_PLAIN_MESSAGE_ID = re.compile(r"<[\x21-\x3b\x3d\x3f-\x7e]+@[\x21-\x3b\x3d\x3f-\x7e]+>\Z")
+_DOT_ATOM = rf"{_ATOM}(?:\.{_ATOM})*"
+_PLAIN_ADDRESS = re.compile(rf"{_DOT_ATOM}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\Z")
+# A Message-ID that both parse as it is (Django 6 parses it as a msg-id: dot-atoms only).
+_PLAIN_MESSAGE_ID = re.compile(rf"<{_DOT_ATOM}@{_DOT_ATOM}>\Z")
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n")
-_LONGEST_VALUE = 200  # characters of a value filled into the bytes; lines stay far below 998
-_date_cache = [None, b""]
+_LONGEST_VALUE = 200  # characters of a value filled into one rendering (``_fillable``)
+# The policy of Django's messages, writing CRLF: the folding and parsing of their headers.
+_HEADER_POLICY = SMTP_POLICY if MODERN_EMAIL else compat32.clone(linesep="\r\n")
+_date_cache = (None, b"")
 
 
-def _date_header():
-    """The Date header Django would write now (``formatdate``), computed once a second."""
-    now = int(time.time())
-    if _date_cache[0] != now:
-        _date_cache[1] = formatdate(now, localtime=settings.EMAIL_USE_LOCALTIME).encode()
-        _date_cache[0] = now
+def _date_line():
+    """The Date header line Django would write now, computed once a second.
+
+    Django 6 sets ``datetime.now()`` in the current time zone (or UTC), which the standard
+    library writes with ``format_datetime`` ("+0000"); Django 5.2 writes ``formatdate``
+    (the system's time zone, or "-0000").
+    """
+    global _date_cache
+    localtime = settings.EMAIL_USE_LOCALTIME
+    if MODERN_EMAIL:
+        zone = timezone.get_current_timezone() if localtime else UTC
+    else:
+        zone = localtime
+    key = (int(time.time()), zone)
+    if _date_cache[0] != key:
+        if MODERN_EMAIL:
+            value = format_datetime(datetime.fromtimestamp(key[0], zone))
+        else:
+            value = formatdate(key[0], localtime=localtime)
+        _date_cache = (key, f"Date: {value}\r\n".encode())
     return _date_cache[1]
 
 
-#: Messages are prebuilt as bytes on the MIME classes of Django 5.2 (whose output the bytes
-#: are checked against); Django 6's email API builds messages otherwise, so there Django
-#: builds every message until the prebuilt path is ported to it.
-PREBUILT = django.VERSION < (6, 0)
+def _header_line(name, value):
+    """The header ``name: value`` as Django writes it, for a plain value (no spaces, ASCII)."""
+    line = f"{name}: {value}\r\n"
+    if len(line) - 2 <= _HEADER_POLICY.max_line_length:
+        return line.encode()  # fits on a line: written as it is
+    # Folded by rules that differ between versions of the standard library: have it fold the
+    # header as Django's message does (``Message.__setitem__``, then the generator).
+    return _HEADER_POLICY.fold_binary(*_HEADER_POLICY.header_store_parse(name, value))
 
 
 def wire_bytes(message):
-    """A message built by Django as the bytes an SMTP server receives (CRLF line ends).
+    """The bytes Django's SMTP backend sends for ``message`` (CRLF line ends).
 
-    Django 5.2 builds ``SafeMIME`` messages (``as_bytes(linesep=...)``); Django 6 builds the
-    standard library's modern ``EmailMessage`` (``as_bytes(policy=...)``).
+    ``message`` is a Django ``EmailMessage``, built here as the backend builds it, or a message
+    Django built. Django 5.2 builds ``SafeMIME`` messages (``as_bytes(linesep=...)``); Django 6
+    builds the standard library's ``EmailMessage`` with ``email.policy.SMTP``, whose CRLF also
+    goes into base64 bodies: one built with the default policy differs in those.
     """
+    if isinstance(message, EmailMessage):
+        if MODERN_EMAIL:
+            return message.message(policy=SMTP_POLICY).as_bytes()
+        message = message.message()
     try:
         return message.as_bytes(linesep="\r\n")
     except TypeError:
@@ -125,15 +165,17 @@ class PreparedEmail:
 
     ``email()`` gives it as an ordinary Django message for any backend. ``as_bytes()`` gives
     the wire format Django's SMTP backend would send, built by Django once with placeholders;
-    per recipient only To, Date and Message-ID are filled in, and also either
+    per recipient only the To, Date and Message-ID lines are filled in, and also the body:
 
-    - the ``slots`` of the body: tokens in the text, replaced by per-recipient ``values``; or
-    - with ``any_body``, the whole text body: ``body`` is then a representative (the first
-      customer's), and a recipient's own ``body`` of the same kind (ASCII or not, the same
-      line ending, no long lines, so the same transfer encoding) takes its place.
+    - with ``slots``, the text with the tokens replaced by the recipient's ``values``; or
+    - with ``any_body``, the recipient's own ``body`` (``body`` is a representative, the first
+      customer's);
 
-    None means "send this one through Django" (an address or value that Django would encode,
-    a body of another kind, a text Django did not embed as it is).
+    encoded as Django encodes it (``_body``), if Django gives it the same headers (the same
+    kind) as the text it built.
+
+    None means "send this one through Django" (an address or a Message-ID that Django would
+    encode, a body of another kind, a text Django did not write as expected).
     """
 
     def __init__(
@@ -152,10 +194,10 @@ class PreparedEmail:
         self.from_email = from_email or settings.DEFAULT_FROM_EMAIL
         self.slots = tuple(slots) if html is None else ()
         self.any_body = any_body and html is None and not self.slots
-        self.kind = _body_kind(body)
+        self.kind = None  # of the body, when it is filled in per recipient
         self._literals = None  # the bytes between the placeholders, built on first use
         self._keys = None
-        self._envelope_from = None
+        self._body_bytes = None
 
     def texts(self, values=None, body=None):
         """(subject, body, html) with the slot ``values`` ({token: value}) or ``body``."""
@@ -176,60 +218,54 @@ class PreparedEmail:
             email.attach_alternative(html, "text/html")
         return email
 
-    @property
-    def envelope_from(self):
-        if self._envelope_from is None:
-            self._envelope_from = sanitize_address(self.from_email, settings.DEFAULT_CHARSET)
-        return self._envelope_from
-
     def _build(self):
         """Have Django build the message once; keep the bytes around its placeholders."""
         self._literals = False  # unless all goes well: Django builds each message
-        if not PREBUILT:
-            return
+        if any(name.lower() == "date" for name in self.headers):
+            return  # a fixed Date: not the one filled in
         marker = uuid.uuid4().hex
         to = f"to{marker}@placeholder.invalid"
         message_id = f"<id{marker}@placeholder.invalid>"
-        raw = wire_bytes(self.email(to, message_id).message())
-        head = raw.find(b"\r\n\r\n")
-        date = re.search(rb"^Date: ([^\r\n]+)\r?$", raw[:head], re.MULTILINE)
-        if date is None:
-            return
-        date_token = f"date{marker}".encode()
-        raw = raw[: date.start(1)] + date_token + raw[date.end(1) :]
-        head = raw.find(b"\r\n\r\n")
-        placeholders = {to.encode(): "to", message_id.encode(): "id", date_token: "date"}
-        # The text as Django embeds a 7bit or 8bit body: as it is, lines ending in CRLF.
-        body = _wire(self.body)
+        head, _, body = wire_bytes(self.email(to, message_id)).partition(b"\r\n\r\n")
+        lines = head.split(b"\r\n")
+        # The placeholders fit on their lines, so Django wrote each on one line of its own.
+        fields = {f"To: {to}".encode(): "to", f"Message-ID: {message_id}".encode(): "id"}
+        literals, keys, literal = [], [], b""
+        for line in lines:
+            key = "date" if line.startswith(b"Date: ") else fields.get(line)
+            if key is None:
+                literal += line + b"\r\n"
+            else:
+                literals.append(literal)
+                keys.append(key)
+                literal = b""
+        literal += b"\r\n"
         if self.slots or self.any_body:
-            if self.kind is None or raw.find(body, head) < 0:
-                return  # quoted-printable or base64 (long lines): Django builds each one
-        if self.any_body:
-            start = raw.find(body, head)
-            if not body or raw.find(body, start + 1) >= 0:
+            # The text differs per recipient: Django must have written this one as ``_body``
+            # says, under the headers of its kind (the transfer encoding).
+            built = _body(self.body)
+            if built is None or built[1] != body:
                 return
-            body_token = f"body{marker}".encode()
-            raw = raw[:start] + body_token + raw[start + len(body) :]
-            placeholders[body_token] = "body"
-        for token in self.slots:
-            placeholders[token.encode()] = token
-        pattern = re.compile(b"(" + b"|".join(re.escape(t) for t in placeholders) + b")")
-        pieces = pattern.split(raw)
-        literals, keys = pieces[0::2], [placeholders[t] for t in pieces[1::2]]
-        # To, Date and Message-ID once each, all in the message's own header; every slot
-        # wherever the text has it.
-        head = raw.find(b"\r\n\r\n")
-        fixed = ("to", "id", "date")
-        if not all(keys.count(key) == 1 for key in fixed):
-            return
-        if not all(raw.find(t) < head for t, key in placeholders.items() if key in fixed):
-            return
-        if not all(keys.count(t) == self.body.count(t) for t in self.slots):
+            if f"Content-Transfer-Encoding: {built[0][0]}".encode() not in lines:
+                return
+            self.kind, self._body_bytes = built
+            literals.append(literal)
+            keys.append("body")
+            literal = b""
+        else:
+            literal += body
+        literals.append(literal)
+        expected = ["to", "id", "date"] + (["body"] if self._body_bytes is not None else [])
+        if sorted(keys) != sorted(expected):  # each once, in the message's own header
             return
         self._literals, self._keys = literals, keys
 
     def as_bytes(self, to, message_id, values=None, body=None):
-        """The message to ``to`` in wire format, or None where Django has to build it."""
+        """The message to ``to`` in wire format, or None where Django has to build it.
+
+        The bytes Django's SMTP backend would send for ``email(to, message_id, values=values,
+        body=body)``, apart from the Date (now).
+        """
         if self._literals is None:
             self._build()
         if (
@@ -239,19 +275,22 @@ class PreparedEmail:
             or not _PLAIN_MESSAGE_ID.match(message_id)
         ):
             return None
-        filled = {"to": to.encode(), "id": message_id.encode(), "date": _date_header()}
-        if self.any_body:
-            if body is None or body == self.body:
-                body = self.body
-            elif _body_kind(body) != self.kind:
+        filled = {
+            "to": _header_line("To", to),
+            "id": _header_line("Message-ID", message_id),
+            "date": _date_line(),
+        }
+        text = self.texts(values, body)[1]
+        if self._body_bytes is None:
+            if text != self.body:
+                return None  # built with this very text
+        elif text == self.body:
+            filled["body"] = self._body_bytes
+        else:
+            built = _body(text)
+            if built is None or built[0] != self.kind:
                 return None
-            filled["body"] = _wire(body)
-        eight_bit = self.kind is not None and self.kind[0] == "8bit"
-        for token in self.slots:
-            value = (values or {}).get(token, "")
-            if not _fits_bytes(value, eight_bit):
-                return None
-            filled[token] = value.encode()
+            filled["body"] = built[1]
         literals = self._literals
         parts = [literals[0]]
         for literal, key in zip(literals[1:], self._keys, strict=True):
@@ -260,41 +299,67 @@ class PreparedEmail:
         return b"".join(parts)
 
 
-def _wire(text):
-    """``text`` as Django puts a 7bit or 8bit body on the wire: UTF-8, lines ending in CRLF."""
-    return "\r\n".join(_LINE_BREAKS.split(text)).encode()
+def _body(text):
+    """(kind, bytes) of ``text`` as the text body Django writes, or None where that is not
+    certain here. Django gives the bodies of one kind the same headers (the same
+    Content-Transfer-Encoding), so one prebuilt message serves them all."""
+    return _body_django6(text) if MODERN_EMAIL else _body_django52(text)
 
 
 def _body_kind(text):
-    """What decides how Django encodes a text body, or None when it would not embed it as
-    it is (long lines: quoted-printable) or it has a bare CR; bodies of one kind are
-    encoded alike, so one prebuilt message serves them all."""
-    if "\r" in text or "\x00" in text:
-        return None
-    lines = text.split("\n")
-    if max(len(line.encode()) for line in lines) > 998 - 2 * _LONGEST_VALUE:
-        return None
-    return ("7bit" if text.isascii() else "8bit", text.endswith("\n"))
+    """The kind of ``text`` as a body (see ``_body``), or None."""
+    body = _body(text)
+    return None if body is None else body[0]
 
 
-def _fits_bytes(value, eight_bit):
-    """Whether ``value`` can go into a 7bit (``eight_bit`` False) or 8bit body as it is."""
-    return (
-        isinstance(value, str)
-        and len(value) <= _LONGEST_VALUE
-        and "\r" not in value
-        and "\n" not in value
-        and (eight_bit or value.isascii())
-    )
+def _body_django52(text):
+    # SafeMIMEText.set_payload writes a "utf-8" body as it is (7bit, or 8bit if not ASCII)
+    # unless a line (``str.splitlines``) is over 998 bytes: then quoted-printable. Bare CRs, NULs
+    # and the trailing newline stay out of (or part of) the kind, as the 5.2 path always had.
+    if settings.DEFAULT_CHARSET != "utf-8" or "\r" in text or "\x00" in text:
+        return None
+    try:
+        lengths = [len(line.encode()) for line in text.splitlines()]
+    except UnicodeEncodeError:
+        return None
+    if max(lengths, default=0) > 998:
+        return None
+    return ("7bit" if text.isascii() else "8bit", text.endswith("\n")), _wire(text)
+
+
+def _wire(text):
+    """``text`` as Django 5.2 puts a 7bit or 8bit body on the wire: UTF-8, lines ending in CRLF."""
+    return "\r\n".join(_LINE_BREAKS.split(text)).encode()
+
+
+def _body_django6(text):
+    # EmailMessage._add_bodies calls ``set_content(body, charset=...)``; the standard library
+    # (email.contentmanager) splits the encoded text at CR, LF and CRLF and, if no line is over
+    # the policy's 78 bytes, writes it as it is (7bit, or 8bit if not ASCII) with every line,
+    # the last one too, ending in a line break (CRLF under the SMTP policy).
+    charset = settings.DEFAULT_CHARSET
+    try:
+        data = text.encode(charset)
+    except (UnicodeError, LookupError):
+        return None  # Django fails on it too
+    lines = data.splitlines()
+    if max(map(len, lines), default=0) <= SMTP_POLICY.max_line_length:
+        return ("7bit" if data.isascii() else "8bit",), b"\r\n".join(lines) + b"\r\n"
+    # Longer lines: quoted-printable or base64, as the standard library chooses and encodes
+    # them; ask it the same way Django does. The generator ends its lines in CRLF.
+    part = MIMEPart(policy=SMTP_POLICY)
+    part.set_content(text, subtype="plain", charset=charset)
+    payload = _LINE_BREAKS.sub("\r\n", part.get_payload()).encode("ascii")
+    return (str(part["Content-Transfer-Encoding"]),), payload
 
 
 def plain_smtp(connection):
     """Whether ``connection`` is Django's own SMTP backend (not a subclass changing sending)."""
     kind = type(connection)
+    own = ("_send", "send_messages", "prep_address")  # prep_address: Django 6
     return (
         isinstance(connection, SMTPBackend)
-        and kind._send is SMTPBackend._send
-        and kind.send_messages is SMTPBackend.send_messages
+        and all(getattr(kind, name, None) is getattr(SMTPBackend, name, None) for name in own)
         and not connection.fail_silently
     )
 
@@ -318,6 +383,7 @@ class Outbox:
         self.connection = connection or get_connection()
         self.smtp = plain_smtp(self.connection)
         self.opened = False
+        self._senders = {}
 
     def open(self):
         if not self.opened:
@@ -348,9 +414,19 @@ class Outbox:
                 if self.connection.connection is None:  # closed meanwhile: Django reopens too
                     self.connection.open()
                 # A plain address (the only kind with bytes) is its own sanitized form.
-                self.connection.connection.sendmail(prepared.envelope_from, [to], data)
+                self.connection.connection.sendmail(self._sender(prepared.from_email), [to], data)
                 return
         prepared.email(to, message_id, self.connection, values, body).send()
+
+    def _sender(self, from_email):
+        """The envelope sender the backend's ``_send`` makes of ``from_email``."""
+        if from_email not in self._senders:
+            if MODERN_EMAIL:
+                sender = self.connection.prep_address(from_email)
+            else:
+                sender = sanitize_address(from_email, settings.DEFAULT_CHARSET)
+            self._senders[from_email] = sender
+        return self._senders[from_email]
 
     def send_message(self, email):
         """Send an ``Outgoing`` (from ``customer_messages``) or a Django ``EmailMessage``."""
