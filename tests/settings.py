@@ -7,7 +7,6 @@ from pathlib import Path
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
-ROOT_DIR = BASE_DIR.parent
 
 SECRET_KEY = "tests-only-not-secret"
 DEBUG = False
@@ -51,6 +50,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_email",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # the API docs' Swagger UI from the static files
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -91,7 +91,6 @@ LANGUAGES = [("en", "English"), ("sl", "Slovenščina"), ("sq", "Shqip"), ("hr",
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_I18N_ENABLED = True
 USE_I18N = True
-LOCALE_PATHS = [ROOT_DIR / "locale"]
 
 STATIC_URL = "/static/"
 # Files written by tests (rendered PDFs) go to a throwaway folder, never into the tree.

@@ -1,7 +1,8 @@
 """The demo shop (example_site) has its own sl, sq and hr catalogs: complete, real and compiled.
 
 They live in the ``shop`` app's ``locale/`` folder, which Django finds because the app is
-installed; the package's own catalogs (``locale/`` at the top) are checked by test_translations.
+installed; the package's own catalogs (``wagtail_privacy/locale/``) are checked by
+test_translations.
 """
 
 import ast
@@ -69,7 +70,8 @@ def test_compiled_catalog_matches_the_source(language):
 
 def test_the_package_catalogs_are_not_the_shop_catalogs():
     # The shop's strings stay out of the catalogs that ship in the wheel.
-    package = {e.msgid for e in polib.pofile(str(ROOT / "locale/sl/LC_MESSAGES/django.po"))}
+    package_catalog = ROOT / "wagtail_privacy" / "locale" / "sl" / "LC_MESSAGES" / "django.po"
+    package = {e.msgid for e in polib.pofile(str(package_catalog))}
     assert unpaid_order_message() not in package
 
 

@@ -25,4 +25,15 @@ def test_wheel_contains_the_compiled_catalogs(tmp_path):
         assert f"wagtail_privacy/locale/{language}/LC_MESSAGES/django.po" in names
     assert "wagtail_privacy/templates/wagtail_privacy/policies/policy_page.html" in names
     assert "wagtail_privacy/migrations/0001_initial.py" in names
-    assert not any(n.startswith(("tests/", "example_site/", "benchmarks/")) for n in names)
+    assert not any(
+        n.startswith(("tests/", "example_site/", "benchmarks/", "locale/")) for n in names
+    )
+
+
+def test_the_catalogs_live_inside_the_package():
+    # Django finds them in the source tree (an editable install) as in the wheel; no copy of
+    # them is kept outside the package.
+    for language in ("sl", "sq", "hr"):
+        folder = ROOT / "wagtail_privacy" / "locale" / language / "LC_MESSAGES"
+        assert (folder / "django.po").is_file() and (folder / "django.mo").is_file()
+    assert not (ROOT / "locale").exists()

@@ -12,6 +12,11 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("api/privacy/v1/", include("wagtail_privacy.api.urls")),
     path("api/v2/", api_router.urls),
-    path("privacy/", include("wagtail_privacy.urls")),
 ]
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
+# As the README's installation: the privacy pages and Wagtail's pages in the reader's
+# language, English at /privacy/accept/, Slovenian at /sl/privacy/accept/.
+urlpatterns += i18n_patterns(
+    path("privacy/", include("wagtail_privacy.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

@@ -24,7 +24,6 @@ from pathlib import Path
 import dj_database_url
 
 SITE_DIR = Path(__file__).resolve().parent.parent  # example_site/
-ROOT_DIR = SITE_DIR.parent  # the repository
 
 
 def env_flag(name, default):
@@ -91,6 +90,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_email",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # the API docs' Swagger UI, served from the static files
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -140,7 +140,7 @@ LANGUAGES = [("en", "English"), ("sl", "Slovenščina"), ("sq", "Shqip"), ("hr",
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_I18N_ENABLED = True
 USE_I18N = True
-LOCALE_PATHS = [ROOT_DIR / "locale"]
+# The shop's catalogs (shop/locale) and the package's come with their apps: no LOCALE_PATHS.
 
 STATIC_URL = "/static/"
 STATIC_ROOT = SITE_DIR / "static_collected"

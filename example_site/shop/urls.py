@@ -18,7 +18,6 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/privacy/v1/", include("wagtail_privacy.api.urls")),
     path("api/v2/", api_router.urls),
-    path("privacy/", include("wagtail_privacy.urls")),
     # Sign-in for the storefront's privacy centre (the JSON API has no login of its own).
     path("accounts/login/", login, name="login"),
     path("accounts/logout/", logout, name="logout"),
@@ -36,8 +35,14 @@ if isinstance(default_storage, FileSystemStorage) and default_storage.base_url =
     # With or without DEBUG: Wagtail's images and the rendered policy PDFs (see the view).
     urlpatterns.append(re_path(r"^media/(?P<path>.+)$", public_media, name="public_media"))
 
-# Pages: English at /, the other languages under /sl/, /sq/, /hr/.
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
+# Pages, and the package's pages (accept, unsubscribe, reactivate): English at /, the other
+# languages under /sl/, /sq/, /hr/ (e.g. /sl/privacy/accept/). Wagtail's pages come last: they
+# match any path.
+urlpatterns += i18n_patterns(
+    path("privacy/", include("wagtail_privacy.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)
 
 # The shop's own pages for errors (no traceback, whatever DEBUG says).
 handler404 = "shop.views.page_not_found"

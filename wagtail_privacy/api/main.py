@@ -2,12 +2,18 @@
 
 from functools import wraps
 
+from django.conf import settings
+from django.http import HttpResponsePermanentRedirect
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.http import escape_leading_slashes
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
 from ..exceptions import PrivacyError
-from ..i18n import request_language
+from ..i18n import reader_language, request_language
 from .closure import public as reactivate_router
 from .closure import router as closure_router
 from .consent import public as unsubscribe_router
@@ -65,3 +71,40 @@ api.add_router("", unsubscribe_router)
 api.add_router("", closure_router)
 api.add_router("", reactivate_router)
 api.add_decorator(in_reader_language, mode="view")
+
+
+def _unmatched(request):
+    """Any other path under the API's prefix, whatever the method: the JSON 404 ``not_found``.
+
+    Mounted after the endpoints (``wagtail_privacy.api.urls``), so an unknown path answers like
+    an unknown policy rather than with the site's HTML error page. A GET or HEAD without the
+    trailing slash of an endpoint is redirected to it, as Django's ``APPEND_SLASH`` does.
+    """
+    redirect = _with_slash(request)
+    if redirect:
+        return redirect
+    language = reader_language(request)
+    with translation.override(language):
+        response = error_response(api, request, 404, "not_found", _("Not found."))
+    response["Content-Language"] = language
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
+
+
+#: The view of every path the API does not know (its CSRF check would answer HTML first).
+not_found = csrf_exempt(_unmatched)
+
+
+def _with_slash(request):
+    path = request.path_info
+    if request.method not in ("GET", "HEAD") or not settings.APPEND_SLASH or path.endswith("/"):
+        return None
+    try:
+        match = resolve(f"{path}/", getattr(request, "urlconf", None))
+    except Resolver404:
+        return None
+    if match.func is not_found:
+        return None
+    return HttpResponsePermanentRedirect(
+        escape_leading_slashes(request.get_full_path(force_append_slash=True))
+    )
