@@ -7,10 +7,17 @@ one-time codes and subjects are read from the subprocesses' logs.
 
 Skipped when the ``playwright`` package or ``/usr/bin/chromium`` is missing. Screenshots of
 every step go to ``$BROWSER_ARTIFACTS`` (default ``<repo>/artifacts/browser/``).
+
+Every step of a journey is also checked for accessibility with axe-core (WCAG 2.1 A and AA, see
+axe.py): ``Journey.shot`` checks the page it photographs, and at the end of each journey every
+page it loaded must have been checked. axe-core is installed from npm (``npm ci`` in this
+folder) when missing: without it the journeys are skipped, except with ``CI=true``, where they
+fail.
 """
 
 import email
 import email.header
+import json
 import os
 import re
 import shutil
@@ -24,6 +31,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from . import axe
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 MANAGE = REPO_DIR / "example_site" / "manage.py"
@@ -58,10 +67,25 @@ def _free_port():
 class LiveShop:
     """The demo shop running in subprocesses, and what it printed."""
 
-    def __init__(self, base_url, directory):
+    def __init__(self, base_url, directory, env):
         self.base_url = base_url
         self.directory = directory
+        self.env = env
         self.logs = [directory / name for name in ("server.log", "worker.log")]
+
+    def shell(self, code):
+        """Run Python ``code`` in the demo's ``manage.py shell``; return what it printed."""
+        result = subprocess.run(
+            [sys.executable, str(MANAGE), "shell", "-v", "0", "-c", code],
+            cwd=REPO_DIR,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if result.returncode:
+            raise AssertionError(f"manage.py shell failed:\n{result.stdout}\n{result.stderr}")
+        return result.stdout
 
     def url(self, path):
         return self.base_url + path
@@ -108,18 +132,23 @@ class LiveShop:
             found.append({"to": message["To"], "subject": " ".join(subject.split()), "body": body})
         return found
 
-    def wait_for_email(self, to, mark=None, subject=None, timeout=60):
-        """Poll until an email to ``to`` (with ``subject`` in its subject) appears; return it."""
+    def wait_for_email(self, to, mark=None, subject=None, timeout=60, body=None):
+        """Poll until an email to ``to`` (with ``subject`` in its subject, and a match of the
+        regex ``body`` in its text) appears; return it."""
         deadline = time.monotonic() + timeout
         while True:
             for message in self.emails(mark):
-                if to in message["to"] and (subject is None or subject in message["subject"]):
+                if (
+                    to in message["to"]
+                    and (subject is None or subject in message["subject"])
+                    and (body is None or re.search(body, message["body"]))
+                ):
                     return message
             if time.monotonic() > deadline:
                 seen = [(m["to"], m["subject"]) for m in self.emails(mark)]
                 raise AssertionError(
-                    f"no email to {to} (subject containing {subject!r}) within {timeout} s; "
-                    f"emails seen: {seen}"
+                    f"no email to {to} (subject containing {subject!r}, body matching "
+                    f"{body!r}) within {timeout} s; emails seen: {seen}"
                 )
             time.sleep(0.5)
 
@@ -196,7 +225,7 @@ def live_shop():
     # The demo runs without DEBUG, as a shop would: --insecure serves the admin's static files.
     start("server.log", "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure")
     start("worker.log", "db_worker", "--no-reload")
-    shop = LiveShop(f"http://127.0.0.1:{port}", directory)
+    shop = LiveShop(f"http://127.0.0.1:{port}", directory, env)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -230,6 +259,13 @@ def live_shop():
 
 
 @pytest.fixture(scope="session")
+def axe_script():
+    """axe-core's ``axe.min.js``, installed from npm once per session when missing."""
+    _require_browser()
+    return axe.ensure_installed()
+
+
+@pytest.fixture(scope="session")
 def chromium_browser(live_shop):
     from playwright.sync_api import sync_playwright
 
@@ -241,11 +277,25 @@ def chromium_browser(live_shop):
         browser.close()
 
 
+class Load:
+    """A document that a page of the journey loaded, and the steps that checked it."""
+
+    def __init__(self, page, url):
+        self.page = page
+        self.url = url
+        self.checked = []
+
+
 class Journey:
-    """A fresh browser context for one journey, with numbered screenshots of its steps."""
+    """A fresh browser context for one journey, with numbered screenshots of its steps.
+
+    Each screenshot is also a check of the page with axe-core (``check``). Every document a
+    page of the context loads is recorded; ``finish`` asserts that each one was checked.
+    """
 
     def __init__(self, browser, shop, name):
         self.shop = shop
+        self.name = name
         self.context = browser.new_context(
             base_url=shop.base_url,
             accept_downloads=True,
@@ -254,28 +304,112 @@ class Journey:
             viewport={"width": 1280, "height": 900},
         )
         self.context.set_default_timeout(15_000)
+        self.loads = []
+        self.checks = []
+        self.watched = set()
+        self.context.on("page", self.watch)
         self.page = self.context.new_page()
+        self.watch(self.page)
         self.directory = ARTIFACTS_DIR / name
         shutil.rmtree(self.directory, ignore_errors=True)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.steps = 0
+        self.closed = False
+
+    def watch(self, page):
+        """Record every document ``page`` loads, in order, as soon as its DOM is parsed (a page
+        left before its ``load`` event is recorded all the same)."""
+        if id(page) in self.watched:
+            return
+        self.watched.add(id(page))
+        page.on("domcontentloaded", self.loaded)
+
+    def loaded(self, page):
+        if page.url != "about:blank":
+            self.loads.append(Load(page, page.url))
 
     def shot(self, step, page=None):
-        """Save a full-page screenshot named ``NN-step.png``; return its path."""
+        """Save a full-page screenshot named ``NN-step.png``, then check the page with axe-core.
+
+        Returns the screenshot's path.
+        """
+        page = page or self.page
+        path = self.screenshot(step, page)
+        self.check(page, step)
+        return path
+
+    def screenshot(self, step, page=None):
+        """Only the screenshot (``shot`` without the accessibility check); returns its path."""
         self.steps += 1
         slug = re.sub(r"[^a-z0-9]+", "-", step.lower()).strip("-")
         path = self.directory / f"{self.steps:02d}-{slug}.png"
         (page or self.page).screenshot(path=str(path), full_page=True, animations="disabled")
         return path
 
+    def check(self, page=None, step=None):
+        """Run axe-core on the page as it is now; fail on any WCAG 2.1 A/AA violation."""
+        page = page or self.page
+        page.wait_for_load_state("load")
+        url = page.url
+        violations = axe.run(page)
+        loads = [load for load in self.loads if load.page is page]
+        if loads:
+            loads[-1].checked.append(step or url)
+        self.checks.append({"step": step, "url": url, "violations": violations})
+        self.write_record()
+        if violations:
+            raise AssertionError(axe.report(url, violations, step))
+
+    def write_record(self):
+        """What was checked so far, for the artefacts: ``accessibility.json``."""
+        record = {
+            "journey": self.name,
+            "standard": axe.WCAG_TAGS,
+            "axe_core": axe.installed_version(),
+            "checked_urls": sorted({check["url"] for check in self.checks}),
+            "checks": self.checks,
+            "loaded": [{"url": load.url, "checked_at": load.checked} for load in self.loads],
+        }
+        (self.directory / "accessibility.json").write_text(json.dumps(record, indent=2))
+
+    def finish(self):
+        """End of the journey: check the pages still open, then assert nothing was missed."""
+        for page in self.context.pages:
+            loads = [load for load in self.loads if load.page is page]
+            if loads and not loads[-1].checked:
+                self.check(page, "end of journey")
+        missed = [load.url for load in self.loads if not load.checked]
+        assert not missed, (
+            f"journey {self.name}: these pages were loaded but never checked for accessibility "
+            f"(take a journey.shot() or call journey.check() on each page the journey reaches): "
+            f"{missed}"
+        )
+        self.write_record()
+
     def close(self):
-        self.context.close()
+        """End the journey (``finish``: every page checked) and close its browser context."""
+        if not self.closed:
+            try:
+                self.finish()
+            finally:
+                self.discard()
+
+    def discard(self):
+        """Close the browser context, whatever was checked (after a failure)."""
+        if not self.closed:
+            self.closed = True
+            self.context.close()
 
 
 @pytest.fixture
-def journey(request, chromium_browser, live_shop):
-    """``journey(name)`` opens a browser context; screenshots land in ``<artifacts>/<name>/``."""
+def journey(request, axe_script, chromium_browser, live_shop):
+    """``journey(name)`` opens a browser context; screenshots land in ``<artifacts>/<name>/``.
+
+    When the test returns, each journey it opened must have checked every page it loaded
+    (``Journey.finish``, run by ``pytest_runtest_call`` below).
+    """
     opened = []
+    request.node.journeys = opened
 
     def open_journey(name):
         started = Journey(chromium_browser, live_shop, name)
@@ -287,14 +421,32 @@ def journey(request, chromium_browser, live_shop):
     for started in opened:
         if report is not None and report.failed:
             try:
-                started.shot("failed-here")
+                started.screenshot("failed-here")
                 (started.directory / "failed-page.html").write_text(started.page.content())
             except Exception:  # the page may be gone; the journey's own screenshots remain
                 pass
             for log in live_shop.logs:  # what the server and the worker said, for the diagnosis
                 if log.exists():
                     shutil.copy(log, started.directory / log.name)
-        started.close()
+        started.discard()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After a journey test returned (or skipped): every page it loaded was checked by axe."""
+    try:
+        result = yield
+    except pytest.skip.Exception:
+        _finish(item)
+        raise
+    _finish(item)
+    return result
+
+
+def _finish(item):
+    for started in getattr(item, "journeys", ()):
+        if not started.closed:
+            started.finish()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -1,12 +1,16 @@
-"""Four journeys through the demo shop in a real Chromium (see conftest.py for the live server).
+"""Six journeys through the demo shop in a real Chromium (see conftest.py for the live server).
 
 (a) an editor publishes a major change of the privacy policy and the notices are emailed;
 (b) a customer sees the upcoming change, reads what changes, downloads the PDF and accepts;
 (c) a customer confirms it is her with an emailed code and exports her data;
 (d) a customer with an unpaid order cannot delete his account; a clean customer can, and
-    cancels again.
+    cancels again;
+(e) customers follow the links of their emails: unsubscribe from the newsletter, reactivate a
+    deactivated account, and what an altered or cut-short link shows;
+(f) the privacy officer finds the background failures through the admin menu.
 
-They run in this order against one demo shop: (b) sees the version (a) published.
+They run in this order against one demo shop: (b) sees the version (a) published. Every page
+each journey reaches is checked for accessibility with axe-core (see conftest.py and axe.py).
 """
 
 import io
@@ -64,6 +68,23 @@ def storefront_sign_in(journey, login):
     journey.shot("signed in")
 
 
+def admin_sign_in(journey):
+    page = journey.page
+    page.goto("/admin/login/")
+    journey.shot("admin login")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "editor-demo")
+    page.click("form button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/$"))
+    journey.shot("admin dashboard")
+
+
+def altered(path):
+    """``path`` (``.../<signed token>/``) with the token's last character changed."""
+    head, token = path.rstrip("/").rsplit("/", 1)
+    return f"{head}/{token[:-1]}{'B' if token.endswith('A') else 'A'}/"
+
+
 def verify_with_emailed_code(journey, address):
     """Step-up verification: ask for a code, read it from the emailed message, enter it."""
     page = journey.page
@@ -95,13 +116,7 @@ def test_a_editor_publishes_major_change(journey):
     page = journey.page
     shop = journey.shop
 
-    page.goto("/admin/login/")
-    journey.shot("admin login")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "editor-demo")
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
-    journey.shot("admin dashboard")
+    admin_sign_in(journey)
 
     pages = policy_pages(journey)
     page_id = pages["en"]["id"]
@@ -209,6 +224,16 @@ def test_b_customer_reads_change_and_accepts(journey):
     required = page.locator("[data-testid^='accept-']:not([data-testid='accept-message'])")
     if not required.count():
         pytest.skip("nothing to accept for ana: the storefront offers no accept-<slug> button")
+
+    # Meanwhile the shop's server-rendered orders page is behind the acceptance gate: it sends
+    # her to the accept page first.
+    gate = journey.context.new_page()
+    gate.goto("/account/orders/")
+    gate.wait_for_url(re.compile(r"/privacy/accept/\?next=%2Faccount%2Forders%2F$"))
+    expect(gate.locator("form button[type=submit]")).to_be_visible()
+    journey.shot("orders behind the acceptance gate", page=gate)
+    gate.close()
+
     button = required.first
     slug = button.get_attribute("data-testid").removeprefix("accept-")
     button.click()
@@ -268,3 +293,103 @@ def test_d_deletion_blocked_then_scheduled_and_cancelled(journey):
     expect(page.get_by_test_id("deletion-cancelled")).to_be_visible()
     expect(page.get_by_test_id("account-signed-in")).to_be_visible()
     ana.shot("deletion cancelled")
+
+
+def test_e_customers_follow_emailed_links(journey):
+    # Unsubscribing: the shop puts this link in its newsletters (the demo sends none, so the
+    # link is made as the shop's mailer makes it). The page speaks ana's language (Slovene):
+    # the checks below look at the markup only.
+    reader = journey("e1-unsubscribe-link")
+    page = reader.page
+    path = reader.shop.shell(
+        "from django.contrib.auth import get_user_model\n"
+        "from django.urls import reverse\n"
+        "from wagtail_privacy.consent.unsubscribe import token_for\n"
+        "ana = get_user_model().objects.get(username='ana')\n"
+        "token = token_for(ana, 'newsletter', 'email')\n"
+        "print(reverse('wagtail_privacy:unsubscribe', kwargs={'token': token}))\n"
+    ).strip()
+    assert path.startswith("/privacy/unsubscribe/"), path
+    response = page.goto(path)
+    assert response.status == 200, response.status
+    unsubscribe = page.locator("form button[type=submit]")
+    expect(unsubscribe).to_be_visible()
+    reader.shot("unsubscribe page")
+    unsubscribe.click()
+    expect(page.get_by_role("status")).to_be_visible()
+    expect(unsubscribe).to_have_count(0)
+    reader.shot("unsubscribed")
+
+    # An altered link (a character lost when copying it) is refused, saying why.
+    response = page.goto(altered(path))
+    assert response.status == 400, response.status
+    expect(page.locator(".privacy-error[data-code='invalid_token'] [role=alert]")).to_be_visible()
+    reader.shot("unsubscribe link not valid")
+
+    # A link cut short before its token reaches the shop's page for missing pages.
+    response = page.goto("/privacy/unsubscribe/")
+    assert response.status == 404, response.status
+    expect(page.locator("h1")).to_be_visible()
+    reader.shot("link cut short")
+    reader.close()
+
+    # Reactivating: bor deactivates his account in the storefront, and the email that confirms
+    # it carries the link that reactivates it (in his language, Croatian).
+    bor = journey("e2-reactivation-link")
+    page = bor.page
+    shop = bor.shop
+    storefront_sign_in(bor, "bor@example.com")
+    verify_with_emailed_code(bor, "bor@example.com")
+    mark = shop.mark()
+    page.get_by_test_id("deactivate-start").click()
+    expect(page.get_by_test_id("deactivate-done")).to_be_visible()
+    expect(page.get_by_test_id("account-signed-out")).to_be_visible()
+    bor.shot("deactivated")
+
+    reactivation = r"https?://\S+?(/privacy/reactivate/[^/\s]+/)"
+    message = shop.wait_for_email("bor@example.com", mark, body=reactivation)
+    # Its path only: the demo site's root names another port than this live server's.
+    path = re.search(reactivation, message["body"]).group(1)
+
+    response = page.goto(path)
+    assert response.status == 200, response.status
+    reactivate = page.locator("form button[type=submit]")
+    expect(reactivate).to_be_visible()
+    bor.shot("reactivation page")
+    reactivate.click()
+    expect(page.get_by_role("status")).to_be_visible()
+    expect(reactivate).to_have_count(0)
+    bor.shot("reactivated")
+
+    response = page.goto(altered(path))
+    assert response.status == 400, response.status
+    expect(page.locator(".privacy-error[data-code='invalid_token'] [role=alert]")).to_be_visible()
+    bor.shot("reactivation link not valid")
+
+    # The account is active again: bor signs in as before.
+    storefront_sign_in(bor, "bor@example.com")
+
+
+def test_f_officer_finds_background_failures(journey):
+    officer = journey("f-background-failures")
+    page = officer.page
+    # One piece of work that still fails and one that succeeded since, as privacy_tick or a
+    # task records them (the demo's own work does not fail).
+    officer.shop.shell(
+        "from wagtail_privacy.background import record_failure, record_success, step_work\n"
+        "work = step_work('browser_journey')\n"
+        "record_failure(work, 'still failing', RuntimeError())\n"
+        "record_failure(work, 'resolved since', RuntimeError())\n"
+        "record_success(work, 'resolved since')\n"
+    )
+    admin_sign_in(officer)
+    page.get_by_role("button", name="Privacy").click()
+    failures_link = page.get_by_role("link", name="Background failures")
+    expect(failures_link).to_be_visible()
+    officer.shot("privacy menu")
+    failures_link.click()
+    page.wait_for_url(re.compile(r"/admin/privacy/background/$"))
+    rows = page.locator("main table tbody tr")
+    expect(rows.filter(has_text="still failing")).to_contain_text("Failing")
+    expect(rows.filter(has_text="resolved since")).to_contain_text("Resolved")
+    officer.shot("background failures")
