@@ -75,3 +75,26 @@ def test_admin_without_the_permission_is_refused(client, clerk):
     response = client.get(reverse("wagtail_privacy_centre:dashboard"))
     assert response.status_code in (302, 403)
     assert "<svg" not in response.content.decode()
+
+
+def test_charts_have_an_accessible_name_and_labels_cut_whole():
+    from html.parser import HTMLParser
+
+    from wagtail_privacy.admin.charts import bars
+
+    svg = bars([("Marketing & newsletters (weekly digest)", 3, 4), ("Orders", 1, 4)])
+
+    class Reader(HTMLParser):
+        name, texts = None, []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "svg":
+                Reader.name = dict(attrs)["aria-label"]
+
+        def handle_data(self, data):
+            Reader.texts.append(data)
+
+    Reader().feed(str(svg))
+    assert Reader.name == "Marketing & newsletters (weekly digest): 3/4 (75%); Orders: 1/4 (25%)"
+    assert "Marketing & newsletters…" in Reader.texts
+    assert "&am" not in str(svg).replace("&amp;", "")

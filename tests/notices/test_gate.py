@@ -261,6 +261,23 @@ def test_middleware_redirects_and_exempts(customer, editor, required, settings):
     assert middleware(_request(customer, "/basket/")).status_code == 200
 
 
+@pytest.mark.parametrize("first", ["/sl/basket/", "/basket/"])
+def test_middleware_sends_each_language_to_its_own_accept_page(
+    client, customer, required, settings, first
+):
+    """The accept page inside i18n_patterns: whichever language the process met first, an
+    English and a Slovenian customer each land on their own accept page, which lets them in
+    (no redirect loop)."""
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, GATE]
+    client.force_login(customer)
+    client.get(first)  # the first request the process serves
+    for prefix in ("/sl", ""):
+        response = client.get(f"{prefix}/basket/")
+        assert response.status_code == 302
+        assert response["Location"].startswith(f"{prefix}/privacy/accept/?next=")
+        assert client.get(response["Location"]).status_code == 200
+
+
 def _steady(handler, user, key, count, django_assert_num_queries, cache_calls):
     """``count`` requests of ``user``'s stored session ``key``: no query, cache call, write."""
     sessions = [load_session(key) for _ in range(count)]

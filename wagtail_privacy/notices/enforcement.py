@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ..conf import privacy_settings
@@ -61,20 +62,32 @@ class AcceptanceMiddleware:
         self._prefixes = None
 
     def exempt_prefixes(self):
+        """The exempt URL prefixes in every language of the site, worked out once.
+
+        The accept page may sit inside ``i18n_patterns`` (``/sl/privacy/accept/``): the
+        prefixes of all languages count, whichever language the first request had.
+        """
         if self._prefixes is None:
-            prefixes = [accept_url()]
-            for name in ("wagtailadmin_home", "wagtail_privacy_api:policy_list", "admin:index"):
-                try:
-                    url = reverse(name)
-                except NoReverseMatch:
-                    continue
-                prefixes.append(url.removesuffix("policies/"))
+            prefixes = set()
+            for language, _name in settings.LANGUAGES:
+                with translation.override(language):
+                    prefixes.update(self._reversed_prefixes())
             for setting in ("STATIC_URL", "MEDIA_URL"):
                 value = getattr(settings, setting, None)
                 if value and value.startswith("/"):
-                    prefixes.append(value)
-            self._prefixes = tuple(prefixes)
+                    prefixes.add(value)
+            self._prefixes = tuple(sorted(prefixes))
         return self._prefixes
+
+    @staticmethod
+    def _reversed_prefixes():
+        yield accept_url()
+        for name in ("wagtailadmin_home", "wagtail_privacy_api:policy_list", "admin:index"):
+            try:
+                url = reverse(name)
+            except NoReverseMatch:
+                continue
+            yield url.removesuffix("policies/")
 
     def _exempt(self, request):
         path = request.path_info
