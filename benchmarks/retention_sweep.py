@@ -12,7 +12,9 @@ with ``tests.settings`` (whose test app registers the ``orders``, ``invoices`` -
 legal hold - and ``addresses`` sources, and whose ``CUSTOMER_LANGUAGE`` hook is kept),
 ``WAGTAIL_PRIVACY["INACTIVE_ACCOUNT_DAYS"] = 1095``, ``ERASURE_WARNING_DAYS = 30``, the
 engine's defaults for ``RETENTION_BATCH_SIZE`` (500), ``ERASURES_PER_TICK`` (10,000) and
-``ERASURE_CLAIM_TIMEOUT``, tasks enqueued but not run, and an email backend of this script
+``ERASURE_CLAIM_TIMEOUT``, the immediate task backend (the tick's warning and erasure tasks,
+one per batch, run inside the tick, as one task worker would run them), and an email backend
+of this script
 that renders each message to bytes as the SMTP backend does, counts it and keeps nothing
 (``locmem`` would keep a deep copy of every message in ``mail.outbox``: at 100,000 accounts
 that outbox, not the sweep, would be most of the memory measured):
@@ -108,6 +110,7 @@ from benchmarks.support import (  # noqa: E402
 )
 
 EMAIL_BACKEND = f"{__name__}.CountingBackend"
+IMMEDIATE_TASKS = "django_tasks.backends.immediate.ImmediateBackend"
 INACTIVE_DAYS = 1095
 WARNING_DAYS = 30
 TRAVEL_DAYS = WARNING_DAYS + 1
@@ -148,6 +151,8 @@ def configure(database):
     """Configure Django from ``tests.settings`` with ``database`` as the default database."""
     values = base_settings(database)
     values["EMAIL_BACKEND"] = EMAIL_BACKEND
+    # The sweep's work is the tasks privacy_tick enqueues (warnings, erasures): run them.
+    values["TASKS"] = {"default": {"BACKEND": IMMEDIATE_TASKS}}
     # The tests' CUSTOMER_LANGUAGE hook (CustomerProfile) is kept: the host's configuration.
     values["WAGTAIL_PRIVACY"] = {
         **values.get("WAGTAIL_PRIVACY", {}),
@@ -633,6 +638,10 @@ def report(rows, args, database, setup, total_start):
     print(
         f"  email    : {settings.EMAIL_BACKEND} (renders each message to bytes, counts it, "
         "keeps nothing)"
+    )
+    print(
+        f"  tasks    : {settings.TASKS['default']['BACKEND']} (the tick's warning and erasure "
+        "tasks, one per batch, run inside the tick)"
     )
     print(
         "  sweep    : call_command('privacy_tick', '--only', 'accounts'): warning pass (one "

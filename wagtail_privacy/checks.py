@@ -215,3 +215,24 @@ def check_throttle_cache(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.urls)
+def check_pages_mounted(app_configs=None, **kwargs):
+    """Deactivation and deletion email a link to the reactivation page: it must be routed."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse("wagtail_privacy:reactivate", kwargs={"token": "token"})
+    except NoReverseMatch:
+        return [
+            Error(
+                "The URLconf does not include wagtail_privacy.urls: deactivating or deleting "
+                "an account fails, as its email links to the reactivation page.",
+                hint='Add path("privacy/", include("wagtail_privacy.urls")) to ROOT_URLCONF.',
+                id="wagtail_privacy.E015",
+            )
+        ]
+    except Exception:  # noqa: BLE001 - a URLconf that does not load: Django's checks say why
+        return []
+    return []

@@ -17,6 +17,7 @@ from django.utils import timezone
 from tests.concurrency import at_once
 from tests.testapp.models import Address, CustomerProfile, Invoice, Order
 from wagtail_privacy.rights import closure as closures
+from wagtail_privacy.rights import erasure_warnings
 from wagtail_privacy.rights.models import AccountClosure, DataRequest, ErasureStep
 from wagtail_privacy.rights.registry import registry
 
@@ -346,7 +347,7 @@ def test_two_sweeps_at_once_send_each_warning_once(settings):
         closures.deactivate(user)
     mail.outbox.clear()
     later = timezone.now() + timedelta(days=340)
-    sent, errors = at_once(lambda: closures.send_warnings(later))
+    sent, errors = at_once(lambda: erasure_warnings.send_deactivation_warnings(later, 100))
     assert not errors
     assert sum(sent) == 20
     assert len(mail.outbox) == 20 and len({m.to[0] for m in mail.outbox}) == 20

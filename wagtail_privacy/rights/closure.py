@@ -1,5 +1,9 @@
 """Deactivation, deletion with a grace period, and erasure source by source.
 
+Deactivation and deletion write nothing unless all of it can be done: the closure, the
+request, the disabled account and the email to the customer (its reactivation link included)
+are made in one transaction, and the email goes out once it has committed.
+
 Erasure works on batches of accounts: every registered source in order erases the whole batch
 in one transaction, committed together with its ``ErasureStep`` rows, so a crash resumes
 where it stopped and no source runs twice. A sweep claims its batch first, so sweeps running
@@ -8,21 +12,24 @@ is emailed before the user row, and so the address, is erased, and kept with the
 without personal data.
 """
 
+import logging
 import uuid
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .. import mail
+from ..background import recorded
 from ..conf import privacy_settings
 from ..exceptions import NotFound, PrivacyError
 from . import ledger
@@ -38,6 +45,7 @@ from .models import (
 from .registry import registry
 
 REACTIVATE_SALT = "wagtail_privacy.reactivate"
+logger = logging.getLogger("wagtail_privacy.rights")
 
 
 class DeletionBlocked(PrivacyError):
@@ -60,8 +68,11 @@ def blockers(user):
     return found
 
 
-def _email(user, template, context):
-    """Email one customer now, in their language; dates in ``context`` read as they expect."""
+def _prepare(user, template, context):
+    """The email to one customer, built now, in their language: {user pk: message}.
+
+    Dates in ``context`` read as the customer expects.
+    """
 
     def localised(_user):
         return {
@@ -69,7 +80,35 @@ def _email(user, template, context):
             for key, value in context.items()
         }
 
-    return bool(list(mail.send_each(mail.customer_messages([user], template, localised))))
+    return mail.customer_messages([user], template, localised)
+
+
+@recorded(_lazy("Email customers about the closing of their account"))
+def send_closure_email(messages):
+    """Send the email of a deactivation or a scheduled deletion (built by ``_prepare``)."""
+    for _sent in mail.send_each(messages):
+        pass
+
+
+def _send_on_commit(closure, messages):
+    """Send once the closure has committed; a failure is recorded and logged, not raised.
+
+    The account is closed by then and the caller is told so. The failure is listed among the
+    background failures (type and place, not the message) until such an email goes out again;
+    the log names the closure whose customer did not get it.
+    """
+
+    def send():
+        try:
+            send_closure_email(messages)
+        except Exception as error:  # noqa: BLE001 - recorded by ``recorded``
+            logger.error(
+                "The email of account closure %s could not be sent (%s)",
+                closure.pk,
+                type(error).__name__,
+            )
+
+    transaction.on_commit(send)
 
 
 def reactivation_token(closure):
@@ -77,85 +116,94 @@ def reactivation_token(closure):
 
 
 def reactivation_url(closure, root=None):
-    """The link that cancels ``closure``; pass ``root`` (``mail.site_root()``) for many."""
-    path = reverse("wagtail_privacy:reactivate", kwargs={"token": reactivation_token(closure)})
+    """The link that cancels ``closure``; pass ``root`` (``mail.site_root()``) for many.
+
+    It points to the plugin's page, so the site's URLconf must include ``wagtail_privacy.urls``.
+    """
+    try:
+        path = reverse("wagtail_privacy:reactivate", kwargs={"token": reactivation_token(closure)})
+    except NoReverseMatch as error:
+        raise ImproperlyConfigured(PAGES_NOT_MOUNTED) from error
     return (mail.site_root() if root is None else root) + path
 
 
-def _open(user, kind, days, request_kind, now):
-    """Deactivate ``user`` and schedule the erasure, or raise if one is already under way."""
-    try:
-        with transaction.atomic():
-            request = ledger.open_request(
-                kind=request_kind,
-                channel=RequestChannel.SELF_SERVICE,
-                user=user,
-                received_at=now,
-            )
-            closure = AccountClosure.objects.create(
-                user=user,
-                request=request,
-                kind=kind,
-                state=ClosureState.SCHEDULED,
-                created_at=now,
-                scheduled_for=now + timedelta(days=days),
-            )
-            get_user_model()._default_manager.filter(pk=user.pk).update(is_active=False)
-    except IntegrityError:
-        raise PrivacyError(
-            _("Your account is already being closed."), code="closure_pending", status=409
-        ) from None
+PAGES_NOT_MOUNTED = (
+    "Emails link to the pages of wagtail-privacy (the reactivation page), which the site's "
+    'URLconf does not include: add path("privacy/", include("wagtail_privacy.urls")).'
+)
+
+
+def _close(user, kind, days, request_kind, now, *, status, outcome, template, date_key):
+    """Deactivate ``user``, schedule the erasure and email the customer, or raise.
+
+    All of it happens in one transaction, the email built (its link reversed, its text
+    rendered) before the commit: whatever fails leaves nothing written. The email goes out
+    once the transaction has committed.
+    """
+    with transaction.atomic():
+        request = ledger.open_request(
+            kind=request_kind, channel=RequestChannel.SELF_SERVICE, user=user, received_at=now
+        )
+        try:
+            with transaction.atomic():
+                closure = AccountClosure.objects.create(
+                    user=user,
+                    request=request,
+                    kind=kind,
+                    state=ClosureState.SCHEDULED,
+                    created_at=now,
+                    scheduled_for=now + timedelta(days=days),
+                )
+        except IntegrityError:
+            raise PrivacyError(
+                _("Your account is already being closed."), code="closure_pending", status=409
+            ) from None
+        get_user_model()._default_manager.filter(pk=user.pk).update(is_active=False)
+        ledger.set_status(request, status, outcome=outcome)
+        context = {date_key: closure.scheduled_for, "reactivate_url": reactivation_url(closure)}
+        _send_on_commit(closure, _prepare(user, template, context))
     return closure
 
 
 def deactivate(user, now=None):
-    """Disable the account at once; erase it after ``DEACTIVATED_RETENTION_DAYS``."""
-    now = now or timezone.now()
-    closure = _open(
-        user,
-        ClosureKind.DEACTIVATION,
-        privacy_settings.DEACTIVATED_RETENTION_DAYS,
-        RequestKind.DEACTIVATION,
-        now,
-    )
-    ledger.set_status(closure.request, RequestStatus.COMPLETED, outcome=_("Account deactivated."))
+    """Disable the account at once; erase it after ``DEACTIVATED_RETENTION_DAYS``.
+
+    ``account_deactivated`` is sent inside the transaction: a receiver that fails undoes it.
+    """
     from ..signals import account_deactivated
 
-    account_deactivated.send(sender=AccountClosure, closure=closure)
-    transaction.on_commit(
-        lambda: _email(
+    with transaction.atomic():
+        closure = _close(
             user,
-            "deactivated",
-            {
-                "until": closure.scheduled_for,
-                "reactivate_url": reactivation_url(closure),
-            },
+            ClosureKind.DEACTIVATION,
+            privacy_settings.DEACTIVATED_RETENTION_DAYS,
+            RequestKind.DEACTIVATION,
+            now or timezone.now(),
+            status=RequestStatus.COMPLETED,
+            outcome=_("Account deactivated."),
+            template="deactivated",
+            date_key="until",
         )
-    )
+        account_deactivated.send(sender=AccountClosure, closure=closure)
     return closure
 
 
 def request_deletion(user, now=None):
     """Check blockers, then deactivate and schedule erasure after ``DELETION_GRACE_DAYS``."""
-    now = now or timezone.now()
     found = blockers(user)
     if found:
         raise DeletionBlocked(_("Your account cannot be deleted yet."), params={"blockers": found})
-    closure = _open(
-        user, ClosureKind.DELETION, privacy_settings.DELETION_GRACE_DAYS, RequestKind.ERASURE, now
+    return _close(
+        user,
+        ClosureKind.DELETION,
+        privacy_settings.DELETION_GRACE_DAYS,
+        RequestKind.ERASURE,
+        now or timezone.now(),
+        status=RequestStatus.IN_PROGRESS,
+        outcome=None,
+        template="deletion_scheduled",
+        date_key="date",
     )
-    ledger.set_status(closure.request, RequestStatus.IN_PROGRESS)
-    transaction.on_commit(
-        lambda: _email(
-            user,
-            "deletion_scheduled",
-            {
-                "date": closure.scheduled_for,
-                "reactivate_url": reactivation_url(closure),
-            },
-        )
-    )
-    return closure
 
 
 def cancel(closure, now=None):
@@ -438,7 +486,8 @@ def email_customers(closures, template, context_of, *, done, unless_done=None):
     Then ``done`` is written to the closures done: emailed, or without an address (nothing to
     send). It is written even when sending fails midway, so nobody gets the email twice. With
     ``unless_done`` (a ``Q`` of the closures not done yet), each closure is claimed first, so
-    overlapping sweeps do not email the same customer twice.
+    overlapping sweeps do not email the same customer twice; the claim is released at the
+    end, also when the emails could not even be built.
     """
     token = None
     if unless_done is not None:
@@ -447,19 +496,42 @@ def email_customers(closures, template, context_of, *, done, unless_done=None):
         )
         closures = [c for c in closures if c.pk in mine]
     by_user = {c.user_id: c for c in closures if c.user_id}
-    messages = mail.customer_messages(
-        [c.user for c in by_user.values()], template, lambda user: context_of(by_user[user.pk])
-    )
-    sent = set()
+    messages, sent = None, set()
     try:
+        messages = mail.customer_messages(
+            [c.user for c in by_user.values()], template, lambda user: context_of(by_user[user.pk])
+        )
         for user_pk in mail.send_each(messages):
             sent.add(user_pk)
     finally:
-        finished = [c.pk for c in closures if c.user_id in sent or c.user_id not in messages]
-        AccountClosure.objects.filter(pk__in=finished).update(**done)
+        if messages is not None:
+            finished = [c.pk for c in closures if c.user_id in sent or c.user_id not in messages]
+            AccountClosure.objects.filter(pk__in=finished).update(**done)
         if token is not None:
             AccountClosure.objects.filter(claim=token).update(claim=None, claimed_at=None)
     return len(sent)
+
+
+def email_pending(pending, template, context_of, *, done, limit):
+    """Email the customers of up to ``limit`` closures matching ``pending``; returns how many
+    were sent.
+
+    ``pending`` (a ``Q``) holds the closures whose email is still to go; writing ``done``
+    takes a closure out of it. Each batch of ``RETENTION_BATCH_SIZE`` is claimed before it
+    is emailed (``email_customers``), so sweeps running at once share the closures and each
+    customer gets the email once; the claim of a sweep that died is taken over after
+    ``ERASURE_CLAIM_TIMEOUT``.
+    """
+    sent = seen = 0
+    size = privacy_settings.RETENTION_BATCH_SIZE
+    free = AccountClosure.objects.filter(pending, _free()).select_related("user").order_by("pk")
+    while seen < limit:
+        batch = list(free[: min(size, limit - seen)])
+        if not batch:
+            break
+        seen += len(batch)
+        sent += email_customers(batch, template, context_of, done=done, unless_done=pending)
+    return sent
 
 
 def _readable(closure):
@@ -491,32 +563,6 @@ def _erase_users(user_ids):
         if any(f.name == name for f in User._meta.get_fields()):
             fields[name] = ""
     users.update(is_active=False, **fields)
-
-
-def send_warnings(now, dry_run=False):
-    """Warn customers ``ERASURE_WARNING_DAYS`` before a deactivated account is erased."""
-    due = AccountClosure.objects.filter(
-        kind=ClosureKind.DEACTIVATION,
-        state=ClosureState.SCHEDULED,
-        warned_at__isnull=True,
-        scheduled_for__lte=now + timedelta(days=privacy_settings.ERASURE_WARNING_DAYS),
-    )
-    if dry_run:
-        return due.count()
-    sent = 0
-    root = mail.site_root()
-    for batch in batches(due.select_related("user"), privacy_settings.RETENTION_BATCH_SIZE):
-        sent += email_customers(
-            batch,
-            "erasure_warning",
-            lambda closure: {
-                "date": mail.local_date(closure.scheduled_for),
-                "reactivate_url": reactivation_url(closure, root),
-            },
-            done={"warned_at": now},
-            unless_done=Q(warned_at__isnull=True),
-        )
-    return sent
 
 
 def batches(queryset, size):

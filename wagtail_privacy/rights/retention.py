@@ -7,7 +7,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.module_loading import import_string
 
-from .. import mail
 from ..conf import privacy_settings
 from . import closure as closures
 from .models import AccountClosure, ClosureKind, ClosureState
@@ -50,13 +49,17 @@ def inactive_users(now):
         yield [u for u in batch if activity[u.pk] is None or activity[u.pk] < cutoff]
 
 
-def warn_inactive(now, dry_run=False):
-    """Open a closure for each inactive customer and email the warning; returns how many."""
-    if dry_run:
-        return sum(len(batch) for batch in inactive_users(now))
+def open_inactive(now, dry_run=False):
+    """Open a closure (state ``warned``) for each inactive customer; returns how many there are.
+
+    Their warnings are emailed by tasks (``erasure_warnings.send_inactivity_warnings``).
+    """
+    count = 0
     for batch in inactive_users(now):
-        _open_warned(batch, now)
-    return _send_inactivity_warnings(now)
+        count += len(batch)
+        if not dry_run:
+            _open_warned(batch, now)
+    return count
 
 
 def _open_warned(users, now):
@@ -83,27 +86,6 @@ def _open_warned(users, now):
                     row.save(force_insert=True)
             except IntegrityError:
                 continue
-
-
-def _send_inactivity_warnings(now):
-    """Email the warnings not sent yet; the erasure date counts from the email."""
-    pending = AccountClosure.objects.filter(
-        kind=ClosureKind.INACTIVITY, state=ClosureState.WARNED, warned_at__isnull=True
-    ).select_related("user")
-    scheduled_for = now + timedelta(days=privacy_settings.ERASURE_WARNING_DAYS)
-    total = 0
-    for batch in closures.batches(pending, privacy_settings.RETENTION_BATCH_SIZE):
-        total += closures.email_customers(
-            batch,
-            "inactive_warning",
-            lambda closure: {
-                "date": mail.local_date(scheduled_for),
-                "account_url": privacy_settings.ACCOUNT_URL,
-            },
-            done={"warned_at": now, "scheduled_for": scheduled_for},
-            unless_done=Q(warned_at__isnull=True),
-        )
-    return total
 
 
 def settle_warned(now, dry_run=False):

@@ -1,11 +1,16 @@
-"""Background work of data rights (django_tasks): module-level tasks, plain arguments."""
+"""Background work of data rights (django_tasks): module-level tasks, plain arguments.
+
+``privacy_tick`` enqueues the sweeps of the ``accounts`` step as one task per batch; each task
+claims its own batch, so any number of task workers share the work, and a task delivered
+twice does nothing twice.
+"""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from ..background import recorded
-from . import closure
+from . import closure, erasure_warnings
 from .export import build
 
 
@@ -22,7 +27,27 @@ def build_export_task(export_id: str) -> str:
 def erase_due_accounts(*, limit: int) -> int:
     """Erase up to ``limit`` accounts that are due; returns how many.
 
-    privacy_tick enqueues one per batch; each claims its own batch, so any number of task
-    workers erase side by side and none erases an account twice.
+    Each task claims its own batch, so none erases an account twice.
     """
     return closure.erase_due(timezone.now(), limit)
+
+
+@task()
+@recorded(_("Warn deactivated accounts before their erasure"))
+def send_deactivation_warnings(*, limit: int) -> int:
+    """Email up to ``limit`` deactivated accounts due for their warning; returns how many.
+
+    Each task claims its own batch, so no customer is warned twice.
+    """
+    return erasure_warnings.send_deactivation_warnings(timezone.now(), limit)
+
+
+@task()
+@recorded(_("Warn inactive accounts before their erasure"))
+def send_inactivity_warnings(*, limit: int) -> int:
+    """Email up to ``limit`` inactive customers their warning; returns how many.
+
+    The erasure date counts from now, when the email goes. Each task claims its own batch,
+    so no customer is warned twice.
+    """
+    return erasure_warnings.send_inactivity_warnings(timezone.now(), limit)
