@@ -4,6 +4,8 @@ Read settings only through ``privacy_settings`` so that tests overriding ``WAGTA
 take effect at once.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.utils.translation import gettext_lazy as _
@@ -133,6 +135,12 @@ class PrivacySettings:
     @property
     def shop_name(self):
         return self.SHOP_NAME or getattr(settings, "WAGTAIL_SITE_NAME", "") or ""
+
+    @property
+    def notice_period(self):
+        """``NOTICE_DAYS`` as a ``timedelta``: how long before a major change binds a customer
+        they must have been told."""
+        return timedelta(days=self.NOTICE_DAYS)
 
     @property
     def controller_name(self):

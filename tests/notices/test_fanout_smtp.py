@@ -10,6 +10,7 @@ import email.policy
 import threading
 from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
 
 import django
 import pytest
@@ -204,7 +205,10 @@ def test_effective_emails_get_their_own_message_id(
     make_customers(2)
     version = publish_major(policies, policy_page, django_capture_on_commit_callbacks)
     fanout.fan_out(version.pk)
-    sent, failed = fanout.send_pending(version, emails.EFFECTIVE)
+    # Not before the version binds them: NOTICE_DAYS after their notice.
+    assert fanout.send_pending(version, emails.EFFECTIVE) == (0, 0)
+    bound = version.effective_at + timedelta(minutes=1)
+    sent, failed = fanout.send_pending(version, emails.EFFECTIVE, now=bound)
     assert (sent, failed) == (2, 0)
     ids = [m.message["Message-ID"] for m in smtp_sink.messages()]
     assert len(ids) == 4 and len(set(ids)) == 4

@@ -2,9 +2,10 @@
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from wagtail_privacy.notices import fanout
-from wagtail_privacy.notices.models import ChangeNotice
+from wagtail_privacy.notices.models import ChangeNotice, EmailState
 from wagtail_privacy.policies.models import PolicyVersion
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +25,10 @@ def noticed(policies, customer, other_customer):
     )
     version = PolicyVersion.objects.get(number=2)
     fanout.create_notices(version)
+    # Emailed at once, as a fan-out does: the version binds them from its effective date.
+    ChangeNotice.objects.filter(version=version).update(
+        email_state=EmailState.SENT, emailed_at=timezone.now()
+    )
     return version
 
 

@@ -83,6 +83,14 @@ def links_by_language(version, languages, previous=None):
     return links
 
 
+def _language_name(code):
+    """The name of the language ``code`` in the active language ("slovenščina" → "Slovenian")."""
+    try:
+        return translation.gettext(translation.get_language_info(code)["name"])
+    except KeyError:
+        return code
+
+
 def build(version, language, kind, previous=None, links=None):
     """The email for ``version`` in ``language``; ``kind`` is CHANGE or EFFECTIVE.
 
@@ -91,15 +99,22 @@ def build(version, language, kind, previous=None, links=None):
     text = load_texts([version.pk], language, full=False)[version.pk]
     if links is None:
         links = version_links(version, text, previous)
+    effective = version.effective_at
+    if kind == CHANGE:
+        # Emailed late (a translation waited for, a held-up fan-out), customers still get
+        # the whole notice period: the gate holds them to the version only from then on.
+        effective = max(effective, timezone.now() + privacy_settings.notice_period)
+    shown = text.locale.language_code
     with translation.override(language):
         context = {
             "shop_name": privacy_settings.shop_name,
             "title": text.title,
             "summary": text.change_summary,
             "level": version.change_level,
-            "effective": formats.date_format(
-                timezone.localtime(version.effective_at), "DATE_FORMAT"
-            ),
+            "effective": formats.date_format(timezone.localtime(effective), "DATE_FORMAT"),
+            # The text is another language's when this one has none (yet): say so.
+            "language_name": _language_name(language) if shown != language else "",
+            "text_language_name": _language_name(shown) if shown != language else "",
             "requires_acceptance": version.requires_acceptance,
             **links,
         }

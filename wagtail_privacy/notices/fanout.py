@@ -33,6 +33,7 @@ from ..signals import policy_change_notified
 from . import emails
 from .audience import audience, customer_languages
 from .claims import CLAIM_AHEAD, STATE_FIELDS, Claims, recover
+from .gate import not_bound_yet
 from .models import ChangeNotice, EmailState, NoticeFanOut
 
 
@@ -144,14 +145,17 @@ def pending_emails(version, kind=emails.CHANGE):
 
 
 def _sendable(version, kind, now):
-    """The pending emails that may go now: (pk, language, address), in primary-key order."""
+    """The pending emails that may go now: (pk, language, address), in primary-key order.
+
+    "Now in effect" waits for the version to bind the customer (``gate.not_bound_yet``).
+    """
     email_field = get_user_model().get_email_field_name()
-    return (
-        pending_emails(version, kind)
-        .exclude(language__in=_waiting_for_translation(version, now))
-        .order_by("pk")
-        .values_list("pk", "language", f"user__{email_field}")
+    pending = pending_emails(version, kind).exclude(
+        language__in=_waiting_for_translation(version, now)
     )
+    if kind == emails.EFFECTIVE:
+        pending = pending.exclude(not_bound_yet(now))
+    return pending.order_by("pk").values_list("pk", "language", f"user__{email_field}")
 
 
 def send_pending(version, kind=emails.CHANGE, *, batch_size=None, now=None):

@@ -15,6 +15,12 @@ Two pieces of state answer a request, neither in a shared cache:
   what it read. An acceptance made in any process, on any device, is thus seen on the
   customer's next request, and a stale memo can never keep anyone out.
 
+A customer is never held to a version sooner than ``NOTICE_DAYS`` after their own notice
+email: one emailed late (their language waited for a translation, a fan-out was held up) owes
+the acceptance only from then on, and one still waiting for their email owes nothing yet. That
+is read from the database with the acceptances and carried in the session too, with the
+instant it ends.
+
 Without a session (token authentication, a call outside a request) the acceptances are read
 from the database on every call.
 """
@@ -22,15 +28,15 @@ from the database on every call.
 import os
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from time import time
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from ..conf import privacy_settings
 from ..policies.models import ChangeLevel, PolicyVersion
-from .models import Acceptance
+from .models import Acceptance, ChangeNotice, EmailState
 
 SESSION_KEY = "_wagtail_privacy_accepted"
 
@@ -189,27 +195,72 @@ def accepted_numbers(user_id):
     )
 
 
-def _session_entry(user, accepted):
-    """The session entry for ``accepted``: JSON-safe, tied to the user it describes."""
-    return [str(user.pk), {str(policy_id): number for policy_id, number in accepted.items()}]
+def not_bound_yet(now):
+    """A filter of notices whose version does not bind their customer yet: the change email
+    still to go, or sent less than ``NOTICE_DAYS`` ago."""
+    return Q(email_state=EmailState.PENDING) | Q(
+        email_state=EmailState.SENT, emailed_at__gt=now - privacy_settings.notice_period
+    )
+
+
+def deferrals(user_id, items, now):
+    """{policy id: instant} of the requirements ``items`` this customer owes only later.
+
+    The notice of the version that made acceptance due again (the requirement's minimum):
+    emailed less than ``NOTICE_DAYS`` before now, it is owed ``NOTICE_DAYS`` after the email;
+    still to be emailed, it is not owed yet (asked again after ``GATE_REFRESH_SECONDS``). One
+    query, only on the database path.
+    """
+    if not items:
+        return {}
+    which = Q()
+    for r in items:
+        which |= Q(version__policy_id=r.policy_id, version__number=r.minimum)
+    rows = (
+        ChangeNotice.objects.filter(which, user_id=user_id, retracted_at__isnull=True)
+        .filter(not_bound_yet(now))
+        .values_list("version__policy_id", "emailed_at")
+    )
+    later = now + timedelta(seconds=refresh_seconds())
+    return {
+        policy_id: later if emailed_at is None else emailed_at + privacy_settings.notice_period
+        for policy_id, emailed_at in rows
+    }
+
+
+def _session_entry(user, accepted, deferred=None):
+    """The session entry for ``accepted`` (and ``deferred``: {policy id: (minimum, until)}):
+    JSON-safe, tied to the user it describes."""
+    entry = [str(user.pk), {str(policy_id): number for policy_id, number in accepted.items()}]
+    if deferred:
+        entry.append(
+            {
+                str(policy_id): [minimum, until.timestamp()]
+                for policy_id, (minimum, until) in deferred.items()
+            }
+        )
+    return entry
 
 
 def _met_in_session(checks, user, session):
     try:
-        user_key, accepted = session.get(SESSION_KEY)
+        user_key, accepted, *rest = session.get(SESSION_KEY)
         if user_key != str(user.pk):
             return False
         for key, minimum in checks:
             if accepted.get(key, 0) < minimum:
-                return False
-    except (TypeError, ValueError, AttributeError):  # no entry, or not one the gate wrote
+                # Not owed yet: a deferral of this very requirement that has not ended.
+                minimum_deferred, until = rest[0][key] if rest else (None, 0)
+                if minimum_deferred != minimum or until <= time():
+                    return False
+    except (TypeError, ValueError, AttributeError, KeyError):  # no entry the gate wrote
         return False
     return True
 
 
-def _remember(session, user, accepted):
-    """Store ``accepted`` in the session only when it changed: steady state never writes."""
-    entry = _session_entry(user, accepted)
+def _remember(session, user, accepted, deferred=None):
+    """Store the entry only when it changed: steady state never writes."""
+    entry = _session_entry(user, accepted, deferred)
     if session.get(SESSION_KEY) != entry:
         session[SESSION_KEY] = entry
 
@@ -232,10 +283,11 @@ def _missing(items, accepted):
 
 
 def missing_acceptances(user, now=None, *, request=None, session=None):
-    """The requirements ``user`` has not met; empty for anonymous users.
+    """The requirements ``user`` has not met and owes now; empty for anonymous users.
 
-    Pass the ``request`` (or its ``session``): when the session shows every requirement met,
-    this costs no query. Otherwise (and without a session) the database decides.
+    Pass the ``request`` (or its ``session``): when the session shows every requirement met
+    (or not owed yet), this costs no query. Otherwise (and without a session) the database
+    decides.
     """
     if not getattr(user, "is_authenticated", False):
         return []
@@ -247,6 +299,7 @@ def missing_acceptances(user, now=None, *, request=None, session=None):
     if session is not None:
         if _met_in_session(memo.checks, user, session):
             return []
+        accepted = None
     else:
         accepted = accepted_numbers(user.pk)
         if not _missing(memo.items, accepted):
@@ -255,7 +308,16 @@ def missing_acceptances(user, now=None, *, request=None, session=None):
     items = _fresh(now).items
     if not items:
         return []
-    accepted = accepted_numbers(user.pk) if session is not None else accepted
+    if accepted is None:
+        accepted = accepted_numbers(user.pk)
+    missing = _missing(items, accepted)
+    deferred = deferrals(user.pk, missing, now or timezone.now())
     if session is not None:
-        _remember(session, user, accepted)
-    return _missing(items, accepted)
+        minimums = {r.policy_id: r.minimum for r in missing}
+        _remember(
+            session,
+            user,
+            accepted,
+            {policy_id: (minimums[policy_id], until) for policy_id, until in deferred.items()},
+        )
+    return [r for r in missing if r.policy_id not in deferred]

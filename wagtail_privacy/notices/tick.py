@@ -9,6 +9,7 @@ from django.db.models import Q
 from ..policies.models import ChangeLevel, PolicyVersion
 from ..tick import tick_step
 from .fanout import fan_out, in_progress, notifies, start_effective
+from .gate import not_bound_yet
 from .models import ChangeNotice, EmailState
 
 
@@ -43,7 +44,7 @@ def notify_in_effect(now, dry_run):
         retracted_at__isnull=True,
         version__effective_at__lte=now,
         version__withdrawn_at__isnull=True,
-    )
+    ).exclude(not_bound_yet(now))
     if dry_run:
         return {"emails_due": due.count()}
     report = {"versions": 0, "tasks": 0, "in_progress": 0}
