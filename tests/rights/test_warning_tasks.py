@@ -178,3 +178,58 @@ def test_tasks_running_at_once_warn_each_customer_once(settings):
     assert len(mail.outbox) == 30 and len({m.to[0] for m in mail.outbox}) == 30
     assert not AccountClosure.objects.filter(warned_at__isnull=True).exists()
     assert not AccountClosure.objects.exclude(claim=None).exists()
+
+
+def test_a_warning_run_marks_each_email_in_flight_and_a_killed_run_never_sends_twice(
+    backlog, queued, monkeypatch, caplog
+):
+    """A run records each warning before it marks the next in flight: killed (SIGKILL, so
+    no cleanup), it leaves one email in doubt, which the next run counts as given."""
+    from wagtail_privacy import mail as privacy_mail
+
+    deactivated, _inactive, when = backlog
+    real_send, seen = privacy_mail.Outbox.send_message, []
+
+    def send_and_look(self, message):
+        # What the database shows while this email goes out.
+        seen.append(
+            {
+                c.user.email: (c.email_in_flight, c.warned_at is not None)
+                for c in AccountClosure.objects.filter(kind="deactivation").select_related("user")
+            }
+        )
+        return real_send(self, message)
+
+    monkeypatch.setattr(privacy_mail.Outbox, "send_message", send_and_look)
+    with time_machine.travel(when, tick=False):
+        assert send_deactivation_warnings.call(limit=3) == 3
+    emails = [u.email for u in deactivated]
+    assert seen[1] == {
+        emails[0]: ("", True),
+        emails[1]: ("erasure_warning", False),
+        emails[2]: ("", False),
+    }
+    assert not AccountClosure.objects.exclude(email_in_flight="").exists()
+
+    # What SIGKILL during the second email leaves: the first recorded, the second in flight,
+    # the third claimed; the claim expires after ERASURE_CLAIM_TIMEOUT.
+    AccountClosure.objects.update(warned_at=None)
+    mail.outbox.clear()
+    first, second, third = AccountClosure.objects.filter(kind="deactivation").order_by("pk")
+    AccountClosure.objects.filter(pk__in=[first.pk, second.pk, third.pk]).update(
+        claim=uuid.uuid4(), claimed_at=when
+    )
+    AccountClosure.objects.filter(pk=first.pk).update(warned_at=when)
+    AccountClosure.objects.filter(pk=second.pk).update(email_in_flight="erasure_warning")
+    with time_machine.travel(when + timedelta(minutes=5), tick=False):
+        assert send_deactivation_warnings.call(limit=3) == 0  # still held by the dead run
+    later = when + timedelta(seconds=closures.privacy_settings.ERASURE_CLAIM_TIMEOUT + 60)
+    with time_machine.travel(later, tick=False), caplog.at_level("WARNING"):
+        assert send_deactivation_warnings.call(limit=3) == 1
+    assert [m.to[0] for m in mail.outbox] == [emails[2]]
+    second.refresh_from_db()
+    assert second.warned_at is not None and second.email_in_flight == ""
+    assert "counted as sent, not resent" in caplog.text
+    # Nothing is left to send.
+    with time_machine.travel(later + timedelta(hours=2), tick=False):
+        assert send_deactivation_warnings.call(limit=3) == 0

@@ -21,7 +21,7 @@ from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Q, Value
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.db.models.functions import Cast, Concat
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -483,11 +483,14 @@ def _send_receipts(closures):
 def email_customers(closures, template, context_of, *, done, unless_done=None):
     """Email the customer of each closure over one connection; returns how many were sent.
 
-    Then ``done`` is written to the closures done: emailed, or without an address (nothing to
-    send). It is written even when sending fails midway, so nobody gets the email twice. With
-    ``unless_done`` (a ``Q`` of the closures not done yet), each closure is claimed first, so
-    overlapping sweeps do not email the same customer twice; the claim is released at the
-    end, also when the emails could not even be built.
+    Each email is marked in flight (``email_in_flight``) before it goes and recorded ``done``
+    after, in one statement per email (the one that records an email marks the next), and
+    the closures without an address are recorded done at the end. A run killed outright
+    (SIGKILL) thus leaves at most one closure marked: the next run that holds it counts that
+    email as given (it may have gone out) and never sends it again. With ``unless_done`` (a
+    ``Q`` of the closures not done yet), each closure is claimed first, so overlapping
+    sweeps do not email the same customer twice; the claim is released at the end, also when
+    the emails could not even be built.
     """
     token = None
     if unless_done is not None:
@@ -495,21 +498,61 @@ def email_customers(closures, template, context_of, *, done, unless_done=None):
             AccountClosure.objects.filter(unless_done, _free(), pk__in=[c.pk for c in closures])
         )
         closures = [c for c in closures if c.pk in mine]
+    closures = _settle_in_flight(closures, template, done)
     by_user = {c.user_id: c for c in closures if c.user_id}
     messages, sent = None, set()
+    marked, went = None, False  # the closure whose email is marked in flight; sent yet?
     try:
         messages = mail.customer_messages(
             [c.user for c in by_user.values()], template, lambda user: context_of(by_user[user.pk])
         )
-        for user_pk in mail.send_each(messages):
-            sent.add(user_pk)
+        with mail.Outbox() as outbox:
+            for user_pk, message in messages.items():
+                closure_id = by_user[user_pk].pk
+                _mark(closure_id, template, recorded=marked, done=done)
+                marked, went = closure_id, False
+                outbox.send_message(message)
+                went = True
+                sent.add(user_pk)
     finally:
+        if marked is not None:
+            if went:
+                _mark(None, template, recorded=marked, done=done)
+            else:  # it failed before it went: not in flight any more
+                AccountClosure.objects.filter(pk=marked).update(email_in_flight="")
         if messages is not None:
-            finished = [c.pk for c in closures if c.user_id in sent or c.user_id not in messages]
-            AccountClosure.objects.filter(pk__in=finished).update(**done)
+            unsent = [c.pk for c in closures if c.user_id not in messages]
+            AccountClosure.objects.filter(pk__in=unsent).update(**done)
         if token is not None:
             AccountClosure.objects.filter(claim=token).update(claim=None, claimed_at=None)
     return len(sent)
+
+
+def _mark(closure_id, template, *, recorded, done):
+    """Record the closure ``recorded`` done and mark ``closure_id`` in flight: one statement."""
+    ids = [pk for pk in (recorded, closure_id) if pk is not None]
+    fields = {
+        name: Case(When(pk=recorded, then=Value(value)), default=F(name))
+        for name, value in done.items()
+    }
+    AccountClosure.objects.filter(pk__in=ids).update(
+        email_in_flight=Case(When(pk=closure_id, then=Value(template)), default=Value("")),
+        **fields,
+    )
+
+
+def _settle_in_flight(closures, template, done):
+    """Count as given the emails a killed run left in flight (held now by this run): they are
+    recorded ``done`` and not sent again. Returns the closures still to email."""
+    stuck = [c.pk for c in closures if c.email_in_flight == template]
+    if stuck:
+        AccountClosure.objects.filter(pk__in=stuck).update(email_in_flight="", **done)
+        logger.warning(
+            "%d %s email(s) left in flight by a stopped run counted as sent, not resent.",
+            len(stuck),
+            template,
+        )
+    return [c for c in closures if c.pk not in stuck]
 
 
 def email_pending(pending, template, context_of, *, done, limit):

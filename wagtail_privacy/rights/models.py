@@ -222,6 +222,9 @@ class AccountClosure(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
     receipt_sent_at = models.DateTimeField(_("receipt sent at"), null=True, blank=True)
+    # The email (its template) being sent to this customer: left set only by a run that was
+    # killed, whose email may have gone out; the next run counts it as sent.
+    email_in_flight = models.CharField(max_length=50, blank=True, default="", editable=False)
     # What was deleted, anonymised and held, per source; no personal data.
     receipt = models.JSONField(_("receipt"), default=dict, blank=True)
     # The sweep erasing it: a claim older than ERASURE_CLAIM_TIMEOUT is taken over.
