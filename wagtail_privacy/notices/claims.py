@@ -39,6 +39,7 @@ RUNS_TABLE = "wagtail_privacy_notice_run"
 STATE_FIELDS = {
     emails.CHANGE: ("email_state", "emailed_at"),
     emails.EFFECTIVE: ("effective_email_state", "effective_emailed_at"),
+    emails.WITHDRAWN: ("withdrawal_email_state", "withdrawal_emailed_at"),
 }
 
 
@@ -67,6 +68,8 @@ class _Sql:
         self.token, self.claimed_at = column("claim_token"), column("email_claimed_at")
         self.message_id, self.retracted = column("message_id"), column("retracted_at")
         self.failure = column("failure_reason")
+        # A retracted notice gets no email, but the one saying its version was withdrawn.
+        self.unretracted = "" if kind == emails.WITHDRAWN else f" AND {self.retracted} IS NULL"
 
     def claim(self, count, with_id):
         marks = ", ".join(["%s"] * count)
@@ -77,7 +80,7 @@ class _Sql:
         return (
             f"UPDATE {self.table} SET {self.state} = %s, {self.token} = %s, "
             f"{self.claimed_at} = %s{set_id} "
-            f"WHERE {self.pk} IN ({marks}) AND {self.state} = %s AND {self.retracted} IS NULL"
+            f"WHERE {self.pk} IN ({marks}) AND {self.state} = %s{self.unretracted}"
         )
 
     def claimed(self, count):

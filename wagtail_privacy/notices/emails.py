@@ -13,11 +13,12 @@ from wagtail.models import Page
 
 from .. import mail
 from ..conf import privacy_settings
-from ..policies.models import PolicyVersion
+from ..policies.models import ChangeLevel, PolicyVersion
 from ..policies.resolution import load_texts
 
 CHANGE = "change"
 EFFECTIVE = "effective"
+WITHDRAWN = "withdrawn"
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,15 @@ def links_by_language(version, languages, previous=None):
     return links
 
 
+def _replacement(version):
+    """The version that took the place of ``version`` (withdrawn), if it is still in force or
+    upcoming itself."""
+    replacement = version.superseded_by
+    while replacement is not None and replacement.withdrawn_at is not None:
+        replacement = replacement.superseded_by
+    return replacement
+
+
 def _language_name(code):
     """The name of the language ``code`` in the active language ("slovenščina" → "Slovenian")."""
     try:
@@ -92,12 +102,20 @@ def _language_name(code):
 
 
 def build(version, language, kind, previous=None, links=None):
-    """The email for ``version`` in ``language``; ``kind`` is CHANGE or EFFECTIVE.
+    """The email for ``version`` in ``language``; ``kind`` is CHANGE, EFFECTIVE or WITHDRAWN.
 
-    ``links`` (from ``links_by_language``) saves resolving the version's URLs again.
+    ``links`` (from ``links_by_language``) saves resolving the version's URLs again. The
+    WITHDRAWN email links to the version that replaced it.
     """
     text = load_texts([version.pk], language, full=False)[version.pk]
-    if links is None:
+    replacement = None
+    if kind == WITHDRAWN:
+        replacement = _replacement(version)
+        links = {}
+        if replacement is not None:
+            replacement_text = load_texts([replacement.pk], language, full=False)
+            links = version_links(replacement, replacement_text[replacement.pk])
+    elif links is None:
         links = version_links(version, text, previous)
     effective = version.effective_at
     if kind == CHANGE:
@@ -118,6 +136,11 @@ def build(version, language, kind, previous=None, links=None):
             "requires_acceptance": version.requires_acceptance,
             **links,
         }
+        if replacement is not None:
+            context["replacement_effective"] = formats.date_format(
+                timezone.localtime(replacement.effective_at), "DATE_FORMAT"
+            )
+            context["replacement_emailed"] = replacement.change_level == ChangeLevel.MAJOR
         base = f"wagtail_privacy/emails/policy_{kind}"
         subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
         return MessageTemplate(

@@ -139,9 +139,9 @@ def _waiting_for_translation(version, now):
 
 def pending_emails(version, kind=emails.CHANGE):
     state_field, _sent = STATE_FIELDS[kind]
-    return ChangeNotice.objects.filter(
-        version=version, retracted_at__isnull=True, **{state_field: EmailState.PENDING}
-    )
+    pending = ChangeNotice.objects.filter(version=version, **{state_field: EmailState.PENDING})
+    # A retracted notice gets no email, but the one saying its version was withdrawn.
+    return pending if kind == emails.WITHDRAWN else pending.filter(retracted_at__isnull=True)
 
 
 def _sendable(version, kind, now):
@@ -150,9 +150,9 @@ def _sendable(version, kind, now):
     "Now in effect" waits for the version to bind the customer (``gate.not_bound_yet``).
     """
     email_field = get_user_model().get_email_field_name()
-    pending = pending_emails(version, kind).exclude(
-        language__in=_waiting_for_translation(version, now)
-    )
+    pending = pending_emails(version, kind)
+    if kind != emails.WITHDRAWN:  # that one goes at once, in whatever text there is
+        pending = pending.exclude(language__in=_waiting_for_translation(version, now))
     if kind == emails.EFFECTIVE:
         pending = pending.exclude(not_bound_yet(now))
     return pending.order_by("pk").values_list("pk", "language", f"user__{email_field}")
@@ -402,11 +402,42 @@ def in_progress(version, now=None):
 
 
 def retract(version, now=None):
-    """Withdraw the notices of a superseded version: nothing pending is sent any more."""
+    """Withdraw the notices of a superseded version: nothing pending is sent any more, and
+    the customers already emailed about it are to be told it will not take effect
+    (``start_withdrawn``). Returns how many notices were retracted."""
     now = now or timezone.now()
     notices = ChangeNotice.objects.filter(version=version)
     for state_field, _sent in STATE_FIELDS.values():
         notices.filter(**{state_field: EmailState.PENDING}).update(
             **{state_field: EmailState.RETRACTED}
         )
+    # Told, or maybe told (unconfirmed): hearing that it will not happen does no harm.
+    notices.filter(
+        email_state__in=[EmailState.SENT, EmailState.SENDING],
+        withdrawal_email_state=EmailState.NONE,
+    ).update(withdrawal_email_state=EmailState.PENDING)
     return notices.filter(retracted_at__isnull=True).update(retracted_at=now)
+
+
+def start_withdrawn(version_id, *, batch_size=None):
+    """Enqueue a task per batch of customers to tell that ``version`` will not take effect;
+    returns the number of tasks."""
+    version = PolicyVersion.objects.select_related("policy").filter(pk=version_id).first()
+    if version is None:
+        return 0
+    chunks = _Chunks(version, emails.WITHDRAWN, {})
+    chunks.enqueue_pending(timezone.now(), batch_size)
+    return chunks.count
+
+
+def withdrawals_left(now):
+    """Versions whose "will not take effect" emails are still pending though their tasks
+    should have sent them (withdrawn, and nothing claimed, ``NOTICE_TASKS_LOST_AFTER`` ago)."""
+    since = now - lost_after()
+    pending = ChangeNotice.objects.filter(
+        withdrawal_email_state=EmailState.PENDING, version__withdrawn_at__lt=since
+    )
+    versions = PolicyVersion.objects.filter(pk__in=pending.values("version_id")).exclude(
+        notices__email_claimed_at__gte=since
+    )
+    return versions.select_related("policy")

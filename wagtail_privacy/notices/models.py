@@ -56,6 +56,17 @@ class ChangeNotice(models.Model):
     effective_emailed_at = models.DateTimeField(
         _("“now in effect” emailed at"), null=True, blank=True
     )
+    # Customers told of a version that was then withdrawn before taking effect are told that
+    # it will not (the email "this change will not take effect").
+    withdrawal_email_state = models.CharField(
+        _("“will not take effect” email"),
+        max_length=20,
+        choices=EmailState.choices,
+        default=EmailState.NONE,
+    )
+    withdrawal_emailed_at = models.DateTimeField(
+        _("“will not take effect” emailed at"), null=True, blank=True
+    )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     retracted_at = models.DateTimeField(_("retracted at"), null=True, blank=True)
 

@@ -19,8 +19,10 @@ def on_version_published(sender, version, created, **kwargs):
 
 def on_version_withdrawn(sender, version, **kwargs):
     from .fanout import retract
+    from .tasks import notify_withdrawal
 
     retract(version)
+    transaction.on_commit(lambda: notify_withdrawal.enqueue(version.pk))
     gate.forget_requirements()
     transaction.on_commit(gate.forget_requirements)
 

@@ -24,3 +24,11 @@ def send_notice_chunk(
     ``links``: the version's URLs per language, resolved once by ``notify_version``.
     """
     return fanout.send_chunk(version_id, kind, first, last, links=links)
+
+
+@task()
+@recorded(_("Tell customers a policy change will not take effect"))
+def notify_withdrawal(version_id: int) -> int:
+    """Enqueue a ``send_notice_chunk`` per batch of customers emailed about a version that
+    was then withdrawn before it took effect."""
+    return fanout.start_withdrawn(version_id)

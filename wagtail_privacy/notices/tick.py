@@ -8,7 +8,8 @@ from django.db.models import Q
 
 from ..policies.models import ChangeLevel, PolicyVersion
 from ..tick import tick_step
-from .fanout import fan_out, in_progress, notifies, start_effective
+from . import emails
+from .fanout import fan_out, in_progress, notifies, send_pending, start_effective, withdrawals_left
 from .gate import not_bound_yet
 from .models import ChangeNotice, EmailState
 
@@ -25,6 +26,11 @@ def notify_changes(now, dry_run):
     if dry_run:
         return {"versions_to_notify": len(unfinished)}
     totals = {"versions": 0, "notices": 0, "emailed": 0, "failed": 0}
+    # "Will not take effect" emails whose tasks were lost.
+    for version in withdrawals_left(now):
+        sent, failed = send_pending(version, emails.WITHDRAWN, now=now)
+        totals["withdrawal_emails"] = totals.get("withdrawal_emails", 0) + sent
+        totals["failed"] += failed
     for version in unfinished:
         if in_progress(version, now):
             totals["in_progress"] = totals.get("in_progress", 0) + 1
