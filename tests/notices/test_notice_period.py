@@ -163,3 +163,16 @@ def test_a_customer_without_a_notice_is_bound_at_the_effective_date(shop, make_c
     [newcomer] = make_customers(1, "en", "new")
     acceptance.accept(newcomer, "privacy-policy", 1, language="en")
     assert owes(newcomer, version.effective_at + timedelta(minutes=1)) == [("privacy-policy", 2)]
+
+
+def test_editors_see_who_waits_for_a_translation_and_until_when(shop):
+    t0, version, _en, _sl = shop
+    from wagtail_privacy.notices import fanout
+
+    waits = fanout.translation_waits(version, now=t0 + timedelta(hours=1))
+    assert waits == {
+        "languages": ["hr", "sl", "sq"],  # the site's languages it lacks
+        "deadline": version.published_at + timedelta(hours=24),
+        "customers": {"sl": 2},
+    }
+    assert fanout.translation_waits(version, now=t0 + timedelta(hours=25))["languages"] == []

@@ -137,6 +137,30 @@ def _waiting_for_translation(version, now):
     return tuple(set(get_content_languages()) - available)
 
 
+def translation_waits(version, now=None):
+    """Who waits for a translation of ``version`` and until when, for the editors.
+
+    {"languages": the content languages the version lacks while emails still wait for them,
+    "deadline": when the wait ends (then those customers are emailed the default language's
+    text and the version binds them ``NOTICE_DAYS`` after that), "customers": {language:
+    notices waiting} (empty until the background task has created the notices)}.
+    """
+    languages = _waiting_for_translation(version, now or timezone.now())
+    waiting = (
+        pending_emails(version)
+        .filter(language__in=languages)
+        .values("language")
+        .annotate(n=Count("pk"))
+        .values_list("language", "n")
+    )
+    wait = timedelta(hours=privacy_settings.NOTICE_TRANSLATION_WAIT_HOURS)
+    return {
+        "languages": sorted(languages),
+        "deadline": version.published_at + wait,
+        "customers": dict(waiting) if languages else {},
+    }
+
+
 def pending_emails(version, kind=emails.CHANGE):
     state_field, _sent = STATE_FIELDS[kind]
     pending = ChangeNotice.objects.filter(version=version, **{state_field: EmailState.PENDING})
