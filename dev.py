@@ -215,7 +215,7 @@ def demo():
         f"  Admin:       {base}/admin/   editor / editor-demo\n"
         f"  Privacy API: {base}/api/privacy/v1/policies/\n"
         f"  OpenAPI:     {base}/api/privacy/v1/openapi.json  (docs: {base}/api/privacy/v1/docs)\n"
-        f"  Customers:   ana@example.com / customer-demo, bor@example.com / customer-demo\n"
+        f"  Customers:   ana@example.com, bor@example.com, eva@example.com / customer-demo\n"
         f"  privacy_tick runs every {TICK_SECONDS} s; a task worker that exits is restarted.\n"
     )
     return serve(children, text, banner_after=2)
@@ -383,7 +383,7 @@ def cluster(argv):
         f"  Storefront:  {base}/storefront/\n"
         f"  Admin:       {base}/admin/   editor / editor-demo\n"
         f"  Privacy API: {base}/api/privacy/v1/policies/\n"
-        f"  Customers:   ana@example.com / customer-demo, bor@example.com / customer-demo\n"
+        f"  Customers:   ana@example.com, bor@example.com, eva@example.com / customer-demo\n"
         f"  Database:    {database_url.split('@')[-1]}\n"
         f"  Redis:       {redis_url.split('@')[-1]} (cache, sessions, task queue)\n"
         f"  Files:       {storage}\n"

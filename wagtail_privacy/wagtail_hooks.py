@@ -13,6 +13,8 @@ def register_version_viewset():
 
 
 hooks.register("register_page_header_buttons", versions.page_header_buttons)
+hooks.register("before_edit_page", versions.warn_before_superseding)
+hooks.register("after_publish_page", versions.announce_publication)
 
 
 @hooks.register("construct_homepage_panels")
@@ -58,6 +60,7 @@ def register_requests_menu_item():
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
     requests.register_log_actions(actions)
+    versions.register_log_actions(actions)
     actions.register_action(
         proof.PROOF_EXPORTED, _("Export privacy proof"), _("Privacy proof exported")
     )

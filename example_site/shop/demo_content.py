@@ -72,6 +72,16 @@ CUSTOMERS = [
         "last_name": "Kranjc",
         "language": "hr",
     },
+    {
+        # Reads English: the one who gets a change published in English at once (staff, such
+        # as the editor, are no customers and get no notices).
+        "username": "eva",
+        "password": "customer-demo",
+        "email": "eva@example.com",
+        "first_name": "Eva",
+        "last_name": "Horvat",
+        "language": "en",
+    },
 ]
 
 # --------------------------------------------------------------------------------------------

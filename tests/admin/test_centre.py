@@ -61,7 +61,7 @@ def test_officer_sees_the_privacy_section_and_dashboard(client, officer, custome
     assert response.status_code == 200
     html = response.content.decode()
     assert "<svg" in html and "1 overdue" in html
-    assert "privacy-policy v2" in html or "privacy-policy v1" in html
+    assert "Privacy policy v1" in html and "privacy-policy v" not in html  # titles, not slugs
     assert "http://" not in html.split("<svg", 1)[1].split("</svg>", 1)[0].replace(
         "http://www.w3.org/2000/svg", ""
     )  # nothing loaded from elsewhere
@@ -98,3 +98,131 @@ def test_charts_have_an_accessible_name_and_labels_cut_whole():
     assert Reader.name == "Marketing & newsletters (weekly digest): 3/4 (75%); Orders: 1/4 (25%)"
     assert "Marketing & newsletters…" in Reader.texts
     assert "&am" not in str(svg).replace("&amp;", "")
+
+
+# --- the dashboard: its header, and every figure a link to what it counts ------------------
+
+
+def links(html):
+    """{href: link text} of the dashboard's main content."""
+    from html.parser import HTMLParser
+
+    main = html.split('<div class="nice-padding">', 1)[1]
+
+    class Reader(HTMLParser):
+        found, href, text = {}, None, []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "a":
+                Reader.href, Reader.text = dict(attrs).get("href"), []
+
+        def handle_data(self, data):
+            if Reader.href is not None:
+                Reader.text.append(data)
+
+        def handle_endtag(self, tag):
+            if tag == "a" and Reader.href is not None:
+                Reader.found[Reader.href] = " ".join("".join(Reader.text).split())
+                Reader.href = None
+
+    Reader.found = {}
+    Reader().feed(main)
+    return Reader.found
+
+
+@pytest.fixture
+def busy(policies, customer, other_customer):
+    """Policies, notices, requests, a closure and a failure: something behind every figure."""
+    from wagtail_privacy.background import BackgroundFailure
+    from wagtail_privacy.notices import fanout
+    from wagtail_privacy.policies.models import PolicyVersion
+    from wagtail_privacy.rights import closure
+
+    page = policies.create(title="Privacy policy", requires_acceptance=True)
+    page = policies.publish(page, level="editorial")
+    page = policies.publish(page, level="major", effective_at=policies.days(12), text="v2")
+    fanout.fan_out(PolicyVersion.objects.get(number=2).pk)
+    late = ledger.open_request(
+        kind="access",
+        channel="email",
+        user=customer,
+        received_at=timezone.now() - timedelta(days=40),
+    )
+    done = ledger.open_request(kind="objection", channel="post", contact_email="x@example.com")
+    ledger.set_status(done, "completed", outcome="Done")
+    closure.request_deletion(other_customer)
+    BackgroundFailure.objects.create(
+        work="notices.tasks.send_notice_chunk",
+        subject="1",
+        error="SMTPServerDisconnected in send (wagtail_privacy/mail.py:1)",
+        first_failed_at=timezone.now(),
+        last_failed_at=timezone.now(),
+    )
+    return {"page": page, "late": late, "done": done}
+
+
+def test_the_dashboard_header_names_the_privacy_centre(client, officer, busy):
+    client.force_login(officer)
+    html = client.get(reverse("wagtail_privacy_centre:dashboard")).content.decode()
+    header = html.split('<header class="w-slim-header', 1)[1].split("</header>", 1)[0]
+    assert '<h1 class="w-sr-only">' in header and "Privacy centre" in header
+    assert "icon-lock" in header.split("Privacy centre")[-2]  # the screen's icon beside it
+    assert reverse("wagtailadmin_home") in header  # Home stays a breadcrumb
+
+
+def test_every_figure_links_to_the_screen_that_counts_it(client, officer, busy):
+    client.force_login(officer)
+    found = links(client.get(reverse("wagtail_privacy_centre:dashboard")).content.decode())
+    requests = reverse("wagtail_privacy_requests:index")
+    assert found[requests] == "2 open requests"  # the late one, and the deletion's
+    assert found[requests + "?due=overdue"] == "1 overdue"
+    assert found[requests + "?due=due_soon"] == "0 due soon"
+    assert found[requests + "?status=completed"] == "Completed: 1"
+    assert found[requests + "?status=received"] == "Received: 1"
+    assert found[requests + "?closing=deletion"] == "Deletions pending: 1"
+    assert found[requests + "?closing=deactivation"] == "Deactivated: 0"
+    assert reverse("wagtail_privacy_proof:search") in found
+    assert reverse("wagtail_privacy_consent:overview") in found
+    assert reverse("wagtail_privacy_background:index") in found
+
+    # and the screens list what the figures count
+    overdue = client.get(requests + "?due=overdue")
+    assert [r["request"] for r in overdue.context["rows"]] == [busy["late"]]
+    completed = client.get(requests + "?status=completed")
+    assert [r["request"] for r in completed.context["rows"]] == [busy["done"]]
+    deletions = client.get(requests + "?closing=deletion")
+    assert [r["request"].kind for r in deletions.context["rows"]] == ["erasure"]
+
+
+def test_policies_show_their_titles_with_notice_progress(client, officer, busy):
+    client.force_login(officer)
+    html = client.get(reverse("wagtail_privacy_centre:dashboard")).content.decode()
+    assert "Privacy policy, version 2" in html and "2/2 emailed" in html
+    assert "privacy-policy" not in html
+    # the officer may not edit the page: the title is not a link to a screen they cannot open
+    history = reverse("wagtail_privacy_versions:history", args=[busy["page"].pk])
+    assert history not in html
+
+
+def test_editors_among_officers_reach_the_version_history(client, editor, busy):
+    editor.groups.add(officer_group())
+    client.force_login(editor)
+    found = links(client.get(reverse("wagtail_privacy_centre:dashboard")).content.decode())
+    history = reverse("wagtail_privacy_versions:history", args=[busy["page"].pk])
+    assert found[history] in ("Privacy policy, version 2", "Privacy policy, version 1")
+    assert client.get(history).status_code == 200
+
+
+def test_titles_follow_the_editors_language(client, officer, busy, policies, locales):
+    from wagtail.users.models import UserProfile
+
+    translated = policies.translate(
+        busy["page"], "sl", title="Politika zasebnosti", text="Hranimo podatke."
+    )
+    translated.save_revision().publish()
+    profile = UserProfile.get_for_user(officer)
+    profile.preferred_language = "sl"
+    profile.save()
+    client.force_login(officer)
+    html = client.get(reverse("wagtail_privacy_centre:dashboard")).content.decode()
+    assert "Politika zasebnosti" in html

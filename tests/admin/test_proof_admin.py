@@ -10,6 +10,7 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from wagtail_privacy.notices import acceptance, fanout
+from wagtail_privacy.notices.models import ChangeNotice
 from wagtail_privacy.policies.models import PolicyVersion
 
 pytestmark = pytest.mark.django_db
@@ -31,14 +32,14 @@ def test_version_row_shows_notice_and_acceptance_figures(client, editor, history
     client.force_login(editor)
     response = client.get(reverse("wagtail_privacy_versions:history", args=[history.pk]))
     row = next(r for r in response.context["rows"] if r["version"].number == 2)
-    # editor, customer and other customer have an email address: three notices
-    assert row["figures"]["notices"] == 3
-    assert row["figures"]["emailed"] == 3
+    # the customers are told; the editor, a superuser, is staff and is not
+    assert row["figures"]["notices"] == 2
+    assert row["figures"]["emailed"] == 2
     assert row["figures"]["acceptances"] == 1
     assert row["figures"]["acknowledged"] == 1
-    assert row["still_required"] == 2
+    assert row["still_required"] == 1
     html = response.content.decode()
-    assert "3 emailed" in html and "2 still required" in html
+    assert "2 emailed" in html and "1 still required" in html
 
 
 def test_proof_csv_lists_notices_and_acceptances(client, editor, customer, history):
@@ -84,3 +85,26 @@ def test_proof_needs_the_permission(client, customer, history):
     refused = client.get(reverse("wagtail_privacy_proof:csv", args=[customer.pk]))
     assert refused.status_code in (302, 403)
     assert refused.get("Content-Type", "").startswith("text/html")
+
+
+def test_proof_keeps_the_emails_of_a_withdrawn_version(client, editor, customer, policies, history):
+    """Version 2 was emailed, then replaced before it took effect: its notice is retracted,
+    but the email went out and its Message-ID is proof of it."""
+    emailed = ChangeNotice.objects.get(user=customer, version__number=2)
+    policies.publish(history, level="major", effective_at=policies.days(15), text="v3")
+    fanout.fan_out(PolicyVersion.objects.get(number=3).pk)
+    emailed.refresh_from_db()
+    assert emailed.retracted_at is not None and emailed.email_state == "sent"
+
+    client.force_login(editor)
+    response = client.get(reverse("wagtail_privacy_proof:csv", args=[customer.pk]))
+    header, *rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert "retracted" in header and [len(r) for r in rows] == [len(header)] * len(rows)
+    records = [dict(zip(header, row, strict=True)) for row in rows]
+    notices = {r["version"]: r for r in records if r["record"] == "notice"}
+    assert sorted(notices) == ["2", "3"]
+    withdrawn = notices["2"]
+    assert withdrawn["retracted"] == "yes" and withdrawn["retracted_at"]
+    assert withdrawn["email_state"] == "sent" and withdrawn["emailed_at"]
+    assert withdrawn["message_id"] == emailed.message_id != ""
+    assert notices["3"]["retracted"] == "no" and notices["3"]["retracted_at"] == ""

@@ -95,3 +95,83 @@ def test_customers_are_refused(client, customer):
     response = client.get(reverse("wagtail_privacy_requests:index"))
     assert response.status_code in (302, 403)
     assert "Privacy requests" not in response.content.decode()
+
+
+def test_the_record_form_is_a_wagtail_form_with_a_working_date_picker(staff):
+    response = staff.get(reverse("wagtail_privacy_requests:create"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    # The picker's script is loaded before the field calls it (the page used to fail with
+    # "initDateTimeChooser is not defined").
+    script = html.index("wagtailadmin/js/date-time-chooser.js")
+    assert script < html.index('initDateTimeChooser("id_received_at"')
+    # Wagtail's form furniture: each field in its wrapper, the editor form, the footer action
+    main = html.split('id="main"', 1)[1]
+    assert main.count('class="w-field__wrapper') == 6
+    assert 'id="w-editor-form"' in main and "Record the request" in main
+    assert 'class="w-field__label"' in main and "Customer account (username or email)" in main
+    # and its header says where it is
+    assert "Privacy requests" in main.split("</header>", 1)[0]
+
+
+def test_a_refused_recording_keeps_the_wagtail_form_and_says_why(staff):
+    response = staff.post(
+        reverse("wagtail_privacy_requests:create"),
+        {"kind": "access", "channel": "post", "received_at": "not a date"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The request could not be recorded: see the errors below." in html
+    assert "date-time-chooser.js" in html and 'class="w-field__wrapper' in html
+    assert not DataRequest.objects.exists()
+
+
+@pytest.fixture
+def open_and_closed(customer):
+    now = timezone.now()
+    late = ledger.open_request(
+        kind="erasure", channel="email", user=customer, received_at=now - timedelta(days=40)
+    )
+    done = []
+    for kind in ("access", "objection"):
+        item = ledger.open_request(kind=kind, channel="post", contact_email="x@example.com")
+        ledger.set_status(item, "completed", outcome="Answered")
+        done.append(item)
+    return late, done
+
+
+def test_the_list_opens_on_open_requests_and_says_how_many_closed_ones_exist(
+    staff, open_and_closed
+):
+    late, done = open_and_closed
+    index = reverse("wagtail_privacy_requests:index")
+    response = staff.get(index)
+    assert [r["request"] for r in response.context["rows"]] == [late]
+    html = response.content.decode()
+    assert "2 closed requests are not shown." in html
+    assert f'href="{index}?show=all"' in html
+    everything = staff.get(index + "?show=all")
+    assert {r["request"] for r in everything.context["rows"]} == {late, *done}
+
+
+def test_no_open_request_is_not_a_dead_end(staff, open_and_closed):
+    late, done = open_and_closed
+    ledger.set_status(late, "completed", outcome="Erased")
+    index = reverse("wagtail_privacy_requests:index")
+    html = staff.get(index).content.decode()
+    assert "No request is open. 3 closed requests match." in html
+    assert f'href="{index}?show=all"' in html
+    assert "No request matches." not in html
+
+
+def test_the_empty_ledger_explains_itself(staff):
+    html = staff.get(reverse("wagtail_privacy_requests:index")).content.decode()
+    assert "No request has been recorded yet." in html
+    assert reverse("wagtail_privacy_requests:create") in html
+
+
+def test_filters_that_match_nothing_offer_a_way_back(staff, open_and_closed):
+    index = reverse("wagtail_privacy_requests:index")
+    html = staff.get(index + "?kind=restriction").content.decode()
+    assert "No request matches these filters." in html
+    assert f'<a href="{index}">Show the open requests</a>' in html

@@ -19,11 +19,15 @@ pytestmark = pytest.mark.django_db
 def test_publishing_records_a_frozen_version(policies):
     page = policies.create(text="We keep your order history.")
     received = []
-    policy_version_published.connect(lambda **kw: received.append(kw), weak=False)
+
+    def receive(**kwargs):
+        received.append(kwargs)
+
+    policy_version_published.connect(receive)
     try:
         policies.publish(page, level="editorial", summary="First publication")
     finally:
-        policy_version_published.receivers.clear()
+        policy_version_published.disconnect(receive)
     version = PolicyVersion.objects.get()
     text = version.texts.get()
     assert version.number == 1
@@ -79,7 +83,6 @@ def test_major_version_needs_the_notice_period(policies, settings):
         ("major", -1, "effective_at", "cannot be in the past"),
         ("minor", -1, "effective_at", "cannot be in the past"),
         ("editorial", 5, "effective_at", "take effect at once"),
-        ("", None, "change_level", "Choose the change level"),
     ],
 )
 def test_each_refusal_has_a_clear_message(policies, level, effective, field, fragment):
@@ -89,6 +92,15 @@ def test_each_refusal_has_a_clear_message(policies, level, effective, field, fra
         policies.publish(page, level=level, effective_at=when)
     assert fragment in " ".join(refused.value.message_dict[field])
     assert not PolicyVersion.objects.exists()
+
+
+def test_a_later_version_needs_a_level(policies):
+    page = policies.create()
+    policies.publish(page, level="")  # the first version: the initial one
+    with pytest.raises(ValidationError) as refused:
+        policies.publish(page, level="", text="Changed.")
+    assert "Choose the change level" in " ".join(refused.value.message_dict["change_level"])
+    assert PolicyVersion.objects.count() == 1
 
 
 def test_minor_version_may_take_effect_later(policies):
@@ -103,11 +115,15 @@ def test_superseding_an_upcoming_version_withdraws_it(policies):
     policies.publish(page, level="editorial")
     policies.publish(page, level="major", effective_at=policies.days(12), text="Version two.")
     withdrawn_events = []
-    policy_version_withdrawn.connect(lambda **kw: withdrawn_events.append(kw), weak=False)
+
+    def receive(**kwargs):
+        withdrawn_events.append(kwargs)
+
+    policy_version_withdrawn.connect(receive)
     try:
         policies.publish(page, level="major", effective_at=policies.days(15), text="Version 3.")
     finally:
-        policy_version_withdrawn.receivers.clear()
+        policy_version_withdrawn.disconnect(receive)
     v2, v3 = PolicyVersion.objects.filter(number__in=[2, 3]).order_by("number")
     assert v2.withdrawn_at is not None
     assert v2.superseded_by == v3

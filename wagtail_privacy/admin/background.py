@@ -43,7 +43,10 @@ class FailureIndexView(IndexView):
         )
 
     def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+        return self.breadcrumbs_items + [
+            {"url": reverse("wagtail_privacy_centre:dashboard"), "label": _("Privacy centre")},
+            {"url": "", "label": self.page_title},
+        ]
 
 
 class BackgroundViewSet(PrivacyCentreViewSet):

@@ -1,4 +1,11 @@
-"""The privacy centre: one admin menu section, behind its own permission, and its dashboard."""
+"""The privacy centre: one admin menu section, behind its own permission, and its dashboard.
+
+Every figure of the dashboard links to the screen that lists what it counts: the requests
+list (filtered), the version history of a policy, the consent overview, the customer proof
+search and the background failures.
+"""
+
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.urls import path, reverse
@@ -12,13 +19,22 @@ from ..background import unresolved
 from ..consent.models import Channel
 from ..consent.service import purposes
 from ..notices import gate
+from ..notices.audience import customers
 from ..notices.stats import notice_figures, still_required
-from ..policies.models import PolicyVersion
+from ..policies.models import ChangeLevel, PolicyVersion
 from ..rights import ledger
-from ..rights.models import AccountClosure, ClosureState, DataRequest, RequestStatus
+from ..rights.models import AccountClosure, ClosureKind, ClosureState, DataRequest, RequestStatus
 from . import consent as consent_admin
+from . import proof as proof_admin
+from . import requests as requests_admin
 from .charts import bars
-from .mixins import CENTRE_PERMISSION, PermissionRequiredMixin, PrivacyCentreViewSet
+from .mixins import (
+    CENTRE_PERMISSION,
+    CentreHeaderMixin,
+    PermissionRequiredMixin,
+    PrivacyCentreViewSet,
+)
+from .versions import described_versions, upcoming_versions
 
 PERMISSION = CENTRE_PERMISSION
 
@@ -28,7 +44,15 @@ class CentreMenuItem(MenuItem):
         return request.user.has_perm(PERMISSION)
 
 
-class DashboardView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+def requests_url(**filters):
+    """The requests list with ``filters`` (``show``, ``status``, ``kind``, ``due``, ``closing``)."""
+    url = reverse("wagtail_privacy_requests:index")
+    return f"{url}?{urlencode(filters)}" if filters else url
+
+
+class DashboardView(
+    PermissionRequiredMixin, CentreHeaderMixin, WagtailAdminTemplateMixin, TemplateView
+):
     permission = PERMISSION
     template_name = "wagtail_privacy/admin/centre.html"
     page_title = _("Privacy centre")
@@ -36,73 +60,132 @@ class DashboardView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Template
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        user = self.request.user
         now = timezone.now()
-        open_requests = list(
-            ledger.worklist(
-                DataRequest.objects.filter(status__in=RequestStatus.open_values()), now
-            )[:10]
+        can = {
+            "requests": user.has_perm(requests_admin.VIEW),
+            "proof": user.has_perm(proof_admin.PERMISSION),
+            "consent": user.has_perm(consent_admin.PERMISSION),
+        }
+        context["requests"] = self.requests_context(now, can["requests"])
+        context["upcoming"] = self.upcoming_context(now)
+        context["coverage"] = self.coverage_context(now)
+        context["proof_url"] = reverse("wagtail_privacy_proof:search") if can["proof"] else None
+        context["consent"] = self.consent_context()
+        context["consent_url"] = (
+            reverse("wagtail_privacy_consent:overview") if can["consent"] else None
         )
-        states = [ledger.due_state(r, now) for r in open_requests]
+        context["erasures"] = list(
+            AccountClosure.objects.filter(state=ClosureState.ERASED)
+            .select_related("request")
+            .order_by("-erased_at")[:10]
+        )
+        context["closures"] = self.closures_context(can["requests"])
+        context["failing"] = unresolved().count()
+        context["failures_url"] = reverse("wagtail_privacy_background:index")
+        return context
+
+    def requests_context(self, now, can_list):
+        open_requests = ledger.worklist(
+            DataRequest.objects.filter(status__in=RequestStatus.open_values()), now
+        )
+        rows = list(open_requests[:10])
         by_status = dict(DataRequest.objects.values_list("status").annotate(n=Count("pk")))
-        context["requests"] = {
-            "rows": list(zip(open_requests, states, strict=True)),
-            "overdue": sum(1 for s in states if s == "overdue"),
+        due = {
+            state: requests_admin.filter_due(open_requests, state, now).count()
+            for state in ("overdue", "due_soon")
+        }
+
+        def link(**filters):
+            return requests_url(**filters) if can_list else None
+
+        return {
+            "rows": [(r, ledger.due_state(r, now)) for r in rows],
+            "can_list": can_list,
+            "open": sum(by_status.get(value, 0) for value in RequestStatus.open_values()),
+            "open_url": link(),
+            "overdue": due["overdue"],
+            "overdue_url": link(due="overdue"),
+            "due_soon": due["due_soon"],
+            "due_soon_url": link(due="due_soon"),
             "chart": bars(
                 [(str(label), by_status.get(value, 0)) for value, label in RequestStatus.choices]
             ),
+            "by_status": [
+                (label, by_status.get(value, 0), link(status=value))
+                for value, label in RequestStatus.choices
+            ],
         }
-        upcoming = list(
-            PolicyVersion.objects.filter(withdrawn_at__isnull=True, effective_at__gt=now)
-            .select_related("policy")
-            .order_by("effective_at")
-        )
+
+    def upcoming_context(self, now):
+        upcoming = upcoming_versions(now)
         figures = notice_figures([v.pk for v in upcoming])
-        context["upcoming"] = [
-            {
-                "version": v,
-                "figures": figures[v.pk],
-                "chart": bars(
+        items = described_versions(upcoming, self.request.user)
+        for item in items:
+            f = figures[item["version"].pk]
+            item.update(
+                figures=f,
+                emails=item["version"].change_level == ChangeLevel.MAJOR,
+                chart=bars(
                     [
-                        (str(_("Emailed")), figures[v.pk]["emailed"], figures[v.pk]["notices"]),
-                        (str(_("Read")), figures[v.pk]["acknowledged"], figures[v.pk]["notices"]),
+                        (str(_("Emailed")), f["emailed"], f["notices"]),
+                        (str(_("Read")), f["acknowledged"], f["notices"]),
                     ]
                 ),
-            }
-            for v in upcoming
-        ]
-        coverage = []
-        for requirement in gate.requirements(now):
-            version = PolicyVersion.objects.get(pk=requirement.version_id)
+            )
+        return items
+
+    def coverage_context(self, now):
+        requirements = list(gate.requirements(now))
+        versions = PolicyVersion.objects.select_related("policy").in_bulk(
+            [r.version_id for r in requirements]
+        )
+        items = described_versions(
+            [versions[r.version_id] for r in requirements if r.version_id in versions],
+            self.request.user,
+        )
+        for item in items:
+            version = item["version"]
             missing = still_required(version)
             accepted = version.acceptances.values("user").distinct().count()
-            coverage.append(
-                (f"{requirement.slug} v{requirement.number}", accepted, accepted + missing)
-            )
-        context["coverage"] = bars(coverage)
-        counts = consent_admin.opt_in_counts()
-        from django.contrib.auth import get_user_model
+            item.update(accepted=accepted, total=accepted + missing, missing=missing)
+        return {
+            "items": items,
+            "chart": bars(
+                [
+                    (f"{item['title']} v{item['version'].number}", item["accepted"], item["total"])
+                    for item in items
+                ]
+            ),
+        }
 
-        customers = get_user_model()._default_manager.filter(is_active=True).count()
+    def consent_context(self):
+        counts = consent_admin.opt_in_counts()
+        audience = customers().count()
         labels = dict(Channel.choices)
-        context["consent"] = bars(
+        return bars(
             [
-                (f"{p.name} · {labels[c]}", counts.get((p.key, c), 0), customers)
+                (f"{p.name} · {labels[c]}", counts.get((p.key, c), 0), audience)
                 for p in purposes()
                 for c in p.channels
             ]
         )
-        context["erasures"] = list(
-            AccountClosure.objects.filter(state=ClosureState.ERASED).order_by("-erased_at")[:10]
+
+    def closures_context(self, can_list_requests):
+        pending = AccountClosure.objects.filter(state__in=ClosureState.active_values()).aggregate(
+            deletions=Count("pk", filter=Q(kind=ClosureKind.DELETION)),
+            deactivations=Count("pk", filter=Q(kind=ClosureKind.DEACTIVATION)),
+            inactive=Count("pk", filter=Q(kind=ClosureKind.INACTIVITY)),
         )
-        context["pending_closures"] = AccountClosure.objects.filter(
-            state__in=ClosureState.active_values()
-        ).aggregate(
-            deletions=Count("pk", filter=Q(kind="deletion")),
-            deactivations=Count("pk", filter=Q(kind="deactivation")),
-            inactive=Count("pk", filter=Q(kind="inactivity")),
-        )
-        context["failing"] = unresolved().count()
-        return context
+        return {
+            **pending,
+            "deletions_url": (
+                requests_url(closing=ClosureKind.DELETION) if can_list_requests else None
+            ),
+            "deactivations_url": (
+                requests_url(closing=ClosureKind.DEACTIVATION) if can_list_requests else None
+            ),
+        }
 
 
 class CentreViewSet(PrivacyCentreViewSet):

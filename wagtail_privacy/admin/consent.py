@@ -10,7 +10,12 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from ..consent.models import Channel, ConsentPurpose, ConsentRecord
 from ..consent.service import purposes
-from .mixins import CENTRE_PERMISSION, PermissionRequiredMixin, PrivacyCentreViewSet
+from .mixins import (
+    CENTRE_PERMISSION,
+    CentreHeaderMixin,
+    PermissionRequiredMixin,
+    PrivacyCentreViewSet,
+)
 
 PERMISSION = "wagtail_privacy.view_consentrecord"
 
@@ -42,7 +47,9 @@ def opt_in_counts():
     return {(row["purpose_key"], row["channel"]): row["n"] for row in granted}
 
 
-class ConsentOverviewView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+class ConsentOverviewView(
+    PermissionRequiredMixin, CentreHeaderMixin, WagtailAdminTemplateMixin, TemplateView
+):
     permission = PERMISSION
     template_name = "wagtail_privacy/admin/consent_overview.html"
     page_title = _("Consent overview")

@@ -9,6 +9,8 @@ permission. Views add the model permission of their own screen on top
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.base import ViewSet
 
 CENTRE_PERMISSION = "wagtail_privacy.access_privacy_centre"
@@ -26,6 +28,29 @@ class PermissionRequiredMixin:
         if not request.user.has_perm(self.permission):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+class CentreHeaderMixin:
+    """The header of a privacy-centre screen: Home › Privacy centre › … › this screen.
+
+    Wagtail's slim header shows the breadcrumbs, the last one with the screen's icon, as the
+    screen's title. ``parent_breadcrumbs`` lists the screens between the dashboard and this
+    one (``{"url": ..., "label": ...}``).
+    """
+
+    parent_breadcrumbs = ()
+
+    def get_parent_breadcrumbs(self):
+        return list(self.parent_breadcrumbs)
+
+    def get_breadcrumbs_items(self):
+        dashboard = reverse("wagtail_privacy_centre:dashboard")
+        items = list(self.breadcrumbs_items)
+        if self.request.path != dashboard:
+            items.append({"url": dashboard, "label": _("Privacy centre")})
+        items += self.get_parent_breadcrumbs()
+        items.append({"url": "", "label": self.get_page_title()})
+        return items
 
 
 def require_centre_permission(view):

@@ -13,9 +13,15 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
 from ..consent.service import history as consent_history
-from ..notices.acceptance import acceptances_of, notices_of
+from ..notices.acceptance import acceptances_of
+from ..notices.models import ChangeNotice
 from ..spreadsheets import SafeWriter
-from .mixins import CENTRE_PERMISSION, PermissionRequiredMixin, PrivacyCentreViewSet
+from .mixins import (
+    CENTRE_PERMISSION,
+    CentreHeaderMixin,
+    PermissionRequiredMixin,
+    PrivacyCentreViewSet,
+)
 
 PERMISSION = "wagtail_privacy.view_acceptance"
 PROOF_EXPORTED = "wagtail_privacy.proof_exported"
@@ -30,6 +36,8 @@ COLUMNS = [
     "email_state",
     "failure_reason",
     "acknowledged_at",
+    # Notices withdrawn with their version ("yes"): an email sent before keeps its proof.
+    "retracted",
     "retracted_at",
     "accepted_at",
     "text_sha256",
@@ -50,7 +58,9 @@ def _check(request):
         raise PermissionDenied
 
 
-class ProofSearchView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+class ProofSearchView(
+    PermissionRequiredMixin, CentreHeaderMixin, WagtailAdminTemplateMixin, TemplateView
+):
     permission = PERMISSION
     template_name = "wagtail_privacy/admin/proof_search.html"
     page_title = _("Customer proof")
@@ -87,8 +97,19 @@ def _line(record, **values):
     return [record if name == "record" else values.get(name) for name in COLUMNS]
 
 
+def notices_for_proof(user):
+    """Every notice of ``user``, retracted ones included: the customer sees only standing
+    notices, but an email sent before its version was withdrawn still went out, and its
+    Message-ID is proof of it."""
+    return (
+        ChangeNotice.objects.filter(user=user)
+        .select_related("version__policy")
+        .order_by("-version__published_at", "-pk")
+    )
+
+
 def _rows(user):
-    for n in notices_of(user):
+    for n in notices_for_proof(user):
         yield _line(
             "notice",
             policy=n.version.policy.slug,
@@ -100,6 +121,7 @@ def _rows(user):
             email_state=n.email_state,
             failure_reason=n.failure_reason,
             acknowledged_at=n.acknowledged_at,
+            retracted="yes" if n.retracted_at else "no",
             retracted_at=n.retracted_at,
         )
     for c in consent_history(user):

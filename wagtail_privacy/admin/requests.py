@@ -1,7 +1,9 @@
 """Admin: the requests ledger (staff record, work and extend data-subject requests)."""
 
+from datetime import timedelta
+from urllib.parse import urlencode
+
 from django import forms
-from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -9,16 +11,30 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
+from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import AdminDateTimeInput
 from wagtail.log_actions import log
 
+from ..conf import privacy_settings
 from ..exceptions import PrivacyError
 from ..rights import ledger
-from ..rights.models import DataRequest, RequestChannel, RequestKind, RequestStatus
-from .mixins import CENTRE_PERMISSION, PermissionRequiredMixin, PrivacyCentreViewSet
+from ..rights.models import (
+    ClosureKind,
+    ClosureState,
+    DataRequest,
+    RequestChannel,
+    RequestKind,
+    RequestStatus,
+)
+from .mixins import (
+    CENTRE_PERMISSION,
+    CentreHeaderMixin,
+    PermissionRequiredMixin,
+    PrivacyCentreViewSet,
+)
 
 VIEW = "wagtail_privacy.view_datarequest"
 CHANGE = "wagtail_privacy.change_datarequest"
@@ -95,53 +111,142 @@ class ExtendForm(forms.Form):
     )
 
 
-class RequestListView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+DUE_STATES = {"overdue": _("Overdue"), "due_soon": _("Due soon")}
+CLOSING_KINDS = {
+    ClosureKind.DELETION: _("Accounts whose deletion is pending"),
+    ClosureKind.DEACTIVATION: _("Deactivated accounts"),
+}
+SHOW = ("open", "closed", "all")
+
+
+def filter_due(queryset, due, now=None):
+    """Open requests of ``queryset`` (from ``ledger.worklist``) that are ``overdue`` or
+    ``due_soon`` (due within ``REQUEST_DUE_SOON_DAYS``), as ``ledger.due_state`` says."""
+    now = now or timezone.now()
+    queryset = queryset.filter(status__in=RequestStatus.open_values())
+    if due == "overdue":
+        return queryset.filter(deadline_at__lt=now)
+    soon = now + timedelta(days=privacy_settings.REQUEST_DUE_SOON_DAYS)
+    return queryset.filter(deadline_at__gte=now, deadline_at__lt=soon)
+
+
+def _requests_breadcrumb():
+    return {"url": reverse("wagtail_privacy_requests:index"), "label": _("Privacy requests")}
+
+
+class RequestListView(
+    PermissionRequiredMixin, CentreHeaderMixin, WagtailAdminTemplateMixin, TemplateView
+):
+    """Open requests first, the most overdue first.
+
+    Filters: ``show`` (``open`` by default, ``closed``, ``all``), ``kind``, ``status``,
+    ``due`` (``overdue``, ``due_soon``) and ``closing`` (requests of accounts being closed).
+    A status, due state or closure picks its own requests, whatever ``show`` says. When open
+    requests are shown, the screen says how many closed ones match too, with a link to them.
+    """
+
     permission = VIEW
     template_name = "wagtail_privacy/admin/requests/index.html"
     page_title = _("Privacy requests")
     header_icon = "tasks"
 
+    def _choice(self, name, allowed):
+        value = self.request.GET.get(name, "")
+        return value if value in allowed else ""
+
+    def _url(self, **changes):
+        params = {**self.filters, **changes}
+        query = urlencode({k: v for k, v in params.items() if v})
+        url = reverse("wagtail_privacy_requests:index")
+        return f"{url}?{query}" if query else url
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        params = self.request.GET
-        queryset = DataRequest.objects.select_related("user", "handler")
-        show = params.get("show", "open")
-        if show == "open":
-            queryset = queryset.filter(status__in=RequestStatus.open_values())
-        elif show == "closed":
-            queryset = queryset.exclude(status__in=RequestStatus.open_values())
-        if params.get("kind") in RequestKind.values:
-            queryset = queryset.filter(kind=params["kind"])
         now = timezone.now()
-        rows = [
-            {"request": r, "due_state": ledger.due_state(r, now)}
-            for r in ledger.worklist(queryset, now)[:500]
-        ]
+        kind = self._choice("kind", RequestKind.values)
+        status = self._choice("status", RequestStatus.values)
+        due = self._choice("due", DUE_STATES)
+        closing = self._choice("closing", CLOSING_KINDS)
+        show = self._choice("show", SHOW) or "open"
+        if status or due or closing:
+            show = "all"
+        self.filters = {"kind": kind, "status": status, "due": due, "closing": closing}
+
+        queryset = DataRequest.objects.select_related("user", "handler")
+        if kind:
+            queryset = queryset.filter(kind=kind)
+        if status:
+            queryset = queryset.filter(status=status)
+        if closing:
+            queryset = queryset.filter(
+                closures__kind=closing, closures__state__in=ClosureState.active_values()
+            ).distinct()
+        queryset = ledger.worklist(queryset, now)
+        if due:
+            queryset = filter_due(queryset, due, now)
+        closed = queryset.exclude(status__in=RequestStatus.open_values())
+        if show == "open":
+            shown = queryset.filter(status__in=RequestStatus.open_values())
+        elif show == "closed":
+            shown = closed
+        else:
+            shown = queryset
+        rows = [{"request": r, "due_state": ledger.due_state(r, now)} for r in shown[:500]]
+        filtered = any(self.filters.values())
         context.update(
             rows=rows,
             show=show,
-            kind=params.get("kind", ""),
+            kind=kind,
             kinds=RequestKind.choices,
+            status=status,
+            statuses=RequestStatus.choices,
+            due=due,
+            due_states=list(DUE_STATES.items()),
+            closing_label=CLOSING_KINDS.get(closing),
+            hidden_closed=closed.count() if show == "open" else 0,
+            show_all_url=self._url(show="all"),
+            clear_url=reverse("wagtail_privacy_requests:index"),
+            filtered=filtered,
+            recorded=DataRequest.objects.exists(),
             can_add=self.request.user.has_perm(ADD),
         )
         return context
 
 
-class RequestCreateView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+class RequestCreateView(
+    PermissionRequiredMixin, CentreHeaderMixin, WagtailAdminTemplateMixin, FormView
+):
+    """Record a request received by email, phone or post: Wagtail's own form screen."""
+
     permission = ADD
     template_name = "wagtail_privacy/admin/requests/create.html"
+    form_class = RecordRequestForm
     page_title = _("Record a request")
     header_icon = "tasks"
 
+    def get_parent_breadcrumbs(self):
+        return [_requests_breadcrumb()]
+
+    def get_initial(self):
+        return {"received_at": timezone.localtime().replace(second=0, microsecond=0)}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", RecordRequestForm(initial={"received_at": timezone.now()}))
+        context.update(
+            media=context["form"].media,
+            action_url=reverse("wagtail_privacy_requests:create"),
+            submit_button_label=_("Record the request"),
+            submit_button_active_label=_("Recording…"),
+        )
         return context
 
-    def post(self, request):
-        form = RecordRequestForm(request.POST)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
+    def form_invalid(self, form):
+        messages.validation_error(
+            self.request, _("The request could not be recorded: see the errors below."), form
+        )
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
         data = form.cleaned_data
         item = ledger.open_request(
             kind=data["kind"],
@@ -149,21 +254,24 @@ class RequestCreateView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Temp
             user=data["user"],
             contact_email=data["contact_email"] or "",
             received_at=data["received_at"],
-            actor=request.user,
+            actor=self.request.user,
             note=data["note"],
         )
-        log(item, LOGGED["created"], user=request.user)
+        log(item, LOGGED["created"], user=self.request.user)
         messages.success(
-            request,
+            self.request,
             _("Request recorded; it is due on %(date)s.")
             % {"date": timezone.localtime(item.due_at).strftime("%Y-%m-%d")},
         )
         return redirect("wagtail_privacy_requests:detail", item.pk)
 
 
-class RequestDetailView(WagtailAdminTemplateMixin, TemplateView):
+class RequestDetailView(CentreHeaderMixin, WagtailAdminTemplateMixin, TemplateView):
     template_name = "wagtail_privacy/admin/requests/detail.html"
     header_icon = "tasks"
+
+    def get_parent_breadcrumbs(self):
+        return [_requests_breadcrumb()]
 
     def dispatch(self, request, pk):
         _require(request, VIEW)

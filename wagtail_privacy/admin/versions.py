@@ -1,24 +1,43 @@
-"""Admin screens of policy versions: the history of one policy and the dashboard panel."""
+"""Admin screens of policy versions: the history of one policy, the dashboard panel, and what
+editors are told when they publish (messages, the warning before superseding, the log)."""
+
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils import formats, timezone
+from django.utils.translation import get_language, get_language_info, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
+from wagtail.admin import messages
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.log_actions import LogFormatter
 from wagtail.models import Page
 
 from ..notices.stats import notice_figures, still_required
 from ..policies import resolution
-from ..policies.models import ChangeLevel, PolicyVersion, PolicyVersionText
+from ..policies.models import ChangeLevel, Policy, PolicyVersion, PolicyVersionText
 from ..policies.pages import PolicyPage
+from ..policies.services import VERSION_PUBLISHED
+
+#: "Version 3 published (major change, ...)": the level as the editor's message names it.
+CHANGE_PHRASES = {
+    ChangeLevel.EDITORIAL: _("editorial change"),
+    ChangeLevel.MINOR: _("minor change"),
+    ChangeLevel.MAJOR: _("major change"),
+}
+#: "Published version 3 (major, ...)": the level as the page's history names it.
+LEVEL_WORDS = {
+    ChangeLevel.EDITORIAL: pgettext_lazy("change level", "editorial"),
+    ChangeLevel.MINOR: pgettext_lazy("change level", "minor"),
+    ChangeLevel.MAJOR: pgettext_lazy("change level", "major"),
+}
 
 
 def _admin_language():
@@ -26,6 +45,67 @@ def _admin_language():
         return get_supported_content_language_variant(get_language())
     except LookupError:
         return resolution.default_language()
+
+
+def _date(value):
+    return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
+
+
+def _effective(effective_at, published_at):
+    """The words "effective at once", or "effective <date>"."""
+    if effective_at <= published_at:
+        return _("effective at once")
+    return _("effective %(date)s") % {"date": _date(effective_at)}
+
+
+def _language_name(code):
+    try:
+        return get_language_info(code)["name_translated"]
+    except KeyError:
+        return code
+
+
+def history_url(page, user):
+    """The version history of ``page``, when ``user`` may see it (it needs page editing)."""
+    if page is None or not page.permissions_for_user(user).can_edit():
+        return None
+    return reverse("wagtail_privacy_versions:history", args=[page.pk])
+
+
+def policy_pages(policies, language=None):
+    """{policy id: its page in ``language``, else in the default language, else any}."""
+    language = language or _admin_language()
+    keys = {policy.translation_key: policy.pk for policy in policies}
+    preference = [language, resolution.default_language()]
+    chosen = {}
+    for page in PolicyPage.objects.filter(translation_key__in=keys).select_related("locale"):
+        code = page.locale.language_code
+        rank = preference.index(code) if code in preference else len(preference)
+        policy_id = keys[page.translation_key]
+        if policy_id not in chosen or rank < chosen[policy_id][0]:
+            chosen[policy_id] = (rank, page)
+    return {policy_id: page for policy_id, (_rank, page) in chosen.items()}
+
+
+def described_versions(versions, user, language=None):
+    """Each version with its policy's title in ``language`` (the editor's by default), the
+    policy's page and, where the user may edit that page, the link to its version history."""
+    language = language or _admin_language()
+    texts = resolution.load_texts([v.pk for v in versions], language, full=False)
+    pages = policy_pages({v.policy for v in versions}, language)
+    described = []
+    for version in versions:
+        page = pages.get(version.policy_id)
+        text = texts.get(version.pk)
+        described.append(
+            {
+                "version": version,
+                "title": text.title if text else (page.title if page else version.policy.slug),
+                "page": page,
+                "history_url": history_url(page, user),
+            }
+        )
+    return described
 
 
 class VersionHistoryView(WagtailAdminTemplateMixin, TemplateView):
@@ -53,6 +133,9 @@ class VersionHistoryView(WagtailAdminTemplateMixin, TemplateView):
             {"url": "", "label": _("Versions")},
         ]
 
+    def _subpage_url(self, base, name, *args):
+        return base + self.page.reverse_subpage(name, args=args) if base else None
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         state = resolution.policy_state_for_key(
@@ -60,6 +143,7 @@ class VersionHistoryView(WagtailAdminTemplateMixin, TemplateView):
         )
         rows = []
         if state is not None:
+            base = self.page.get_url(self.request)
             figures = notice_figures([v.pk for v in state.history])
             live = {v.pk for v in (state.current, state.upcoming) if v}
             languages = {}
@@ -68,6 +152,7 @@ class VersionHistoryView(WagtailAdminTemplateMixin, TemplateView):
             ).values_list("version_id", "locale__language_code"):
                 languages.setdefault(version_id, []).append(code)
             for version in state.history:
+                previous = state.previous_of(version)
                 rows.append(
                     {
                         "version": version,
@@ -75,7 +160,14 @@ class VersionHistoryView(WagtailAdminTemplateMixin, TemplateView):
                         "status": state.status(version),
                         "text": state.text(version),
                         "languages": sorted(languages.get(version.pk, [])),
-                        "url": self.page.version_url(version.number, self.request),
+                        "url": self._subpage_url(base, "version", version.number),
+                        "pdf_url": self._subpage_url(base, "version_pdf", version.number),
+                        "previous": previous,
+                        "diff_url": (
+                            self._subpage_url(base, "diff", previous.number, version.number)
+                            if previous
+                            else None
+                        ),
                         "figures": figures[version.pk],
                         "still_required": (
                             still_required(version)
@@ -120,8 +212,19 @@ def page_header_buttons(page, user, view_name, next_url=None):
         yield VersionsButton(page=page)
 
 
+def upcoming_versions(now=None):
+    """Every upcoming version of every policy, soonest first."""
+    return list(
+        PolicyVersion.objects.filter(
+            withdrawn_at__isnull=True, effective_at__gt=now or timezone.now()
+        )
+        .select_related("policy")
+        .order_by("effective_at")
+    )
+
+
 class UpcomingChangesPanel(Component):
-    """Dashboard panel: every upcoming policy version, soonest first."""
+    """Dashboard panel: every upcoming policy version, soonest first, with its notices."""
 
     name = "privacy_upcoming_changes"
     order = 150
@@ -129,20 +232,160 @@ class UpcomingChangesPanel(Component):
 
     def get_context_data(self, parent_context=None):
         now = timezone.now()
-        upcoming = list(
-            PolicyVersion.objects.filter(withdrawn_at__isnull=True, effective_at__gt=now)
-            .select_related("policy")
-            .order_by("effective_at")
+        user = parent_context["request"].user
+        upcoming = upcoming_versions(now)
+        figures = notice_figures([v.pk for v in upcoming])
+        rows = described_versions(upcoming, user)
+        for row in rows:
+            version = row["version"]
+            row.update(
+                level=ChangeLevel.short_label(version.change_level),
+                days=(version.effective_at - now).days,
+                figures=figures[version.pk],
+                emails=version.change_level == ChangeLevel.MAJOR,
+            )
+        return {"rows": rows}
+
+
+# --- what the editor is told --------------------------------------------------------------
+
+
+def would_supersede(page, now=None):
+    """The upcoming version that publishing ``page`` now would withdraw, if any.
+
+    Publishing a language the latest version lacks joins that version instead (see
+    ``services.plan_publication``): nothing is withdrawn then.
+    """
+    policy = Policy.objects.filter(translation_key=page.translation_key).first()
+    if policy is None:
+        return None
+    latest = policy.versions.filter(withdrawn_at__isnull=True).order_by("-number").first()
+    if latest is None or latest.effective_at <= (now or timezone.now()):
+        return None
+    if not latest.texts.filter(locale_id=page.locale_id).exists():
+        return None
+    return latest
+
+
+def supersede_warning(page):
+    """What the editor reads on opening a policy whose upcoming version publishing withdraws."""
+    upcoming = would_supersede(page)
+    if upcoming is None:
+        return None
+    emailed = notice_figures([upcoming.pk])[upcoming.pk]["emailed"]
+    values = {
+        "number": upcoming.number,
+        "date": _date(upcoming.effective_at),
+        "count": emailed,
+    }
+    if emailed:
+        return (
+            ngettext(
+                "Version %(number)s, which takes effect on %(date)s, was announced to "
+                "%(count)s customer by email. Publishing this page withdraws it: version "
+                "%(number)s will not take effect, and the new version replaces it.",
+                "Version %(number)s, which takes effect on %(date)s, was announced to "
+                "%(count)s customers by email. Publishing this page withdraws it: version "
+                "%(number)s will not take effect, and the new version replaces it.",
+                emailed,
+            )
+            % values
         )
-        texts = resolution.load_texts([v.pk for v in upcoming], _admin_language(), full=False)
-        return {
-            "rows": [
-                {
-                    "version": v,
-                    "level": ChangeLevel.short_label(v.change_level),
-                    "text": texts.get(v.pk),
-                    "days": (v.effective_at - now).days,
-                }
-                for v in upcoming
-            ]
+    return (
+        _(
+            "Version %(number)s is upcoming: it takes effect on %(date)s. Publishing this page "
+            "withdraws it: version %(number)s will not take effect, and the new version "
+            "replaces it."
+        )
+        % values
+    )
+
+
+def _history_buttons(page, user):
+    url = history_url(page, user)
+    return [messages.button(url, _("Policy versions"))] if url else []
+
+
+def warn_before_superseding(request, page):
+    """``before_edit_page``: on opening the editor, warn when publishing withdraws a version."""
+    if request.method != "GET" or not isinstance(page.specific_deferred, PolicyPage):
+        return
+    warning = supersede_warning(page)
+    if warning:
+        messages.warning(request, warning, buttons=_history_buttons(page, request.user))
+
+
+def publication_message(text):
+    """The message "Version 3 published (major change, effective ...)." and what it withdrew."""
+    version = text.version
+    values = {
+        "number": version.number,
+        "change": CHANGE_PHRASES[version.change_level],
+        "effective": _effective(version.effective_at, version.published_at),
+    }
+    if version.texts.filter(pk__lt=text.pk).exists():
+        return _("The %(language)s text joins version %(number)s (%(change)s, %(effective)s).") % {
+            **values,
+            "language": _language_name(text.locale.language_code),
         }
+    message = _("Version %(number)s published (%(change)s, %(effective)s).") % values
+    withdrawn = PolicyVersion.objects.filter(superseded_by=version).first()
+    if withdrawn is not None:
+        message += " " + _(
+            "Version %(number)s, which was to take effect on %(date)s, will not take effect."
+        ) % {"number": withdrawn.number, "date": _date(withdrawn.effective_at)}
+    return message
+
+
+def announce_publication(request, page):
+    """``after_publish_page``: name the version the editor has just published."""
+    if not isinstance(page.specific_deferred, PolicyPage) or not page.live_revision_id:
+        return
+    text = (
+        PolicyVersionText.objects.filter(revision_id=page.live_revision_id)
+        .select_related("version", "locale")
+        .first()
+    )
+    if text is None:
+        return
+    messages.success(
+        request, publication_message(text), buttons=_history_buttons(page, request.user)
+    )
+
+
+class VersionPublishedFormatter(LogFormatter):
+    """The page's history: "Published version 3 (major, effective 28 Nov 2026)"."""
+
+    label = _("Publish policy version")
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        version = data.get("version") or {}
+        try:
+            number = version["number"]
+            published_at = datetime.fromisoformat(version["published_at"])
+            effective_at = datetime.fromisoformat(version["effective_at"])
+            level = LEVEL_WORDS[version["change_level"]]
+        except (KeyError, TypeError, ValueError):
+            return _("Published a policy version")
+        if version.get("joined"):
+            return _("Added the %(language)s text to version %(number)s") % {
+                "language": _language_name(version.get("language", "")),
+                "number": number,
+            }
+        values = {
+            "number": number,
+            "level": level,
+            "effective": _effective(effective_at, published_at),
+        }
+        withdrawn = data.get("withdrawn")
+        if withdrawn:
+            return _(
+                "Published version %(number)s (%(level)s, %(effective)s), withdrawing version "
+                "%(withdrawn)s"
+            ) % {**values, "withdrawn": withdrawn.get("number")}
+        return _("Published version %(number)s (%(level)s, %(effective)s)") % values
+
+
+def register_log_actions(actions):
+    actions.register_action(VERSION_PUBLISHED)(VersionPublishedFormatter)

@@ -8,9 +8,35 @@ from ..conf import privacy_settings
 from ..policies.resolution import default_language
 
 
+def customers():
+    """Active users who are not staff.
+
+    Staff are the users flagged ``is_staff`` or ``is_superuser`` and those who may use the
+    Wagtail admin (the *Can access Wagtail admin* permission, given to them or to one of
+    their groups): editors and privacy officers have accounts too, but they are not the
+    shop's customers, so the default audience and the privacy centre's figures leave them
+    out. A user model without those flags or permissions counts every active user.
+    """
+    from django.contrib.auth.models import Permission
+
+    User = get_user_model()
+    fields = {field.name for field in User._meta.get_fields()}
+    queryset = User._default_manager.filter(is_active=True).filter(
+        **{flag: False for flag in ("is_staff", "is_superuser") if flag in fields}
+    )
+    admin_access = Permission.objects.filter(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    if "user_permissions" in fields:
+        queryset = queryset.exclude(user_permissions__in=admin_access)
+    if "groups" in fields:
+        queryset = queryset.exclude(groups__permissions__in=admin_access)
+    return queryset
+
+
 def default_audience(version):
-    """Active users with an email address."""
-    return get_user_model()._default_manager.filter(is_active=True).exclude(email="")
+    """Customers (active users who are not staff, see ``customers``) with an email address."""
+    return customers().exclude(**{get_user_model().get_email_field_name(): ""})
 
 
 def audience(version):

@@ -7,7 +7,12 @@ from .models import Acceptance, ChangeNotice, EmailState
 
 
 def notice_figures(version_ids):
-    """Per version id: notices, emailed, failed, unconfirmed, acknowledged, acceptances."""
+    """Per version id: notices, emailed, failed, unconfirmed, acknowledged, retracted and
+    acceptances.
+
+    ``notices`` counts the notices still standing; ``retracted`` those withdrawn with their
+    version (emails already sent for them still count as ``emailed``).
+    """
     figures = {
         row["version_id"]: row
         for row in ChangeNotice.objects.filter(version_id__in=version_ids)
@@ -18,6 +23,7 @@ def notice_figures(version_ids):
             failed=Count("pk", filter=Q(email_state=EmailState.FAILED)),
             unconfirmed=Count("pk", filter=Q(email_state=EmailState.SENDING)),
             acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
+            retracted=Count("pk", filter=Q(retracted_at__isnull=False)),
         )
     }
     accepted = dict(
@@ -26,7 +32,9 @@ def notice_figures(version_ids):
         .annotate(n=Count("pk"))
         .values_list("version_id", "n")
     )
-    empty = dict.fromkeys(("notices", "emailed", "failed", "unconfirmed", "acknowledged"), 0)
+    empty = dict.fromkeys(
+        ("notices", "emailed", "failed", "unconfirmed", "acknowledged", "retracted"), 0
+    )
     return {
         vid: {**empty, **figures.get(vid, {}), "acceptances": accepted.get(vid, 0)}
         for vid in version_ids

@@ -57,7 +57,9 @@ def plan_publication(*, translation_key, locale, slug, change_level, effective_a
 
     Rules: a translation of the latest version that lacks this language joins it (number,
     level and dates are shared). Otherwise a new version is planned: editorial takes effect at
-    once; minor at once or later; major no sooner than ``NOTICE_DAYS`` after now. An upcoming
+    once; minor at once or later; major no sooner than ``NOTICE_DAYS`` after now. The first
+    version of a policy may come without a level: it is recorded as editorial, effective at
+    once or on the (future) date given. An upcoming
     version is superseded, and only by a version of at least its level, so a major change
     cannot take effect early by being republished as a lesser one.
     """
@@ -76,6 +78,16 @@ def plan_publication(*, translation_key, locale, slug, change_level, effective_a
         return PublicationPlan(policy=policy, joins=latest)
 
     errors = {}
+    if not change_level and latest is None:
+        # The first version changes nothing and nobody is told of it: with no level chosen,
+        # it is recorded as editorial, in effect at once or on the date given.
+        if effective_at is not None and effective_at < now:
+            raise ValidationError({"effective_at": _("The effective date cannot be in the past.")})
+        return PublicationPlan(
+            policy=policy,
+            change_level=ChangeLevel.EDITORIAL,
+            effective_at=effective_at or now,
+        )
     if change_level not in ChangeLevel.values:
         raise ValidationError({"change_level": _("Choose the change level of this publication.")})
     if change_level == ChangeLevel.EDITORIAL:
@@ -162,6 +174,7 @@ def record_publication(page, revision=None, *, now=None):
         policy.save(update_fields=["slug", "kind", "requires_acceptance"])
 
     created = plan.joins is None
+    withdrawn = None
     if created:
         last = policy.versions.order_by("-number").values_list("number", flat=True).first()
         version = PolicyVersion.objects.create(
@@ -194,5 +207,36 @@ def record_publication(page, revision=None, *, now=None):
         body_html=body_html,
         sha256=content_hash(page.title, body_html),
     )
+    _log_publication(page, revision, version, text, created, withdrawn)
     policy_version_published.send(sender=PolicyVersion, version=version, text=text, created=created)
     return text
+
+
+#: The page's history (Wagtail's audit log) records each version with its number, level and
+#: dates; ``wagtail_privacy.admin.versions.VersionPublishedFormatter`` words the entry.
+VERSION_PUBLISHED = "wagtail_privacy.version_published"
+
+
+def _log_publication(page, revision, version, text, created, withdrawn):
+    """Write the version into the page's history, by whoever publishes (the admin's user)."""
+    from wagtail.log_actions import get_active_log_context, log
+
+    user = get_active_log_context().user or getattr(revision, "user", None)
+    data = {
+        "version": {
+            "id": version.pk,
+            "number": version.number,
+            "change_level": version.change_level,
+            "published_at": version.published_at.isoformat(),
+            "effective_at": version.effective_at.isoformat(),
+            "language": text.locale.language_code,
+            "joined": not created,
+        },
+    }
+    if withdrawn is not None:
+        data["withdrawn"] = {
+            "id": withdrawn.pk,
+            "number": withdrawn.number,
+            "effective_at": withdrawn.effective_at.isoformat(),
+        }
+    log(page, VERSION_PUBLISHED, user=user, revision=revision, data=data)
