@@ -5,12 +5,14 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from wagtail.models import PageLogEntry
 
 from tests.admin.test_editor_publishing import post_edit
+from tests.testapp.models import CustomerProfile
 from wagtail_privacy.notices import fanout
 from wagtail_privacy.policies.models import PolicyVersion
 
@@ -135,3 +137,36 @@ def test_a_translation_joining_a_version_is_named_too(signed_in_editor, policies
     assert entry.data["version"]["joined"] is True
     history = signed_in_editor.get(reverse("wagtailadmin_pages:history", args=[translated.pk]))
     assert "Added the Slovenian text to version 1" in text_of(history)
+
+
+def test_the_message_says_who_waits_for_a_translation_and_until_when(
+    signed_in_editor, policies, settings
+):
+    """A major change published in English only: the editor learns which customers wait for
+    the translation, until when, and from when the version binds them if it never comes."""
+    settings.WAGTAIL_PRIVACY = {**settings.WAGTAIL_PRIVACY, "NOTICE_TRANSLATION_WAIT_HOURS": 24}
+    for i in range(3):
+        user = get_user_model().objects.create_user(f"sl{i}", f"sl{i}@example.com", "pw")
+        CustomerProfile.objects.create(user=user, language="sl")
+    page = policies.create()
+    post_edit(signed_in_editor, page, level="editorial")
+    effective = timezone.localtime() + timedelta(days=12)
+    response = post_edit(
+        signed_in_editor, page, level="major", effective_at=effective, text="More.", follow=True
+    )
+    version = PolicyVersion.objects.get(number=2)
+    deadline = version.published_at + timedelta(hours=24)
+    bound = max(version.effective_at, deadline + timedelta(days=10))
+    html = text_of(response)
+    # The notices are created by the background task after the publication: languages first.
+    assert "Emails to customers reading Croatian, Slovenian, Albanian" in html
+    assert f"wait for the translation until {day(deadline)}" in html
+    assert f"from {day(bound)} on" in html
+
+    # Once the notices exist, the version history counts who waits, per language.
+    fanout.create_notices(version)
+    history = text_of(
+        signed_in_editor.get(reverse("wagtail_privacy_versions:history", args=[page.pk]))
+    )
+    assert "Waiting for a translation until" in history
+    assert "Slovenian, 3 customers" in history

@@ -20,6 +20,8 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.log_actions import LogFormatter
 from wagtail.models import Page
 
+from ..conf import privacy_settings
+from ..notices.fanout import translation_waits
 from ..notices.stats import notice_figures, still_required
 from ..policies import resolution
 from ..policies.models import ChangeLevel, Policy, PolicyVersion, PolicyVersionText
@@ -136,6 +138,18 @@ class VersionHistoryView(WagtailAdminTemplateMixin, TemplateView):
     def _subpage_url(self, base, name, *args):
         return base + self.page.reverse_subpage(name, args=args) if base else None
 
+    @staticmethod
+    def _waiting(version, status):
+        """Customers whose notice waits for a translation of an upcoming major version:
+        [(language name, customers)] and until when, or None."""
+        if status != "upcoming" or version.change_level != ChangeLevel.MAJOR:
+            return None
+        waits = translation_waits(version)
+        if not waits["customers"]:
+            return None
+        counts = sorted((str(_language_name(c)), n) for c, n in waits["customers"].items())
+        return {"counts": counts, "deadline": waits["deadline"]}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         state = resolution.policy_state_for_key(
@@ -169,6 +183,7 @@ class VersionHistoryView(WagtailAdminTemplateMixin, TemplateView):
                             else None
                         ),
                         "figures": figures[version.pk],
+                        "waiting": self._waiting(version, state.status(version)),
                         "still_required": (
                             still_required(version)
                             if version.pk in live and version.requires_acceptance
@@ -334,7 +349,38 @@ def publication_message(text):
         message += " " + _(
             "Version %(number)s, which was to take effect on %(date)s, will not take effect."
         ) % {"number": withdrawn.number, "date": _date(withdrawn.effective_at)}
+    if version.change_level == ChangeLevel.MAJOR:
+        message += _translation_wait(version)
     return message
+
+
+def _translation_wait(version):
+    """What the editor must know when customers' emails wait for a translation."""
+    waits = translation_waits(version)
+    if not waits["languages"]:
+        return ""
+    counts = waits["customers"]
+    languages = ", ".join(
+        ngettext(
+            "%(language)s (%(count)s customer)", "%(language)s (%(count)s customers)", counts[code]
+        )
+        % {"language": _language_name(code), "count": counts[code]}
+        if code in counts
+        else str(_language_name(code))
+        for code in waits["languages"]
+    )
+    deadline = waits["deadline"]
+    return " " + _(
+        "Emails to customers reading %(languages)s wait for the translation until %(deadline)s. "
+        "Publish it before then; otherwise they are emailed the %(default)s text, and the "
+        "version binds them %(days)s days after that, from %(bound)s on."
+    ) % {
+        "languages": languages,
+        "deadline": _date(deadline),
+        "default": _language_name(resolution.default_language()),
+        "days": privacy_settings.NOTICE_DAYS,
+        "bound": _date(max(version.effective_at, deadline + privacy_settings.notice_period)),
+    }
 
 
 def announce_publication(request, page):
