@@ -28,6 +28,7 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed"
 HOST = os.environ.get("DEMO_HOST", "127.0.0.1")
 PORT = os.environ.get("DEMO_PORT", "8000")
+WORKER_LOG = ROOT / "example_site" / "logs" / "task-worker.log"
 TICK_SECONDS = int(os.environ.get("DEMO_TICK_SECONDS", "60"))
 # What ``dev.py cluster`` uses when DATABASE_URL or REDIS_URL is unset.
 CLUSTER_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/lipa"
@@ -191,9 +192,15 @@ def serve(children, banner, banner_after):
 
 def demo():
     ensure_environment()
+    base = f"http://{HOST}:{PORT}"
+    # Links in emails and the demo site's address follow DEMO_PORT.
+    os.environ.setdefault("DJANGO_BASE_URL", base)
     manage = [PYTHON, ROOT / "example_site" / "manage.py"]
     run(*manage, "migrate", "--no-input", "-v", "0")
     run(*manage, "load_demo")
+    # One line per task would bury the banner: the worker writes to a file instead.
+    WORKER_LOG.parent.mkdir(exist_ok=True)
+    worker_log = open(WORKER_LOG, "a")  # noqa: SIM115 - open while the worker runs
     children = [
         # --insecure: static files (admin, storefront) without DEBUG. The shop serves media.
         Child(
@@ -203,11 +210,10 @@ def demo():
         ),
         # --no-reload: the autoreloader would run the worker in a thread that can die while
         # the process lives on; without it any error ends the process and it is restarted.
-        Child("task worker", [*manage, "db_worker", "--no-reload"]),
+        Child("task worker", [*manage, "db_worker", "--no-reload"], output=worker_log),
         # The periodic work a shop runs from cron: notices, erasures that are due, expired holds.
         Child("privacy_tick", [*manage, "privacy_tick"], every=TICK_SECONDS),
     ]
-    base = f"http://{HOST}:{PORT}"
     text = (
         f"\nThe demo shop is running. Stop with Ctrl+C.\n"
         f"  Shop:        {base}/\n"
@@ -217,8 +223,12 @@ def demo():
         f"  OpenAPI:     {base}/api/privacy/v1/openapi.json  (docs: {base}/api/privacy/v1/docs)\n"
         f"  Customers:   ana@example.com, bor@example.com, eva@example.com / customer-demo\n"
         f"  privacy_tick runs every {TICK_SECONDS} s; a task worker that exits is restarted.\n"
+        f"  Task worker log: {WORKER_LOG.relative_to(ROOT)}\n"
     )
-    return serve(children, text, banner_after=2)
+    try:
+        return serve(children, text, banner_after=2)
+    finally:
+        worker_log.close()
 
 
 def endpoint(url, default_port):

@@ -315,3 +315,32 @@ def test_errors_get_the_shops_pages_without_a_traceback_and_the_console_gets_it(
     assert pages["/media/images/photo.txt"] == [200, "a photo"]
     assert pages["/media/wagtail_privacy/exports/1.zip"][0] == 404
     assert pages["/media/images/../wagtail_privacy/exports/1.zip"][0] == 404
+
+
+LOAD_DEMO_SCRIPT = """
+    import json
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from wagtail.models import Site
+
+    call_command("migrate", "--no-input", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    site = Site.objects.get(is_default_site=True)
+    print(json.dumps([site.hostname, site.port, site.root_url]))
+"""
+
+
+def test_the_demo_site_and_its_email_links_follow_the_demo_port(tmp_path):
+    """``DEMO_PORT=8765 python3 dev.py demo``: dev.py passes the address on as
+    DJANGO_BASE_URL, and the demo site (whose root URL emails link to) takes it, also when it
+    was loaded before on another port."""
+    for port in (8000, 8765):
+        result = shop(LOAD_DEMO_SCRIPT, tmp_path, DJANGO_BASE_URL=f"http://127.0.0.1:{port}")
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert json.loads(result.stdout.strip().splitlines()[-1]) == [
+            "127.0.0.1",
+            port,
+            f"http://127.0.0.1:{port}",
+        ]

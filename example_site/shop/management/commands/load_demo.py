@@ -10,6 +10,7 @@ in four languages, and Ana a few consents.
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -98,21 +99,26 @@ class Command(BaseCommand):
             home = HomePage.objects.filter(depth=2, locale=locales["en"]).first()
         if home is None:
             home = self.create_home(site, root, locales["en"], editor)
+        # The site's address is the demo's (DJANGO_BASE_URL, DEMO_PORT in dev.py): links in
+        # emails point at the server that runs.
+        address = urlsplit(settings.BASE_URL)
+        hostname = address.hostname or "127.0.0.1"
+        port = address.port or (443 if address.scheme == "https" else 80)
         if site is None:
             site = Site.objects.create(
-                hostname="127.0.0.1",
-                port=8000,
+                hostname=hostname,
+                port=port,
                 root_page=home,
                 is_default_site=True,
                 site_name=settings.WAGTAIL_SITE_NAME,
             )
             self.done("default site")
-        elif site.root_page_id != home.pk:
+        elif site.root_page_id != home.pk or (site.hostname, site.port) != (hostname, port):
             site.root_page = home
-            site.hostname, site.port = "127.0.0.1", 8000
+            site.hostname, site.port = hostname, port
             site.site_name = settings.WAGTAIL_SITE_NAME
             site.save()
-            self.done("default site now serves the Lipa & Co. home page")
+            self.done(f"default site now serves the Lipa & Co. home page at {settings.BASE_URL}")
 
         for language in demo.LANGUAGES[1:]:
             translation = home.get_translation_or_none(locales[language])
