@@ -1,7 +1,16 @@
-"""Sign-in with an email address or a username (Django's ModelBackend knows only usernames)."""
+"""Sign-in with an email address or a username (Django's ModelBackend knows only usernames).
+
+A switched-off account (deactivated, or its deletion pending) never signs in. When the right
+password is given for one, the backend says so on the request (``INACTIVE_ATTRIBUTE``), so
+that the sign-in page can tell its owner how to reactivate it; nobody without the password
+learns anything, and every attempt checks one password hash, whatever the outcome.
+"""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+
+#: Set on the request to the user whose account is switched off, when its password was right.
+INACTIVE_ATTRIBUTE = "shop_inactive_user"
 
 
 class EmailOrUsernameBackend(ModelBackend):
@@ -22,8 +31,12 @@ class EmailOrUsernameBackend(ModelBackend):
             # Hash anyway, so that unknown logins take as long as wrong passwords.
             User().set_password(password)
             return None
-        if user.check_password(password) and self.user_can_authenticate(user):
+        if not user.check_password(password):
+            return None
+        if self.user_can_authenticate(user):
             return user
+        if request is not None:
+            setattr(request, INACTIVE_ATTRIBUTE, user)
         return None
 
     @staticmethod

@@ -8,7 +8,7 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents import urls as wagtaildocs_urls
 
-from .views import login, logout, orders, public_media, storefront
+from .views import login, logout, orders, public_media, send_reactivation_link, storefront
 
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PagesAPIViewSet)
@@ -21,6 +21,8 @@ urlpatterns = [
     # Sign-in for the storefront's privacy centre (the JSON API has no login of its own).
     path("accounts/login/", login, name="login"),
     path("accounts/logout/", logout, name="logout"),
+    # A switched-off account's owner, who just gave the right password, has its link emailed again.
+    path("accounts/reactivation-link/", send_reactivation_link, name="reactivation_link"),
     path("storefront/", storefront, name="storefront"),
     path("storefront/<str:filename>", storefront, name="storefront_file"),
     # Behind the acceptance gate: a customer who owes an acceptance is sent to accept first.

@@ -1,13 +1,17 @@
-"""Six journeys through the demo shop in a real Chromium (see conftest.py for the live server).
+"""Seven journeys through the demo shop in a real Chromium (see conftest.py for the live server).
 
 (a) an editor publishes a major change of the privacy policy and the notices are emailed;
-(b) a customer sees the upcoming change, reads what changes, downloads the PDF and accepts;
+(b) a customer sees the upcoming change, reads what changes (the package's page, in the shop's
+    layout, in another language), downloads the PDF and accepts;
 (c) a customer confirms it is her with an emailed code and exports her data;
 (d) a customer with an unpaid order cannot delete his account; a clean customer can, and
     cancels again;
-(e) customers follow the links of their emails: unsubscribe from the newsletter, reactivate a
-    deactivated account, and what an altered or cut-short link shows;
-(f) the privacy officer finds the background failures through the admin menu.
+(e) customers follow the links of their emails: unsubscribe from the newsletter, deactivate
+    (after confirming), sign in while deactivated and have the link emailed again, reactivate,
+    switch the pages' language, and what an altered or cut-short link shows;
+(f) the privacy officer finds the background failures through the admin menu;
+(g) a customer reads the upcoming version in the storefront, with its PDF and what changes,
+    signs in from there and accepts it before it takes effect.
 
 They run in this order against one demo shop: (b) sees the version (a) published. Every page
 each journey reaches is checked for accessibility with axe-core (see conftest.py and axe.py).
@@ -83,6 +87,25 @@ def altered(path):
     """``path`` (``.../<signed token>/``) with the token's last character changed."""
     head, token = path.rstrip("/").rsplit("/", 1)
     return f"{head}/{token[:-1]}{'B' if token.endswith('A') else 'A'}/"
+
+
+def expect_shop_layout(page, language):
+    """The page is in the shop's layout (header, language switcher, footer) in ``language``."""
+    expect(page.get_by_test_id("shop-header")).to_be_visible()
+    expect(page.get_by_test_id("shop-footer")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    switcher = page.get_by_test_id("language-switcher")
+    expect(switcher.locator("a")).to_have_count(4)
+    expect(switcher.locator("a[aria-current=page]")).to_have_attribute("lang", language)
+    return switcher
+
+
+def switch_language(page, language):
+    """Choose ``language`` in the shop's switcher; returns the address it led to."""
+    page.get_by_test_id("language-switcher").locator(f"a[lang={language}]").click()
+    page.wait_for_load_state()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    return page.url
 
 
 def verify_with_emailed_code(journey, address):
@@ -206,9 +229,18 @@ def test_b_customer_reads_change_and_accepts(journey):
         journey.shot("what changes in the storefront")
     current = detail["current"]["number"]
     diff_page = journey.context.new_page()
-    diff_page.goto(f"/{POLICY}/diff/{current}/{upcoming['number']}/")
+    diff_path = f"/{POLICY}/diff/{current}/{upcoming['number']}/"
+    diff_page.goto(diff_path)
     expect(diff_page.locator("ins").first).to_be_visible()
+    expect_shop_layout(diff_page, "en")
     journey.shot("what changes on the public page", page=diff_page)
+    # In Slovenian: the same comparison. The new version has no Slovenian text yet (only
+    # English was published), so both are compared in English, and the page says so.
+    assert switch_language(diff_page, "sl").endswith(f"/sl{diff_path}")
+    expect_shop_layout(diff_page, "sl")
+    expect(diff_page.locator(".privacy-fallback")).to_be_visible()
+    expect(diff_page.locator(".privacy-diff[lang=en] ins").first).to_be_visible()
+    journey.shot("what changes, in Slovenian", page=diff_page)
     diff_page.close()
 
     # The PDF of the version to accept (or of the upcoming one).
@@ -231,7 +263,12 @@ def test_b_customer_reads_change_and_accepts(journey):
     gate.goto("/account/orders/")
     gate.wait_for_url(re.compile(r"/privacy/accept/\?next=%2Faccount%2Forders%2F$"))
     expect(gate.locator("form button[type=submit]")).to_be_visible()
+    expect_shop_layout(gate, "en")
     journey.shot("orders behind the acceptance gate", page=gate)
+    # The accept page in her language, and still the accept page (/sl/privacy/accept/).
+    assert "/sl/privacy/accept/?next=" in switch_language(gate, "sl")
+    expect(gate.locator("form button[type=submit]")).to_be_visible()
+    journey.shot("acceptance gate in Slovenian", page=gate)
     gate.close()
 
     button = required.first
@@ -301,20 +338,28 @@ def test_e_customers_follow_emailed_links(journey):
     # the checks below look at the markup only.
     reader = journey("e1-unsubscribe-link")
     page = reader.page
-    path = reader.shop.shell(
+    url = reader.shop.shell(
         "from django.contrib.auth import get_user_model\n"
-        "from django.urls import reverse\n"
-        "from wagtail_privacy.consent.unsubscribe import token_for\n"
+        "from wagtail_privacy.consent.unsubscribe import list_unsubscribe_headers\n"
         "ana = get_user_model().objects.get(username='ana')\n"
-        "token = token_for(ana, 'newsletter', 'email')\n"
-        "print(reverse('wagtail_privacy:unsubscribe', kwargs={'token': token}))\n"
+        "headers = list_unsubscribe_headers(ana, 'newsletter', 'email')\n"
+        "print(headers['List-Unsubscribe'].strip('<>'))\n"
     ).strip()
-    assert path.startswith("/privacy/unsubscribe/"), path
+    # The List-Unsubscribe link (its path: the demo site's root names another port), which a
+    # mail client opens in the browser: the page in ana's language, Slovenian.
+    path = "/" + url.split("://", 1)[1].split("/", 1)[1]
+    assert path.startswith("/sl/privacy/unsubscribe/"), path
     response = page.goto(path)
     assert response.status == 200, response.status
     unsubscribe = page.locator("form button[type=submit]")
     expect(unsubscribe).to_be_visible()
+    expect_shop_layout(page, "sl")
     reader.shot("unsubscribe page")
+    # In English: the same page, still asking (opening it changed nothing).
+    assert "/privacy/unsubscribe/" in switch_language(page, "en")
+    expect(page.locator("h1")).to_have_text("Unsubscribe")
+    expect(unsubscribe).to_be_visible()
+    reader.shot("unsubscribe page in English")
     unsubscribe.click()
     expect(page.get_by_role("status")).to_be_visible()
     expect(unsubscribe).to_have_count(0)
@@ -341,21 +386,53 @@ def test_e_customers_follow_emailed_links(journey):
     storefront_sign_in(bor, "bor@example.com")
     verify_with_emailed_code(bor, "bor@example.com")
     mark = shop.mark()
+    # Deactivating takes a second, explicit step that says what happens and when.
+    confirm = page.get_by_test_id("deactivate-confirm")
     page.get_by_test_id("deactivate-start").click()
+    expect(confirm).to_be_visible()
+    expect(page.locator("#deactivate-confirm-title")).to_be_focused()
+    bor.shot("deactivation asks to confirm")
+    page.get_by_test_id("deactivate-confirm-no").click()
+    expect(confirm).to_be_hidden()
+    expect(page.get_by_test_id("deactivate-start")).to_be_focused()
+    expect(page.get_by_test_id("account-signed-in")).to_be_visible()  # nothing happened
+    page.get_by_test_id("deactivate-start").click()
+    page.get_by_test_id("deactivate-confirm-yes").click()
     expect(page.get_by_test_id("deactivate-done")).to_be_visible()
     expect(page.get_by_test_id("account-signed-out")).to_be_visible()
     bor.shot("deactivated")
 
-    reactivation = r"https?://\S+?(/privacy/reactivate/[^/\s]+/)"
+    reactivation = r"https?://[^/\s]+((?:/[a-z]{2})?/privacy/reactivate/[^/\s]+/)"
+    shop.wait_for_email("bor@example.com", mark, body=reactivation)
+
+    # Signing in now: the right password says the account is deactivated and how to come back,
+    # with a button that emails the link again (in his language: /hr/privacy/reactivate/...).
+    page.goto("/accounts/login/?lang=en&next=%2Fstorefront%2F%23account")
+    page.get_by_test_id("login-username").fill("bor@example.com")
+    page.get_by_test_id("login-password").fill(PASSWORD)
+    bor.shot("signing in again")
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("login-closed")).to_contain_text("deactivated")
+    expect(page.get_by_test_id("login-error")).to_have_count(0)
+    bor.shot("signing in while deactivated")
+    mark = shop.mark()
+    page.get_by_test_id("login-resend").click()
+    expect(page.get_by_test_id("login-message")).to_be_visible()
+    bor.shot("reactivation link emailed again")
     message = shop.wait_for_email("bor@example.com", mark, body=reactivation)
     # Its path only: the demo site's root names another port than this live server's.
     path = re.search(reactivation, message["body"]).group(1)
+    assert path.startswith("/hr/privacy/reactivate/"), path
 
     response = page.goto(path)
     assert response.status == 200, response.status
     reactivate = page.locator("form button[type=submit]")
     expect(reactivate).to_be_visible()
+    expect_shop_layout(page, "hr")
     bor.shot("reactivation page")
+    assert "/privacy/reactivate/" in switch_language(page, "en")
+    expect(page.locator("h1")).to_have_text("Reactivate your account")
+    bor.shot("reactivation page in English")
     reactivate.click()
     expect(page.get_by_role("status")).to_be_visible()
     expect(reactivate).to_have_count(0)
@@ -393,3 +470,53 @@ def test_f_officer_finds_background_failures(journey):
     expect(rows.filter(has_text="still failing")).to_contain_text("Failing")
     expect(rows.filter(has_text="resolved since")).to_contain_text("Resolved")
     officer.shot("background failures")
+
+
+def test_g_customer_accepts_upcoming_version_early(journey):
+    ana = journey("g-upcoming-version-accepted-early")
+    page = ana.page
+    upcoming = policy_detail(ana)["upcoming"]
+    assert upcoming, "journey (a) published an upcoming version"
+
+    # The notice email says "you can accept it now": the storefront's reader offers it.
+    page.goto("/storefront/")
+    banner = page.locator("#banners section.banner", has_text=upcoming["title"])
+    banner.get_by_role("button").first.click()
+    page.wait_for_url(re.compile(rf"#{POLICY}/{upcoming['number']}$"))
+    box = page.get_by_test_id("reader-upcoming")
+    expect(box).to_be_visible()
+    pdf = box.get_by_test_id("reader-pdf")
+    expect(pdf).to_be_visible()
+    response = ana.context.request.get(pdf.get_attribute("href"), timeout=90_000)
+    assert response.ok and response.body().startswith(b"%PDF"), response.status
+    page.get_by_test_id("reader-changes-toggle").click()
+    expect(page.get_by_test_id("reader-changes").locator("ins").first).to_be_visible()
+    sign_in = page.get_by_test_id("reader-sign-in")
+    expect(sign_in).to_be_visible()
+    ana.shot("upcoming version signed out")
+
+    # Signing in from there comes back to the same version.
+    sign_in.click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+    page.get_by_test_id("login-username").fill("ana@example.com")
+    page.get_by_test_id("login-password").fill(PASSWORD)
+    ana.shot("login form")
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_url(re.compile(rf"/storefront/#{POLICY}/{upcoming['number']}$"))
+    accept = page.get_by_test_id("reader-accept-now")
+    expect(accept).to_be_visible()
+    ana.shot("upcoming version signed in")
+    accept.click()
+    message = page.get_by_test_id("reader-accept-message")
+    expect(message).to_have_class(re.compile(r"\bok\b"))
+    expect(message).to_be_focused()
+    expect(page.get_by_test_id("reader-accepted")).to_be_visible()
+    ana.shot("upcoming version accepted early")
+
+    records = ana.context.request.get("/api/privacy/v1/me/acceptances/").json()
+    assert any(r["policy"] == POLICY and r["version"] == upcoming["number"] for r in records)
+    # Read again later: it says she has accepted it.
+    page.reload()
+    expect(page.get_by_test_id("reader-accepted")).to_be_visible()
+    expect(page.get_by_test_id("reader-accept-now")).to_have_count(0)
+    ana.shot("upcoming version already accepted")

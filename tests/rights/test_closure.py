@@ -388,3 +388,16 @@ def test_reactivation_after_erasure_is_refused(ana, django_capture_on_commit_cal
     _erase_now(AccountClosure.objects.get())
     response = Client().post(f"{API}/reactivate/{link}/")
     assert response.status_code == 409 and response.json()["code"] == "closure_not_cancellable"
+
+
+def test_a_slovenian_customers_reactivation_link_opens_the_page_in_slovenian(
+    ana, django_capture_on_commit_callbacks
+):
+    CustomerProfile.objects.update_or_create(user=ana, defaults={"language": "sl"})
+    client = verified(ana)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"{API}/me/deactivation/").status_code == 200
+    path = re.search(r"https?://[^/\s]+(/\S+/reactivate/\S+/)", mail.outbox[-1].body).group(1)
+    assert path.startswith("/sl/privacy/reactivate/"), path
+    page = Client().get(path)
+    assert page.status_code == 200 and page["Content-Language"] == "sl"

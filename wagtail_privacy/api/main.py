@@ -56,7 +56,8 @@ def in_reader_language(view):
         request.privacy_language = language
         with translation.override(language):
             response = view(request, *args, **kwargs)
-        response["Content-Language"] = language
+        # A view may serve another language's document (a PDF without text in this one).
+        response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Accept-Language"])
         return response
 

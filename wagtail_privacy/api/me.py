@@ -115,7 +115,10 @@ def _required(user, language):
                     "policy_version", requirement.slug, requirement.number, language
                 ),
                 "pdf_url": _version_link(
-                    "policy_version_pdf", requirement.slug, requirement.number, language
+                    "policy_version_pdf",
+                    requirement.slug,
+                    requirement.number,
+                    text.locale.language_code if text else language,
                 ),
                 "changes_url": _diff_link(requirement.slug, previous, requirement.number, language),
             }
@@ -145,7 +148,12 @@ def _notices(notices, language, now):
                 "acknowledged_at": notice.acknowledged_at,
                 "emailed_at": notice.emailed_at,
                 "url": _version_link("policy_version", slug, version.number, language),
-                "pdf_url": _version_link("policy_version_pdf", slug, version.number, language),
+                "pdf_url": _version_link(
+                    "policy_version_pdf",
+                    slug,
+                    version.number,
+                    text.locale.language_code if text else language,
+                ),
             }
         )
     return out

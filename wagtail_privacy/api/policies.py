@@ -98,7 +98,8 @@ def _brief(state, version, full=False, base=None):
         "summary": text.change_summary if text else "",
         "url": _version_url(state.policy, version.number, base),
         "pdf_url": _with_locale(
-            _version_url(state.policy, version.number, base) + "pdf/", state.language
+            _version_url(state.policy, version.number, base) + "pdf/",
+            text.locale.language_code if text else state.language,
         ),
     }
     if full:

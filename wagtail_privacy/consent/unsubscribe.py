@@ -1,11 +1,15 @@
 """One-click unsubscribe (RFC 8058): signed links per subject, purpose and channel.
 
-A link names a customer by id, or a guest by a hash of their email, never by the address.
+A link names a customer by id, or a guest by a hash of their email, never by the address. It
+leads to the unsubscribe page (``wagtail_privacy.urls``), in the customer's language: a
+browser gets a confirmation and a button, a mail provider's one-click ``POST`` unsubscribes.
+A site that mounts only the API gets the API's endpoint, which takes the ``POST`` alone.
 """
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ..exceptions import PrivacyError
@@ -76,22 +80,44 @@ def unsubscribe(token, *, ip=None, user_agent=""):
     return purpose_key, channel
 
 
-def unsubscribe_url(subject, purpose_key, channel, base_url=None):
-    path = reverse(
-        "wagtail_privacy_api:unsubscribe",
-        kwargs={"token": token_for(subject, purpose_key, channel)},
-    )
+def link_language(subject):
+    """The language of the customer a link names (the default language for a guest)."""
+    from ..notices.audience import customer_languages
+    from ..policies.resolution import default_language
+
+    if subject.user is not None:
+        return customer_languages([subject.user])[subject.user.pk]
+    return default_language()
+
+
+def unsubscribe_url(subject, purpose_key, channel, base_url=None, language=None):
+    """The unsubscribe link: the page, under the prefix of ``language`` (default: the
+    customer's) when the privacy URLs sit inside ``i18n_patterns``; else the API's endpoint.
+
+    Pass ``language`` when you know it, to spare a look-up per message.
+    """
+    subject = Subject.of(subject)
+    token = token_for(subject, purpose_key, channel)
+    try:
+        with translation.override(language or link_language(subject)):
+            path = reverse("wagtail_privacy:unsubscribe", kwargs={"token": token})
+    except NoReverseMatch:  # the pages are not mounted: the one-click endpoint still works
+        path = reverse("wagtail_privacy_api:unsubscribe", kwargs={"token": token})
     if base_url is None:
         base_url = site_root()
     return base_url.rstrip("/") + path
 
 
-def list_unsubscribe_headers(subject, purpose_key, channel, base_url=None):
+def list_unsubscribe_headers(subject, purpose_key, channel, base_url=None, language=None):
     """Headers for a host email: one-click unsubscribe that mail clients show as a button.
 
     ``message.extra_headers.update(list_unsubscribe_headers(user, "newsletter", "email"))``
+
+    The link opens the unsubscribe page in a browser (a confirmation; nothing changes until its
+    button is pressed) and unsubscribes on a mail provider's ``POST`` (RFC 8058).
     """
+    url = unsubscribe_url(subject, purpose_key, channel, base_url, language)
     return {
-        "List-Unsubscribe": f"<{unsubscribe_url(subject, purpose_key, channel, base_url)}>",
+        "List-Unsubscribe": f"<{url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }

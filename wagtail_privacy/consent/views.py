@@ -1,18 +1,26 @@
 """The unsubscribe page people reach from an email: GET confirms, POST unsubscribes.
 
+It is also the ``List-Unsubscribe`` link: a browser opening it gets the confirmation (a GET,
+like a mail scanner fetching it, changes nothing), and a mail provider's RFC 8058 one-click
+``POST`` (``List-Unsubscribe=One-Click``, no session, no CSRF token) unsubscribes at once.
+
 A link that cannot work answers a page that says so, never a server error, and changes
 nothing. Its status is the one the API answers for the same link: 400 ``invalid_token``, 404
 ``unknown_purpose`` (renamed or deleted since, and never granted), 422 ``unknown_channel``,
-429 ``throttled``. It is in the customer's language once the link names the customer, else in
-the reader's (``Accept-Language``, as the API).
+429 ``throttled``. The page speaks the language the reader chose (``?locale=``, as the
+layout's language switcher links), else that of the customer the link names (the email's),
+else the URL's (``/sl/privacy/...``), else the reader's (``Accept-Language``, as the API).
 """
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+from wagtail.coreutils import get_supported_content_language_variant
 
 from ..exceptions import PrivacyError
-from ..i18n import reader_language, render_in_language
+from ..i18n import UnknownLocale, reader_language, render_in_language, request_language
 from ..notices.audience import customer_languages
 from ..policies.resolution import default_language
 from . import service, unsubscribe
@@ -40,10 +48,31 @@ HINTS = {
 }
 
 
-def _language(subject):
+def chosen_language(request):
+    """The language the reader picked with ``?locale=`` (a language switcher), else None."""
+    if "locale" not in request.GET:
+        return None
+    try:
+        return request_language(request)
+    except UnknownLocale:
+        return None
+
+
+def url_language(request):
+    """The language of the URL's prefix (``/sl/privacy/...``), else None."""
+    code = translation.get_language_from_path(request.path_info)
+    if not code:
+        return None
+    try:
+        return get_supported_content_language_variant(code)
+    except LookupError:
+        return None
+
+
+def _language(request, subject):
     if subject.user is not None:
         return customer_languages([subject.user])[subject.user.pk]
-    return default_language()
+    return url_language(request) or default_language()
 
 
 def _error(request, error):
@@ -60,13 +89,17 @@ def _error(request, error):
 
 
 @csrf_exempt  # the signed token is the proof; mail clients post without a session (RFC 8058)
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
 def unsubscribe_page(request, token):
-    with translation.override(reader_language(request)):  # until the link names someone
+    chosen = chosen_language(request)
+    # Until the link names someone: the reader's choice, the URL's language, Accept-Language.
+    with translation.override(chosen or url_language(request) or reader_language(request)):
         try:
             subject, purpose_key, channel = unsubscribe.resolve(token)
         except PrivacyError as error:
             return _error(request, error)
-    language = _language(subject)
+    language = chosen or _language(request, subject)
     with translation.override(language):
         try:
             # Refuses a purpose or channel that never existed; one deleted since still works.
@@ -82,11 +115,12 @@ def unsubscribe_page(request, token):
         except PrivacyError as error:
             return _error(request, error)
         try:
-            name = service.get_purpose(purpose_key, language).name
+            purpose = service.get_purpose(purpose_key, language)
+            name, description = purpose.name, purpose.description
         except PrivacyError:
-            name = purpose_key  # deleted since: its key is all that is left
+            name, description = purpose_key, ""  # deleted since: its key is all that is left
         context = {
-            "purpose": {"key": purpose_key, "name": name},
+            "purpose": {"key": purpose_key, "name": name, "description": description},
             "channel": dict(Channel.choices).get(channel, channel),
             "done": done,
             "already": not done and not service.has_consent(subject, purpose_key, channel),

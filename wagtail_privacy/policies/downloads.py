@@ -9,9 +9,14 @@ CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 
 def pdf_response(request, text):
-    """Serve the PDF of ``text`` (rendering it on first request); 304 when the ETag matches."""
+    """Serve the PDF of ``text`` (rendering it on first request); 304 when the ETag matches.
+
+    ``text`` is the one the reader gets, the default language's when theirs has none: the
+    response names that language (``Content-Language``, the filename), not the one asked for.
+    """
     record = stored_pdf(text)
     etag = f'"{record.sha256}"'
+    document = PdfDocument.of_text(text)
     wanted = parse_etags(request.headers.get("If-None-Match", ""))
     if etag in wanted or "*" in wanted:
         response = HttpResponseNotModified()
@@ -20,9 +25,10 @@ def pdf_response(request, text):
             open_pdf(record),
             content_type="application/pdf",
             as_attachment=True,
-            filename=PdfDocument.of_text(text).filename,
+            filename=document.filename,
         )
         response["Content-Length"] = str(record.size)
     response["ETag"] = etag
     response["Cache-Control"] = CACHE_CONTROL
+    response["Content-Language"] = document.language
     return response

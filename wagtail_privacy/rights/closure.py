@@ -71,13 +71,15 @@ def blockers(user):
 def _prepare(user, template, context):
     """The email to one customer, built now, in their language: {user pk: message}.
 
-    Dates in ``context`` read as the customer expects.
+    Dates in ``context`` read as the customer expects; callables are called in their
+    language (a link under its language prefix, ``/sl/privacy/...``).
     """
 
     def localised(_user):
+        values = {key: value() if callable(value) else value for key, value in context.items()}
         return {
             key: mail.local_date(value) if isinstance(value, datetime) else value
-            for key, value in context.items()
+            for key, value in values.items()
         }
 
     return mail.customer_messages([user], template, localised)
@@ -160,7 +162,10 @@ def _close(user, kind, days, request_kind, now, *, status, outcome, template, da
             ) from None
         get_user_model()._default_manager.filter(pk=user.pk).update(is_active=False)
         ledger.set_status(request, status, outcome=outcome)
-        context = {date_key: closure.scheduled_for, "reactivate_url": reactivation_url(closure)}
+        context = {
+            date_key: closure.scheduled_for,
+            "reactivate_url": lambda: reactivation_url(closure),
+        }
         _send_on_commit(closure, _prepare(user, template, context))
     return closure
 

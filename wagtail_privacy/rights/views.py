@@ -4,8 +4,10 @@ GET already checks the link, so a link that cannot work says so before the custo
 anything. A refused link answers a page that says so, never a server error, and changes
 nothing; its status is the one the API answers for the same link: 400 or 404
 ``invalid_token``, 409 ``closure_not_cancellable`` (erased, or being erased), 410
-``link_expired`` or ``link_superseded``. The page is in the language of the customer the link
-names (that of the email it came from), else in the reader's (``Accept-Language``, as the API).
+``link_expired`` or ``link_superseded``. The page speaks the language the reader chose
+(``?locale=``, as the layout's language switcher links), else that of the customer the link
+names (that of the email it came from), else the URL's (``/sl/privacy/...``), else the
+reader's (``Accept-Language``, as the API).
 """
 
 from django.core import signing
@@ -13,7 +15,9 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 
+from ..consent.views import chosen_language, url_language
 from ..exceptions import PrivacyError
 from ..i18n import reader_language, render_in_language
 from ..notices.audience import customer_languages
@@ -63,11 +67,15 @@ def _check(token):
 
 
 def _language(request, closure):
-    """The customer's language, or the reader's when the link names nobody (left)."""
+    """The reader's choice, else the customer's, else (the link names nobody any more) the
+    URL's or the reader's."""
+    chosen = chosen_language(request)
+    if chosen:
+        return chosen
     user = closure.user if closure is not None else None
     if user is not None:
         return customer_languages([user])[user.pk]
-    return reader_language(request)
+    return url_language(request) or reader_language(request)
 
 
 def _error(request, error):
@@ -79,6 +87,7 @@ def _error(request, error):
     return render_in_language(request, ERROR_TEMPLATE, context, status=error.status)
 
 
+@never_cache
 def reactivate_page(request, token):
     closure = _named(token)
     with translation.override(_language(request, closure)):

@@ -130,6 +130,21 @@
       deletionCancelled: "The deletion is cancelled: your account is active again.",
       deletionCancelFailed:
         "We cannot cancel the deletion from this browser. Please use the link in the email we sent you.",
+      // Deactivating: the confirmation step
+      deactivateConfirmTitle: "Deactivate your account now?",
+      deactivateConfirmNow: "Your account is switched off at once and you are signed out everywhere.",
+      deactivateConfirmKept:
+        "We keep your data for a while and email you a link that brings your account back; we tell you until when.",
+      deactivateConfirmErased: "If you do not use the link in time, we erase your data for good.",
+      deactivateConfirmYes: "Yes, deactivate my account",
+      deactivateConfirmNo: "Keep my account",
+      // Reading an upcoming version
+      seeChanges: "See what changes",
+      acceptNowIntro: "This version takes effect on {date}. You can accept it now or once it takes effect.",
+      acceptNow: "Accept version {number} now",
+      acceptedEarly: "Thank you: you accepted “{title}”, version {number}. It applies from {date}.",
+      acceptedOn: "You accepted this version on {date}.",
+      signInToAccept: "Sign in to accept it now",
     },
     sl: {
       documents: "Pravni dokumenti",
@@ -244,6 +259,21 @@
       deletionCancelled: "Izbris je preklican: vaš račun je spet aktiven.",
       deletionCancelFailed:
         "Izbrisa v tem brskalniku ne moremo preklicati. Uporabite povezavo iz e-poštnega sporočila, ki smo vam ga poslali.",
+      // Deactivating: the confirmation step
+      deactivateConfirmTitle: "Želite zdaj deaktivirati svoj račun?",
+      deactivateConfirmNow: "Vaš račun takoj izklopimo in povsod vas odjavimo.",
+      deactivateConfirmKept:
+        "Vaše podatke še nekaj časa hranimo in vam po e-pošti pošljemo povezavo, s katero račun znova aktivirate; povemo vam tudi, do kdaj.",
+      deactivateConfirmErased: "Če povezave ne uporabite pravočasno, vaše podatke dokončno izbrišemo.",
+      deactivateConfirmYes: "Da, deaktiviraj moj račun",
+      deactivateConfirmNo: "Obdrži moj račun",
+      // Reading an upcoming version
+      seeChanges: "Poglejte, kaj se spremeni",
+      acceptNowIntro: "Ta različica začne veljati {date}. Sprejmete jo lahko že zdaj ali ko začne veljati.",
+      acceptNow: "Sprejmem različico {number} že zdaj",
+      acceptedEarly: "Hvala: sprejeli ste dokument »{title}«, različico {number}. Velja od {date}.",
+      acceptedOn: "To različico ste sprejeli {date}.",
+      signInToAccept: "Prijavite se, da jo sprejmete že zdaj",
     },
     sq: {
       documents: "Dokumentet ligjore",
@@ -359,6 +389,21 @@
       deletionCancelled: "Fshirja u anulua: llogaria juaj është sërish aktive.",
       deletionCancelFailed:
         "Nuk mund ta anulojmë fshirjen nga ky shfletues. Ju lutemi përdorni lidhjen në email-in që ju dërguam.",
+      // Deactivating: the confirmation step
+      deactivateConfirmTitle: "Ta çaktivizoni llogarinë tuaj tani?",
+      deactivateConfirmNow: "Llogaria juaj fiket menjëherë dhe dilni prej saj kudo.",
+      deactivateConfirmKept:
+        "I ruajmë të dhënat tuaja edhe për njëfarë kohe dhe ju dërgojmë me email një lidhje që e rikthen llogarinë; ju tregojmë edhe deri kur.",
+      deactivateConfirmErased: "Nëse nuk e përdorni lidhjen me kohë, i fshijmë të dhënat tuaja përgjithmonë.",
+      deactivateConfirmYes: "Po, çaktivizo llogarinë time",
+      deactivateConfirmNo: "Mbaje llogarinë time",
+      // Reading an upcoming version
+      seeChanges: "Shihni çfarë ndryshon",
+      acceptNowIntro: "Ky version hyn në fuqi më {date}. Mund ta pranoni që tani ose kur të hyjë në fuqi.",
+      acceptNow: "Pranoj versionin {number} që tani",
+      acceptedEarly: "Faleminderit: pranuat «{title}», versionin {number}. Vlen nga {date}.",
+      acceptedOn: "E pranuat këtë version më {date}.",
+      signInToAccept: "Hyni për ta pranuar që tani",
     },
     hr: {
       documents: "Pravni dokumenti",
@@ -473,6 +518,21 @@
       deletionCancelled: "Brisanje je otkazano: vaš je račun ponovno aktivan.",
       deletionCancelFailed:
         "Brisanje ne možemo otkazati iz ovog preglednika. Upotrijebite poveznicu iz e-poruke koju smo vam poslali.",
+      // Deactivating: the confirmation step
+      deactivateConfirmTitle: "Želite li sada deaktivirati svoj račun?",
+      deactivateConfirmNow: "Vaš se račun odmah isključuje i odjavljeni ste na svim uređajima.",
+      deactivateConfirmKept:
+        "Vaše podatke čuvamo još neko vrijeme i e-poštom vam šaljemo poveznicu kojom vraćate račun; javljamo vam i do kada.",
+      deactivateConfirmErased: "Ako poveznicu ne iskoristite na vrijeme, vaše podatke trajno brišemo.",
+      deactivateConfirmYes: "Da, deaktiviraj moj račun",
+      deactivateConfirmNo: "Zadrži moj račun",
+      // Reading an upcoming version
+      seeChanges: "Pogledajte što se mijenja",
+      acceptNowIntro: "Ova verzija stupa na snagu {date}. Možete je prihvatiti već sada ili kad stupi na snagu.",
+      acceptNow: "Prihvaćam verziju {number} već sada",
+      acceptedEarly: "Hvala: prihvatili ste „{title}”, verziju {number}. Vrijedi od {date}.",
+      acceptedOn: "Ovu ste verziju prihvatili {date}.",
+      signInToAccept: "Prijavite se da je prihvatite već sada",
     },
   };
 
@@ -813,7 +873,7 @@
           ? t("takesEffect", { date: formatDate(version.effective_at) })
           : t("inEffectSince", { date: formatDate(version.effective_at) });
       children.push(
-        el("h2", {}, version.title || detail.title),
+        el("h2", { lang: version.fallback ? version.language : null }, version.title || detail.title),
         el(
           "p",
           { className: "version-meta" },
@@ -831,7 +891,13 @@
         );
       }
       if (version.summary && version.number > 1) {
-        children.push(el("p", { className: "notice" }, version.summary));
+        children.push(el("p", { className: "notice", lang: version.fallback ? version.language : null }, version.summary));
+      }
+      if (version.status === "upcoming") {
+        // What the notice email promises: read it, see what changes, get the PDF, accept it now.
+        children.push(renderUpcoming(detail, version));
+      } else {
+        children.push(el("p", { className: "links" }, pdfLink(version)));
       }
       // The frozen, server-rendered text of this version (trusted HTML from our own API).
       const body = el("div", { className: "policy-body", lang: version.language || state.lang });
@@ -841,6 +907,153 @@
 
     children.push(renderHistory(detail, version ? version.number : null));
     reader.replaceChildren(...children);
+    if (version && version.status === "upcoming" && version.requires_acceptance) {
+      await loadEarlyAcceptance(detail, version);
+    }
+  }
+
+  function pdfLink(version) {
+    return el(
+      "a",
+      { href: version.pdf_url, hreflang: version.language, type: "application/pdf", "data-testid": "reader-pdf" },
+      t("downloadPdf"),
+    );
+  }
+
+  function renderUpcoming(detail, version) {
+    // The changes compare the version in effect with this one (the policy's changes_url).
+    const compare =
+      detail.changes_url && detail.current && detail.upcoming && detail.upcoming.number === version.number;
+    const panelId = "reader-changes";
+    return el(
+      "div",
+      { className: "upcoming-actions", "data-testid": "reader-upcoming" },
+      version.requires_acceptance
+        ? el("p", {}, t("acceptNowIntro", { date: formatDate(version.effective_at) }))
+        : null,
+      el(
+        "p",
+        { className: "links" },
+        pdfLink(version),
+        compare
+          ? el(
+              "button",
+              {
+                type: "button",
+                className: "link",
+                "aria-expanded": "false",
+                "aria-controls": panelId,
+                "data-testid": "reader-changes-toggle",
+                onclick: (event) => toggleReaderChanges(event.currentTarget, detail.changes_url),
+              },
+              t("seeChanges"),
+            )
+          : null,
+      ),
+      compare ? el("div", { id: panelId, className: "changes", "data-testid": panelId, hidden: true }) : null,
+      version.requires_acceptance
+        ? el("div", { id: "reader-accept", "data-testid": "reader-accept", "data-version": String(version.number) })
+        : null,
+      el("p", { id: "reader-accept-message", className: "flash", tabindex: "-1", "data-testid": "reader-accept-message", hidden: true }),
+    );
+  }
+
+  async function toggleReaderChanges(button, url) {
+    const panel = byId(button.getAttribute("aria-controls"));
+    const open = button.getAttribute("aria-expanded") === "true";
+    button.setAttribute("aria-expanded", String(!open));
+    button.textContent = open ? t("seeChanges") : t("hideChanges");
+    panel.hidden = open;
+    if (open || panel.dataset.loaded) return;
+    panel.replaceChildren(el("p", { className: "muted" }, t("loading")));
+    try {
+      const diff = await getJSON(url);
+      // The comparison as rendered by our own API (trusted HTML, like the policy texts).
+      panel.innerHTML = diff.html;
+      panel.dataset.loaded = "true";
+    } catch (error) {
+      showError(panel, error);
+    }
+  }
+
+  async function loadEarlyAcceptance(detail, version) {
+    // GET /me/acceptances/: 200 signed in (has she accepted this version already?), 401 not.
+    let signedIn = true;
+    let accepted = null;
+    try {
+      const records = await getJSON(`${API}/me/acceptances/`);
+      accepted = records.find((record) => record.policy === detail.slug && record.version === version.number) || null;
+    } catch (error) {
+      if (error.status !== 401) {
+        const box = byId("reader-accept");
+        if (box) showError(box, error);
+        return;
+      }
+      signedIn = false;
+    }
+    renderEarlyAcceptance(detail, version, signedIn, accepted);
+  }
+
+  function renderEarlyAcceptance(detail, version, signedIn, accepted) {
+    const box = byId("reader-accept");
+    if (!box || box.dataset.version !== String(version.number)) return; // the reader moved on
+    if (!signedIn) {
+      const next = `/storefront/#${encodeURIComponent(detail.slug)}/${version.number}`;
+      box.replaceChildren(
+        el(
+          "p",
+          {},
+          el(
+            "a",
+            { className: "button", href: `${LOGIN_URL}?${new URLSearchParams({ next, lang: state.lang })}`, "data-testid": "reader-sign-in" },
+            t("signInToAccept"),
+          ),
+        ),
+      );
+    } else if (accepted) {
+      box.replaceChildren(
+        el("p", { "data-testid": "reader-accepted" }, t("acceptedOn", { date: formatDate(accepted.accepted_at) })),
+      );
+    } else {
+      box.replaceChildren(
+        el(
+          "p",
+          {},
+          el(
+            "button",
+            {
+              type: "button",
+              className: "primary",
+              "data-testid": "reader-accept-now",
+              onclick: (event) => acceptEarly(detail, version, event.currentTarget),
+            },
+            t("acceptNow", { number: version.number }),
+          ),
+        ),
+      );
+    }
+  }
+
+  async function acceptEarly(detail, version, button) {
+    const message = byId("reader-accept-message");
+    button.disabled = true;
+    button.textContent = t("saving");
+    try {
+      const record = await api("POST", `${API}/me/acceptances/`, { policy: detail.slug, version: version.number });
+      const title = version.title || detail.title;
+      showFlash(message, true, t("acceptedEarly", { title, number: version.number, date: formatDate(version.effective_at) }));
+      renderEarlyAcceptance(detail, version, true, record);
+    } catch (error) {
+      if (error.status === 401) {
+        renderEarlyAcceptance(detail, version, false, null);
+      } else {
+        button.disabled = false;
+        button.textContent = t("acceptNow", { number: version.number });
+      }
+      showFlash(message, false, error.message);
+    }
+    message.focus();
+    refreshMe().catch(() => {}); // the banners and the account link
   }
 
   function renderHistory(detail, shownNumber) {
@@ -1649,8 +1862,27 @@
     stopTimers();
   }
 
+  function askToDeactivate() {
+    // First step: say what happens and when; nothing is sent until "Yes" is pressed.
+    state.closureMessage = null;
+    renderClosure();
+    showDeactivateConfirm(true);
+    byId("deactivate-confirm-title").focus();
+  }
+
+  function showDeactivateConfirm(open) {
+    byId("deactivate-confirm").hidden = !open;
+    byId("deactivate-start").setAttribute("aria-expanded", String(open));
+  }
+
+  function keepAccount() {
+    showDeactivateConfirm(false);
+    byId("deactivate-start").focus();
+  }
+
   async function deactivateAccount() {
     const button = byId("deactivate-start");
+    showDeactivateConfirm(false);
     button.disabled = true;
     state.closureMessage = null;
     renderClosure();
@@ -1885,7 +2117,12 @@
     byId("verify-send").addEventListener("click", sendCode);
     byId("verify-form").addEventListener("submit", submitCode);
     byId("export-start").addEventListener("click", startExport);
-    byId("deactivate-start").addEventListener("click", deactivateAccount);
+    byId("deactivate-start").addEventListener("click", askToDeactivate);
+    byId("deactivate-confirm-yes").addEventListener("click", deactivateAccount);
+    byId("deactivate-confirm-no").addEventListener("click", keepAccount);
+    byId("deactivate-confirm").addEventListener("keydown", (event) => {
+      if (event.key === "Escape") keepAccount();
+    });
     byId("delete-start").addEventListener("click", requestDeletion);
     window.addEventListener("hashchange", () => {
       readHash();
