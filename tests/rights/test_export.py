@@ -101,12 +101,15 @@ def test_full_export_journey(customer, orders, django_capture_on_commit_callback
     assert [r["number"] for r in by_name["orders"]["records"]] == ["LC-1", "LC-2", "LC-3"]
     assert by_name["orders"]["retention"] == "10 years."
 
-    rows = list(csv.DictReader(io.StringIO(zf.read("orders.csv").decode("utf-8"))))
-    assert [(r["number"], r["total"], r["delivery_note"]) for r in rows] == [
+    orders_csv = zf.read("orders.csv")
+    assert orders_csv.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte order mark
+    rows = list(csv.DictReader(io.StringIO(orders_csv.decode("utf-8-sig"))))
+    assert [(r["Number"], r["Total"], r["Delivery note"]) for r in rows] == [
         (o.number, str(o.total), "Pustite pri sosedu Žigi") for o in orders
     ]
     index = zf.read("index.html").decode("utf-8")
     assert "Why we keep it" in index and "Delivering orders." in index
+    assert "<td>Pustite pri sosedu Žigi</td>" in index and "<td>LC-3</td>" in index
 
 
 def test_one_export_per_day(customer, orders, django_capture_on_commit_callbacks):

@@ -1,12 +1,16 @@
 """Customer data exports: requested through the API, built in the background as a ZIP.
 
-The ZIP holds ``data.json`` (every source; schema in ``export.schema.json``), one CSV per
-source and ``index.html`` for people, with the Art. 15 information. Records are streamed
-from the database to the file, so memory stays flat however much data a customer has.
+The ZIP holds ``data.json`` (every source, keyed by field names; schema in
+``export.schema.json``), one CSV per source (UTF-8 with a byte order mark, so spreadsheet
+programs read accents right; columns named for people) and ``index.html`` for people, with the
+Art. 15 information and each source's records as tables (see ``export_html``). All of it is
+in the customer's language. Records are streamed from the database to the file, so memory
+stays flat however much data a customer has.
 """
 
 import io
 import json
+import re
 import time
 import uuid
 import zipfile
@@ -23,6 +27,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from .. import mail
@@ -31,7 +36,7 @@ from ..exceptions import NotFound, PrivacyError
 from ..notices.audience import customer_languages
 from ..spreadsheets import SafeWriter
 from ..storage import export_storage, work_dir
-from . import ledger
+from . import export_html, ledger
 from .models import DataExport, ExportStatus, RequestChannel, RequestKind, RequestStatus
 from .registry import registry
 
@@ -121,9 +126,9 @@ def _plain(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    encoded = (
-        DjangoJSONEncoder().default(value) if not isinstance(value, (str, int, float)) else value
-    )
+    if isinstance(value, (list, tuple, dict)):  # JSON values a source may hold: as JSON
+        return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+    encoded = _ENCODER.default(value) if not isinstance(value, (str, int, float)) else value
     return str(encoded)
 
 
@@ -157,14 +162,15 @@ def _write_json(archive, user, sources, generated_at, heartbeat):
     return counts
 
 
-def _write_csv(archive, user, source, heartbeat):
+def _write_csv(archive, user, source, columns, heartbeat):
+    # utf-8-sig: the byte order mark tells spreadsheet programs the file is UTF-8.
     with (
         archive.open(f"{source.name}.csv", "w", force_zip64=True) as raw,
-        io.TextIOWrapper(raw, encoding="utf-8", newline="") as out,
+        io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as out,
     ):
-        fields = list(source.fields)
+        fields = [column.name for column in columns]
         # What customers typed (names, addresses, user agents) must not run as a formula.
-        writer = SafeWriter(out, fields)
+        writer = SafeWriter(out, [column.label for column in columns])
         writer.writeheader()
 
         def cell(value):
@@ -178,6 +184,50 @@ def _write_csv(archive, user, source, heartbeat):
             heartbeat()
 
 
+def _write_index(archive, user, sources, columns, counts, generated_at, language, heartbeat):
+    """index.html: the page is rendered with a marker where each source's records go, then
+    written piece by piece with the records streamed in between."""
+    marker = f"<!--records {uuid.uuid4().hex} "
+    page = render_to_string(
+        "wagtail_privacy/rights/export_index.html",
+        {
+            "sources": [
+                {
+                    "info": s.describe(),
+                    "count": counts[s.name],
+                    "file": f"{s.name}.csv",
+                    # Where the records go: made here, holding no data.
+                    "records": mark_safe(f"{marker}{index}-->"),
+                }
+                for index, s in enumerate(sources)
+            ],
+            "generated_at": generated_at,
+            "shop_name": privacy_settings.shop_name,
+            "controller_name": privacy_settings.controller_name,
+            "language": language,
+        },
+    )
+    pieces = re.split(re.escape(marker) + r"(\d+)-->", page)
+    with (
+        archive.open("index.html", "w", force_zip64=True) as raw,
+        io.TextIOWrapper(raw, encoding="utf-8") as out,
+    ):
+        for position, piece in enumerate(pieces):
+            if position % 2 == 0:
+                out.write(piece)
+                continue
+            source = sources[int(piece)]
+            export_html.write_records(
+                out,
+                user,
+                source,
+                columns[source.name],
+                counts[source.name],
+                f"{source.name}.csv",
+                heartbeat,
+            )
+
+
 def build_archive(user, path, now=None, heartbeat=None):
     """Write the export ZIP of ``user`` to ``path``; return the record count per source.
 
@@ -187,25 +237,15 @@ def build_archive(user, path, now=None, heartbeat=None):
     heartbeat = heartbeat or (lambda: None)
     sources = registry.sources()
     language = customer_languages([user])[user.pk]
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with (
+        translation.override(language),
+        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+    ):
         counts = _write_json(archive, user, sources, now, heartbeat)
+        columns = {source.name: export_html.columns(source) for source in sources}
         for source in sources:
-            _write_csv(archive, user, source, heartbeat)
-        with translation.override(language):
-            index = render_to_string(
-                "wagtail_privacy/rights/export_index.html",
-                {
-                    "sources": [
-                        {"info": s.describe(), "count": counts[s.name], "file": f"{s.name}.csv"}
-                        for s in sources
-                    ],
-                    "generated_at": now,
-                    "shop_name": privacy_settings.shop_name,
-                    "controller_name": privacy_settings.controller_name,
-                    "language": language,
-                },
-            )
-        archive.writestr("index.html", index)
+            _write_csv(archive, user, source, columns[source.name], heartbeat)
+        _write_index(archive, user, sources, columns, counts, now, language, heartbeat)
     return counts
 
 

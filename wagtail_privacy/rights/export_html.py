@@ -1,0 +1,207 @@
+"""What a person reads in a data export: column names and values in their language, and each
+source's records as HTML tables in ``index.html``.
+
+Everything here is called with the customer's language active. ``data.json`` keeps the
+sources' field names as its stable keys; the CSV headers and the tables use these names.
+
+A column's name is, first found: the source's own ``field_labels`` (a mapping of field to a
+translatable name), the names this package gives the fields of its built-in sources, the
+``verbose_name`` of the model field a ``ModelSource`` field points to (``"address__city"``:
+"Address: city"), or the field name made readable ("delivery_note": "Delivery note"). Two
+columns with the same name get their field name after it.
+
+``index.html`` shows at most ``INDEX_ROWS`` records per source, with a note saying how many
+there are; the CSV files and ``data.json`` always hold all of them.
+"""
+
+import itertools
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import formats, timezone
+from django.utils.html import escape
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+#: Records shown per source in index.html; more are counted and left to the CSV file.
+INDEX_ROWS = 1000
+
+_LINE_BREAKS = str.maketrans({"\r": "\n"})
+
+
+@dataclass(frozen=True)
+class Column:
+    """A field of a source: its key in data.json, its name for people, the names of its
+    values when the model field has choices."""
+
+    name: str
+    label: str
+    choices: dict | None = None
+
+
+def _builtin():
+    """Names for the fields of the built-in sources that no model field names well (lower
+    case like the models' field names: the first letter is capitalised where shown)."""
+    from . import sources
+
+    policy, version = gettext_lazy("Policy"), gettext_lazy("Version")
+    labels = {
+        sources.SessionSource: {"signed_in_at": gettext_lazy("signed in at")},
+        sources.AcceptanceSource: {"policy__slug": policy, "version__number": version},
+        sources.NoticeSource: {"version__policy__slug": policy, "version__number": version},
+        sources.ActivityLogSource: {
+            "action": gettext_lazy("action"),
+            "at": gettext_lazy("date and time"),
+        },
+        sources.OtpDeviceSource: {
+            "type": gettext_lazy("kind"),
+            "name": gettext_lazy("name"),
+            "confirmed": gettext_lazy("confirmed"),
+            "created_at": gettext_lazy("created at"),
+            "last_used_at": gettext_lazy("last used at"),
+        },
+    }
+    choices = {
+        sources.OtpDeviceSource: {
+            "type": {
+                "totp": gettext_lazy("Authenticator app"),
+                "backup_codes": gettext_lazy("Backup codes"),
+                "email": gettext_lazy("Code by email"),
+            }
+        }
+    }
+    return labels, choices, sources.AccountSource
+
+
+def _model_of(source, account_source):
+    model = getattr(source, "model", None)
+    if model is None and isinstance(source, account_source):
+        return get_user_model()
+    return model
+
+
+def _model_field(model, name):
+    """(names of the fields along ``name``, the last field), or None if it is no field."""
+    names, field = [], None
+    for part in name.split("__"):
+        if model is None:
+            return None
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        names.append(str(getattr(field, "verbose_name", "") or part.replace("_", " ")))
+        model = field.related_model if field.is_relation else None
+    return names, field
+
+
+def _of_class(table, source):
+    return next((value for cls, value in table.items() if isinstance(source, cls)), {})
+
+
+def columns(source):
+    """The columns of ``source``, in the order of its ``fields``, with unique names."""
+    labels, choices, account_source = _builtin()
+    own = dict(getattr(source, "field_labels", None) or {})
+    builtin, builtin_choices = _of_class(labels, source), _of_class(choices, source)
+    model = _model_of(source, account_source)
+    found = []
+    for name in source.fields:
+        label, values = own.get(name) or builtin.get(name), builtin_choices.get(name)
+        resolved = _model_field(model, name) if model is not None else None
+        if resolved is not None:
+            names, field = resolved
+            label = label or ": ".join(names)
+            if values is None and getattr(field, "flatchoices", None):
+                values = dict(field.flatchoices)
+        label = capfirst(str(label or name.replace("__", ": ").replace("_", " ")))
+        found.append(Column(name, label, values))
+    repeated = {c.label for c in found if sum(o.label == c.label for o in found) > 1}
+    return [
+        Column(c.name, f"{c.label} ({c.name})", c.choices) if c.label in repeated else c
+        for c in found
+    ]
+
+
+def display(value, column=None):
+    """A value as a person reads it in the active language (numbers and dates localised)."""
+    if value is None:
+        return ""
+    if column is not None and column.choices:
+        try:
+            if value in column.choices:
+                return str(column.choices[value])
+        except TypeError:  # not hashable: no choice
+            pass
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return formats.date_format(value, "DATETIME_FORMAT")
+    if isinstance(value, date):
+        return formats.date_format(value, "DATE_FORMAT")
+    if isinstance(value, time):
+        return formats.time_format(value, "TIME_FORMAT")
+    if isinstance(value, (int, float, Decimal)):
+        return formats.number_format(value)
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return str(value)
+
+
+def _cell(value, column):
+    text = escape(display(value, column).replace("\r\n", "\n").translate(_LINE_BREAKS))
+    return text.replace("\n", "<br>")
+
+
+def write_records(out, user, source, cols, total, file, heartbeat=lambda: None):
+    """Write the first ``INDEX_ROWS`` records of ``source`` to ``out`` as an HTML table.
+
+    ``total`` is how many records the source has (as counted for data.json); when it is more
+    than the table shows, a note before the table says so and names ``file``. Returns how
+    many records were written. Nothing is written for a source without records.
+    """
+    if not total:
+        return 0
+    ident = f"records-{escape(source.name)}"
+    described = ""
+    if total > INDEX_ROWS:
+        note = _(
+            "The first %(shown)s of %(total)s records are shown here; all of them are in %(file)s."
+        ) % {
+            "shown": formats.number_format(INDEX_ROWS, force_grouping=True),
+            "total": formats.number_format(total, force_grouping=True),
+            "file": file,
+        }
+        out.write(f'<p class="privacy-records-note" id="{ident}-note">{escape(note)}</p>\n')
+        described = f' aria-describedby="{ident}-note"'
+    out.write(
+        f'<div class="privacy-records" role="region" tabindex="0" aria-labelledby="{ident}">'
+        f'<table{described}><caption id="{ident}">{escape(str(source.label))}</caption>\n'
+        "<thead><tr>"
+        + "".join(f'<th scope="col">{escape(c.label)}</th>' for c in cols)
+        + "</tr></thead>\n<tbody>\n"
+    )
+    records = iter(source.records(user))
+    shown = 0
+    try:
+        for record in itertools.islice(records, INDEX_ROWS):
+            out.write(
+                "<tr>"
+                + "".join(f"<td>{_cell(record.get(c.name), c)}</td>" for c in cols)
+                + "</tr>\n"
+            )
+            shown += 1
+            heartbeat()
+    finally:
+        close = getattr(records, "close", None)
+        if close is not None:
+            close()  # a source reading a database cursor lets go of it
+    out.write("</tbody></table></div>\n")
+    return shown
