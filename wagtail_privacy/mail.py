@@ -33,17 +33,18 @@ from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.mail.message import sanitize_address
 from django.core.mail.utils import DNS_NAME
 from django.template.loader import get_template, render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.html import escape
 from wagtail.models import Site
 
+from . import formats as privacy_formats
 from .conf import privacy_settings
 
 
 def local_date(value):
     """A date as customers read it, in the active language and the site's time zone."""
-    return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
+    return privacy_formats.date(value)
 
 
 def site_root():

@@ -8,11 +8,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from wagtail.models import PageLogEntry
 
 from tests.admin.test_editor_publishing import post_edit
 from tests.testapp.models import CustomerProfile
+from wagtail_privacy import formats as privacy_formats
 from wagtail_privacy.notices import fanout
 from wagtail_privacy.policies.models import PolicyVersion
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def day(value):
     with translation.override("en"):
-        return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
+        return privacy_formats.date(value)
 
 
 def text_of(response):

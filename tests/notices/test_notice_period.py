@@ -15,10 +15,11 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.http import HttpResponse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from tests.notices.test_gate import _request, load_session, signed_in_session
+from wagtail_privacy import formats as privacy_formats
 from wagtail_privacy.notices import acceptance, gate
 from wagtail_privacy.notices.enforcement import AcceptanceMiddleware
 from wagtail_privacy.notices.models import ChangeNotice, EmailState
@@ -102,7 +103,7 @@ def test_customers_emailed_late_are_bound_only_after_their_own_notice_period(sho
 
     def in_slovenian(instant):
         with translation.override("sl"):
-            return formats.date_format(timezone.localtime(instant), "DATE_FORMAT")
+            return privacy_formats.date(instant)
 
     assert in_slovenian(their_date) in message.body
     assert in_slovenian(version.effective_at) not in message.body

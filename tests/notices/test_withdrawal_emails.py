@@ -9,9 +9,10 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 
 from tests.notices.test_fanout import publish_major
+from wagtail_privacy import formats as privacy_formats
 from wagtail_privacy.notices import fanout
 from wagtail_privacy.notices.models import ChangeNotice, EmailState
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def in_language(language, instant):
     with translation.override(language):
-        return formats.date_format(timezone.localtime(instant), "DATE_FORMAT")
+        return privacy_formats.date(instant)
 
 
 @pytest.fixture

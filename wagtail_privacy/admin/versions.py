@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import get_language, get_language_info, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -20,6 +20,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.log_actions import LogFormatter
 from wagtail.models import Page
 
+from .. import formats as privacy_formats
 from ..conf import privacy_settings
 from ..notices.fanout import translation_waits
 from ..notices.stats import notice_figures, still_required
@@ -50,7 +51,7 @@ def _admin_language():
 
 
 def _date(value):
-    return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
+    return privacy_formats.date(value)
 
 
 def _effective(effective_at, published_at):

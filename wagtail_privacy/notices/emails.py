@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from wagtail.models import Page
 
+from .. import formats as privacy_formats
 from .. import mail
 from ..conf import privacy_settings
 from ..policies.models import ChangeLevel, PolicyVersion
@@ -129,7 +130,7 @@ def build(version, language, kind, previous=None, links=None):
             "title": text.title,
             "summary": text.change_summary,
             "level": version.change_level,
-            "effective": formats.date_format(timezone.localtime(effective), "DATE_FORMAT"),
+            "effective": privacy_formats.date(effective),
             # The text is another language's when this one has none (yet): say so.
             "language_name": _language_name(language) if shown != language else "",
             "text_language_name": _language_name(shown) if shown != language else "",
@@ -137,9 +138,7 @@ def build(version, language, kind, previous=None, links=None):
             **links,
         }
         if replacement is not None:
-            context["replacement_effective"] = formats.date_format(
-                timezone.localtime(replacement.effective_at), "DATE_FORMAT"
-            )
+            context["replacement_effective"] = privacy_formats.date(replacement.effective_at)
             context["replacement_emailed"] = replacement.change_level == ChangeLevel.MAJOR
         base = f"wagtail_privacy/emails/policy_{kind}"
         subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())

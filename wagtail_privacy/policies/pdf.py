@@ -15,10 +15,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from .. import formats as privacy_formats
 from ..conf import privacy_settings
 from ..exceptions import PrivacyError
 from .models import PolicyVersionPdf
@@ -107,11 +108,7 @@ def _with_anchors(body_html):
 def document_html(document, *, draft=False):
     with translation.override(document.language):
         body, toc = _with_anchors(document.body_html)
-        effective = (
-            formats.date_format(timezone.localtime(document.effective_at), "DATE_FORMAT")
-            if document.effective_at
-            else ""
-        )
+        effective = privacy_formats.date(document.effective_at) if document.effective_at else ""
         if draft:
             footer = _("Draft — not published")
         else:

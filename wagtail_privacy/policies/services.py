@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import formats as privacy_formats
 from ..conf import privacy_settings
 from ..signals import policy_version_published, policy_version_withdrawn
 from .models import ChangeLevel, Policy, PolicyVersion, PolicyVersionText
@@ -49,7 +50,7 @@ class PublicationPlan:
 
 
 def _date(value):
-    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    return privacy_formats.date_time(value)
 
 
 def plan_publication(*, translation_key, locale, slug, change_level, effective_at, now=None):

@@ -29,6 +29,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .. import formats as privacy_formats
+
 #: Records shown per source in index.html; more are counted and left to the CSV file.
 INDEX_ROWS = 1000
 
@@ -143,9 +145,9 @@ def display(value, column=None):
         return _("Yes") if value else _("No")
     if isinstance(value, datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return formats.date_format(value, "DATETIME_FORMAT")
+        return privacy_formats.date_time(value)
     if isinstance(value, date):
-        return formats.date_format(value, "DATE_FORMAT")
+        return privacy_formats.date(value)
     if isinstance(value, time):
         return formats.time_format(value, "TIME_FORMAT")
     if isinstance(value, (int, float, Decimal)):

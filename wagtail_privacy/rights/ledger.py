@@ -6,9 +6,10 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from .. import formats as privacy_formats
 from .. import mail
 from ..conf import privacy_settings
 from ..exceptions import PrivacyError
@@ -122,7 +123,7 @@ def extend(request, months, reason, *, actor=None):
             status=request.status,
             note=_("Deadline extended to %(date)s: %(reason)s")
             % {
-                "date": formats.date_format(timezone.localtime(until), "DATE_FORMAT"),
+                "date": privacy_formats.date(until),
                 "reason": request.extension_reason,
             },
             actor=actor,

@@ -1,5 +1,7 @@
 from django import template
 
+from .. import formats
+
 register = template.Library()
 
 
@@ -13,3 +15,15 @@ def version_status(state, version):
 def previous_version(state, version):
     """The version ``version`` replaced, to link "what changed"."""
     return state.previous_of(version)
+
+
+@register.filter
+def privacy_date(value):
+    """A date as ``wagtail_privacy.formats.date`` writes it (the same on every page)."""
+    return formats.date(value)
+
+
+@register.filter
+def privacy_datetime(value):
+    """A date and time as ``wagtail_privacy.formats.date_time`` writes it."""
+    return formats.date_time(value)

@@ -1,0 +1,1 @@
+DATE_FORMAT = "Y-m-d"
