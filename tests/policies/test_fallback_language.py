@@ -17,16 +17,6 @@ API = "/api/privacy/v1/policies/privacy-policy"
 
 
 @pytest.fixture
-def storage(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    return tmp_path
-
-
-@pytest.fixture
 def pages(policies):
     """Version 1 in English only; version 2 (upcoming) in English and Slovenian."""
     page = policies.create(title="Privacy policy", text="Old rules.", requires_acceptance=True)

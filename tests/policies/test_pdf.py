@@ -19,16 +19,6 @@ SECTIONS = ["Kdo smo", "Katere podatke zbiramo", "Koliko časa hranimo podatke",
 
 
 @pytest.fixture
-def storage(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    return tmp_path
-
-
-@pytest.fixture
 def policy(db, policies, storage, settings):
     settings.WAGTAIL_PRIVACY = {"CONTROLLER_NAME": "Lipa d.o.o.", "SHOP_NAME": "Lipa & Co."}
     page = policies.create(title="Privacy policy", text="English text.")

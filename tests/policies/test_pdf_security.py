@@ -113,15 +113,6 @@ def secrets():
     shutil.rmtree(directory, ignore_errors=True)
 
 
-@pytest.fixture
-def storage(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-
-
 def objects(reader):
     ids = {idnum for generation in reader.xref.values() for idnum in generation}
     for idnum in ids | set(reader.xref_objStm):
