@@ -258,3 +258,17 @@ def test_signing_in_while_the_deletion_is_pending(demo):
         """,
     )
     assert result == {"closed": True, "deletion": True}
+
+
+def test_the_admin_shows_avatars_without_the_internet(demo):
+    """Offline (no Gravatar), the admin's avatars are Wagtail's own image, served locally."""
+    result = demo(
+        """
+        editor = Client()
+        editor.force_login(User.objects.get(username="editor"))
+        out["html"] = editor.get("/admin/").content.decode()
+        """
+    )
+    html = result["html"]
+    assert "gravatar" not in html
+    assert "wagtailadmin/images/default-user-avatar" in html

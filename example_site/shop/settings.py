@@ -151,6 +151,8 @@ WAGTAIL_SITE_NAME = "Lipa & Co."
 # Where the shop is served, for links in emails and in the admin.
 BASE_URL = os.environ.get("DJANGO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = BASE_URL
+# The demo runs offline: Wagtail's own avatar image, not Gravatar's.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Emails are printed to the console unless an SMTP server is named.
 if os.environ.get("EMAIL_HOST"):
