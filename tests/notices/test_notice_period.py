@@ -177,3 +177,14 @@ def test_editors_see_who_waits_for_a_translation_and_until_when(shop):
         "customers": {"sl": 2},
     }
     assert fanout.translation_waits(version, now=t0 + timedelta(hours=25))["languages"] == []
+
+
+def test_a_shop_promising_no_notice_binds_everyone_at_the_effective_date(shop, settings):
+    """NOTICE_DAYS = 0: nothing to honour, so even a customer still waiting for their email
+    is bound when the version takes effect."""
+    _t0, version, en, sl = shop
+    settings.WAGTAIL_PRIVACY = {**settings.WAGTAIL_PRIVACY, "NOTICE_DAYS": 0}
+    assert ChangeNotice.objects.get(version=version, user=sl[0]).email_state == EmailState.PENDING
+    after_effective = version.effective_at + timedelta(minutes=1)
+    assert owes(sl[0], after_effective) == [("privacy-policy", 2)]
+    assert owes(en[0], after_effective) == [("privacy-policy", 2)]

@@ -177,8 +177,8 @@ def _sendable(version, kind, now):
     pending = pending_emails(version, kind)
     if kind != emails.WITHDRAWN:  # that one goes at once, in whatever text there is
         pending = pending.exclude(language__in=_waiting_for_translation(version, now))
-    if kind == emails.EFFECTIVE:
-        pending = pending.exclude(not_bound_yet(now))
+    if kind == emails.EFFECTIVE and (later := not_bound_yet(now)) is not None:
+        pending = pending.exclude(later)
     return pending.order_by("pk").values_list("pk", "language", f"user__{email_field}")
 
 

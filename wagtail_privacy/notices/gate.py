@@ -197,7 +197,10 @@ def accepted_numbers(user_id):
 
 def not_bound_yet(now):
     """A filter of notices whose version does not bind their customer yet: the change email
-    still to go, or sent less than ``NOTICE_DAYS`` ago."""
+    still to go, or sent less than ``NOTICE_DAYS`` ago. None when ``NOTICE_DAYS`` is 0: a shop
+    that promises no notice binds everyone at the effective date."""
+    if not privacy_settings.NOTICE_DAYS:
+        return None
     return Q(email_state=EmailState.PENDING) | Q(
         email_state=EmailState.SENT, emailed_at__gt=now - privacy_settings.notice_period
     )
@@ -211,14 +214,15 @@ def deferrals(user_id, items, now):
     still to be emailed, it is not owed yet (asked again after ``GATE_REFRESH_SECONDS``). One
     query, only on the database path.
     """
-    if not items:
+    later_than = not_bound_yet(now)
+    if not items or later_than is None:
         return {}
     which = Q()
     for r in items:
         which |= Q(version__policy_id=r.policy_id, version__number=r.minimum)
     rows = (
         ChangeNotice.objects.filter(which, user_id=user_id, retracted_at__isnull=True)
-        .filter(not_bound_yet(now))
+        .filter(later_than)
         .values_list("version__policy_id", "emailed_at")
     )
     later = now + timedelta(seconds=refresh_seconds())

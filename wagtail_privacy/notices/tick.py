@@ -50,7 +50,9 @@ def notify_in_effect(now, dry_run):
         retracted_at__isnull=True,
         version__effective_at__lte=now,
         version__withdrawn_at__isnull=True,
-    ).exclude(not_bound_yet(now))
+    )
+    if (later := not_bound_yet(now)) is not None:
+        due = due.exclude(later)
     if dry_run:
         return {"emails_due": due.count()}
     report = {"versions": 0, "tasks": 0, "in_progress": 0}
