@@ -1,4 +1,5 @@
-"""The language a reader gets: ``?locale=``, then ``Accept-Language``, then the default."""
+"""The language a reader gets: ``?locale=``, then ``Accept-Language``, then the default; and
+the language a page's URL prefix or language switcher names."""
 
 from django.shortcuts import render
 from django.utils import translation
@@ -42,6 +43,27 @@ def reader_language(request):
         return request_language(request)
     except UnknownLocale:
         return default_language()
+
+
+def chosen_language(request):
+    """The language the reader picked with ``?locale=`` (a language switcher), else None."""
+    if "locale" not in request.GET:
+        return None
+    try:
+        return request_language(request)
+    except UnknownLocale:
+        return None
+
+
+def url_language(request):
+    """The language of the URL's prefix (``/sl/privacy/...``), else None."""
+    code = translation.get_language_from_path(request.path_info)
+    if not code:
+        return None
+    try:
+        return get_supported_content_language_variant(code)
+    except LookupError:
+        return None
 
 
 def render_in_language(request, template, context, status=200):

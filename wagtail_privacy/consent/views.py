@@ -17,10 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
-from wagtail.coreutils import get_supported_content_language_variant
 
 from ..exceptions import PrivacyError
-from ..i18n import UnknownLocale, reader_language, render_in_language, request_language
+from ..i18n import chosen_language, reader_language, render_in_language, url_language
 from ..notices.audience import customer_languages
 from ..policies.resolution import default_language
 from . import service, unsubscribe
@@ -46,27 +45,6 @@ HINTS = {
         "Open the link from the email again: it may have been cut short."
     ),
 }
-
-
-def chosen_language(request):
-    """The language the reader picked with ``?locale=`` (a language switcher), else None."""
-    if "locale" not in request.GET:
-        return None
-    try:
-        return request_language(request)
-    except UnknownLocale:
-        return None
-
-
-def url_language(request):
-    """The language of the URL's prefix (``/sl/privacy/...``), else None."""
-    code = translation.get_language_from_path(request.path_info)
-    if not code:
-        return None
-    try:
-        return get_supported_content_language_variant(code)
-    except LookupError:
-        return None
 
 
 def _language(request, subject):

@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from ..consent.views import chosen_language, url_language
 from ..exceptions import PrivacyError
-from ..i18n import reader_language, render_in_language
+from ..i18n import chosen_language, reader_language, render_in_language, url_language
 from ..notices.audience import customer_languages
 from . import closure as closures
 from .models import AccountClosure, ClosureState
