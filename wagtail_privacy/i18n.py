@@ -66,6 +66,14 @@ def url_language(request):
         return None
 
 
+def language_name(code):
+    """The name of the language ``code`` in the active language ("sl" → "Slovenian")."""
+    try:
+        return translation.get_language_info(code)["name_translated"]
+    except KeyError:
+        return code
+
+
 def render_in_language(request, template, context, status=200):
     """A page in the active language, which its ``Content-Language`` says too."""
     response = render(request, template, context, status=status)

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import get_language, get_language_info, ngettext, pgettext_lazy
+from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin import messages
@@ -22,6 +22,7 @@ from wagtail.models import Page
 
 from .. import formats as privacy_formats
 from ..conf import privacy_settings
+from ..i18n import language_name
 from ..notices.fanout import translation_waits
 from ..notices.stats import notice_figures, still_required
 from ..policies import resolution
@@ -59,13 +60,6 @@ def _effective(effective_at, published_at):
     if effective_at <= published_at:
         return _("effective at once")
     return _("effective %(date)s") % {"date": _date(effective_at)}
-
-
-def _language_name(code):
-    try:
-        return get_language_info(code)["name_translated"]
-    except KeyError:
-        return code
 
 
 def history_url(page, user):
@@ -148,7 +142,7 @@ class VersionHistoryView(WagtailAdminTemplateMixin, TemplateView):
         waits = translation_waits(version)
         if not waits["customers"]:
             return None
-        counts = sorted((str(_language_name(c)), n) for c, n in waits["customers"].items())
+        counts = sorted((str(language_name(c)), n) for c, n in waits["customers"].items())
         return {"counts": counts, "deadline": waits["deadline"]}
 
     def get_context_data(self, **kwargs):
@@ -342,7 +336,7 @@ def publication_message(text):
     if version.texts.filter(pk__lt=text.pk).exists():
         return _("The %(language)s text joins version %(number)s (%(change)s, %(effective)s).") % {
             **values,
-            "language": _language_name(text.locale.language_code),
+            "language": language_name(text.locale.language_code),
         }
     message = _("Version %(number)s published (%(change)s, %(effective)s).") % values
     withdrawn = PolicyVersion.objects.filter(superseded_by=version).first()
@@ -365,9 +359,9 @@ def _translation_wait(version):
         ngettext(
             "%(language)s (%(count)s customer)", "%(language)s (%(count)s customers)", counts[code]
         )
-        % {"language": _language_name(code), "count": counts[code]}
+        % {"language": language_name(code), "count": counts[code]}
         if code in counts
-        else str(_language_name(code))
+        else str(language_name(code))
         for code in waits["languages"]
     )
     deadline = waits["deadline"]
@@ -378,7 +372,7 @@ def _translation_wait(version):
     ) % {
         "languages": languages,
         "deadline": _date(deadline),
-        "default": _language_name(resolution.default_language()),
+        "default": language_name(resolution.default_language()),
         "days": privacy_settings.NOTICE_DAYS,
         "bound": _date(max(version.effective_at, deadline + privacy_settings.notice_period)),
     }
@@ -417,7 +411,7 @@ class VersionPublishedFormatter(LogFormatter):
             return _("Published a policy version")
         if version.get("joined"):
             return _("Added the %(language)s text to version %(number)s") % {
-                "language": _language_name(version.get("language", "")),
+                "language": language_name(version.get("language", "")),
                 "number": number,
             }
         values = {

@@ -14,6 +14,7 @@ from wagtail.models import Page
 from .. import formats as privacy_formats
 from .. import mail
 from ..conf import privacy_settings
+from ..i18n import language_name
 from ..policies.models import ChangeLevel, PolicyVersion
 from ..policies.resolution import load_texts
 
@@ -94,14 +95,6 @@ def _replacement(version):
     return replacement
 
 
-def _language_name(code):
-    """The name of the language ``code`` in the active language ("slovenščina" → "Slovenian")."""
-    try:
-        return translation.gettext(translation.get_language_info(code)["name"])
-    except KeyError:
-        return code
-
-
 def build(version, language, kind, previous=None, links=None):
     """The email for ``version`` in ``language``; ``kind`` is CHANGE, EFFECTIVE or WITHDRAWN.
 
@@ -132,8 +125,8 @@ def build(version, language, kind, previous=None, links=None):
             "level": version.change_level,
             "effective": privacy_formats.date(effective),
             # The text is another language's when this one has none (yet): say so.
-            "language_name": _language_name(language) if shown != language else "",
-            "text_language_name": _language_name(shown) if shown != language else "",
+            "language_name": language_name(language) if shown != language else "",
+            "text_language_name": language_name(shown) if shown != language else "",
             "requires_acceptance": version.requires_acceptance,
             **links,
         }
