@@ -91,7 +91,7 @@ def bench_settings(config, *, worker):
     values["EMAIL_HOST"], values["EMAIL_PORT"] = "127.0.0.1", config["smtp_port"]
     values["EMAIL_TIMEOUT"] = 60
     values["DEFAULT_FROM_EMAIL"] = "Test shop <privacy@shop.example>"
-    # No CUSTOMER_LANGUAGE hook (the tests' hook reads CustomerProfile): the default language.
+    # No HOST (the tests' one reads CustomerProfile): every customer gets the default language.
     privacy = {}
     if config.get("batch_size"):
         privacy["NOTICE_BATCH_SIZE"] = config["batch_size"]

@@ -9,7 +9,7 @@ Run from the repository root::
 What it does, on a fresh database (a temporary SQLite file, or with ``DATABASE_URL`` a
 dedicated database created on that server and dropped afterwards, as ``policy_api.py`` does),
 with ``tests.settings`` (whose test app registers the ``orders``, ``invoices`` - a 10-year
-legal hold - and ``addresses`` sources, and whose ``CUSTOMER_LANGUAGE`` hook is kept),
+legal hold - and ``addresses`` sources, and whose ``HOST``, reading ``CustomerProfile``, is kept),
 ``WAGTAIL_PRIVACY["INACTIVE_ACCOUNT_DAYS"] = 1095``, ``ERASURE_WARNING_DAYS = 30``, the
 engine's defaults for ``RETENTION_BATCH_SIZE`` (500), ``ERASURES_PER_TICK`` (10,000) and
 ``ERASURE_CLAIM_TIMEOUT``, the immediate task backend (the tick's warning and erasure tasks,
@@ -153,7 +153,7 @@ def configure(database):
     values["EMAIL_BACKEND"] = EMAIL_BACKEND
     # The sweep's work is the tasks privacy_tick enqueues (warnings, erasures): run them.
     values["TASKS"] = {"default": {"BACKEND": IMMEDIATE_TASKS}}
-    # The tests' CUSTOMER_LANGUAGE hook (CustomerProfile) is kept: the host's configuration.
+    # The tests' HOST (languages from CustomerProfile) is kept: the host's configuration.
     values["WAGTAIL_PRIVACY"] = {
         **values.get("WAGTAIL_PRIVACY", {}),
         "INACTIVE_ACCOUNT_DAYS": INACTIVE_DAYS,
@@ -507,7 +507,7 @@ def check_sweep(prefix, accounts, created, passes, emails, now, after_pk):
 
     from wagtail_privacy.conf import privacy_settings
     from wagtail_privacy.rights.models import AccountClosure, ClosureState, ErasureStep
-    from wagtail_privacy.rights.registry import registry
+    from wagtail_privacy.sources import registry
 
     warned, ticks = passes
     erased = ticks.report
@@ -609,7 +609,7 @@ def report(rows, args, database, setup, total_start):
     from django.conf import settings
 
     from wagtail_privacy.conf import privacy_settings
-    from wagtail_privacy.rights.registry import registry
+    from wagtail_privacy.sources import registry
 
     loop, warn, erase = rows
     both = combined("sweep: warn + erase", warn, erase)
@@ -627,8 +627,8 @@ def report(rows, args, database, setup, total_start):
     print(
         f"  settings : INACTIVE_ACCOUNT_DAYS={privacy_settings.INACTIVE_ACCOUNT_DAYS}, "
         f"ERASURE_WARNING_DAYS={privacy_settings.ERASURE_WARNING_DAYS}, "
-        f"ERASE_USER={privacy_settings.ERASE_USER}, CUSTOMER_LANGUAGE="
-        f"{privacy_settings.CUSTOMER_LANGUAGE}; {len(registry.sources())} sources"
+        f"ERASE_USER={privacy_settings.ERASE_USER}, HOST="
+        f"{privacy_settings.HOST}; {len(registry.sources())} sources"
     )
     print(
         f"             RETENTION_BATCH_SIZE={privacy_settings.RETENTION_BATCH_SIZE}, "

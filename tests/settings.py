@@ -107,4 +107,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
-WAGTAIL_PRIVACY = {"CUSTOMER_LANGUAGE": "tests.testapp.hooks.profile_languages"}
+WAGTAIL_PRIVACY = {"HOST": "tests.testapp.hooks.ProfileHost"}

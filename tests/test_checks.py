@@ -21,7 +21,8 @@ def test_bad_values_are_reported(settings):
         "PDF_RENDER_TIMEOUT": 0,
         "ACCEPTANCE_IP": "partial",
         "NOTICE_BATCH_SIZE": 0,
-        "CUSTOMER_LANGUAGE": "no.such.module.function",
+        "HOST": "no.such.module.Host",
+        "CUSTOMER_LANGUAGE": "tests.testapp.hooks.profile_languages",
         "NOTICE_DAY": 5,
         "ERASURES_PER_TICK": 0,
     }
@@ -34,6 +35,7 @@ def test_bad_values_are_reported(settings):
         "wagtail_privacy.E007",
         "wagtail_privacy.E008",
         "wagtail_privacy.E011",
+        "wagtail_privacy.E016",
         "wagtail_privacy.W001",
     }
 
@@ -86,3 +88,8 @@ def test_missing_apps(settings, monkeypatch):
 def test_sweep_settings_are_checked(settings, key, value):
     settings.WAGTAIL_PRIVACY = {key: value}
     assert ids(settings) == {"wagtail_privacy.E011"}
+
+
+def test_a_host_that_is_not_a_host_subclass_is_reported(settings):
+    settings.WAGTAIL_PRIVACY = {"HOST": "tests.testapp.hooks.profile_languages"}
+    assert "wagtail_privacy.E008" in ids(settings)

@@ -13,6 +13,7 @@ class WagtailPrivacyConfig(AppConfig):
             checks,  # noqa: F401  (registers system checks)
             service_checks,  # noqa: F401  (registers the service checks: Redis, S3)
         )
+        from .consent import receivers as consent_receivers
         from .notices import receivers as notice_receivers
         from .notices import tick as notice_steps  # noqa: F401  (registers privacy_tick steps)
         from .policies import receivers as policy_receivers
@@ -20,15 +21,19 @@ class WagtailPrivacyConfig(AppConfig):
 
         policy_receivers.connect()
         notice_receivers.connect()
+        consent_receivers.connect()
 
         from django.utils.module_loading import autodiscover_modules
 
+        # The built-in sources of personal data, one module per domain.
         from .consent import sources as consent_sources  # noqa: F401
+        from .notices import sources as notice_sources  # noqa: F401
         from .rights import (
             sessions,
             sources,  # noqa: F401  (registers the built-in data sources)
         )
         from .rights import tick as rights_steps  # noqa: F401
+        from .verification import sources as verification_sources  # noqa: F401
 
         sessions.connect()
 

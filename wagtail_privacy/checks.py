@@ -5,7 +5,29 @@ from django.core.checks import Error, Tags, Warning, register
 from django.utils.module_loading import import_string
 
 from .conf import DEFAULTS, privacy_settings
+from .hosts import host
 from .storage import PRIVATE_STORAGE, export_storage, is_public
+
+#: Settings of earlier development versions, now methods of ``Host``.
+REPLACED_BY_HOST = {
+    "NOTICE_AUDIENCE": "notice_audience",
+    "CUSTOMER_LANGUAGE": "customer_languages",
+    "LAST_ACTIVITY": "last_activity",
+}
+
+
+def _check_host():
+    try:
+        host()
+    except ImportError:
+        problem = (
+            f"WAGTAIL_PRIVACY['HOST'] names {privacy_settings.HOST!r}, which cannot be imported."
+        )
+    except TypeError as error:
+        problem = str(error)
+    else:
+        return []
+    return [Error(problem, id="wagtail_privacy.E008")]
 
 
 @register(Tags.compatibility)
@@ -15,7 +37,16 @@ def check_settings(app_configs=None, **kwargs):
     if not isinstance(raw, dict):
         return [Error("WAGTAIL_PRIVACY must be a dict.", id="wagtail_privacy.E001")]
     for key in raw:
-        if key not in DEFAULTS:
+        if key in REPLACED_BY_HOST:
+            problems.append(
+                Error(
+                    f"WAGTAIL_PRIVACY[{key!r}] is replaced by HOST.",
+                    hint=f"Subclass wagtail_privacy.hosts.Host, override {REPLACED_BY_HOST[key]}"
+                    "() and name the class in WAGTAIL_PRIVACY['HOST'].",
+                    id="wagtail_privacy.E016",
+                )
+            )
+        elif key not in DEFAULTS:
             problems.append(
                 Warning(
                     f"WAGTAIL_PRIVACY has an unknown key {key!r}.",
@@ -101,8 +132,8 @@ def check_settings(app_configs=None, **kwargs):
                 )
             )
     problems += _check_sweeps()
-    paths = [privacy_settings.NOTICE_AUDIENCE, privacy_settings.CUSTOMER_LANGUAGE]
-    paths += list(privacy_settings.API_AUTHENTICATION)
+    problems += _check_host()
+    paths = list(privacy_settings.API_AUTHENTICATION)
     for path in filter(None, paths):
         try:
             import_string(path)

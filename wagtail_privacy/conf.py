@@ -23,12 +23,9 @@ DEFAULTS = {
     "SHOP_NAME": None,
     # The data controller, the author in PDF metadata; None means the shop name.
     "CONTROLLER_NAME": None,
-    # Who is notified of a change: dotted path to a callable(version) -> queryset of users.
-    # None: active users with an email address.
-    "NOTICE_AUDIENCE": None,
-    # A customer's language: dotted path to a callable(users) -> {user pk: language code}.
-    # None: the users' ``language`` attribute when they have one, else the default language.
-    "CUSTOMER_LANGUAGE": None,
+    # The shop's adapter: dotted path to a subclass of ``wagtail_privacy.hosts.Host`` saying
+    # who is told of a change, each customer's language and their last activity. None: Host.
+    "HOST": None,
     # Customers handled per batch by the notice fan-out (bulk inserts, keyset pagination).
     "NOTICE_BATCH_SIZE": 500,
     # Hours to hold back the emails of customers whose language a new version still lacks,
@@ -84,11 +81,9 @@ DEFAULTS = {
     "DEACTIVATED_RETENTION_DAYS": 365,
     # Days before that erasure (and before erasing an inactive account) a warning is emailed.
     "ERASURE_WARNING_DAYS": 30,
-    # Accounts with no sign-in (or LAST_ACTIVITY) for this many days are erased after a
-    # warning; None turns the sweep off.
+    # Accounts with no sign-in (nor activity the host knows of, ``Host.last_activity``) for
+    # this many days are erased after a warning; None turns the sweep off.
     "INACTIVE_ACCOUNT_DAYS": 3 * 365,
-    # Dotted path to callable(users) -> {user pk: datetime of last activity}, e.g. last order.
-    "LAST_ACTIVITY": None,
     # What erasure does with the user row: "delete" it, or "anonymise" it and keep the id.
     "ERASE_USER": "delete",
     # Accounts handled per batch by the retention sweeps and erasure (one transaction per

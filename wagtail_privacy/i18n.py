@@ -1,6 +1,8 @@
-"""The language a reader gets: ``?locale=``, then ``Accept-Language``, then the default; and
-the language a page's URL prefix or language switcher names."""
+"""Languages, for every domain: the shop's default, each customer's (``Host.customer_languages``),
+and the one a reader gets (``?locale=``, then ``Accept-Language``, then the default), or that
+a page's URL prefix or language switcher names."""
 
+from django.conf import settings
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +10,26 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from wagtail.coreutils import get_supported_content_language_variant
 
 from .exceptions import PrivacyError
-from .policies.resolution import default_language
+from .hosts import host
+
+
+def default_language():
+    """The shop's default content language (``LANGUAGE_CODE``, as Wagtail supports it)."""
+    return get_supported_content_language_variant(settings.LANGUAGE_CODE)
+
+
+def customer_languages(users):
+    """Map each user's pk to a supported content language (default language as a fallback)."""
+    found = host().customer_languages(users)
+    fallback = default_language()
+    languages = {}
+    for user in users:
+        code = found.get(user.pk)
+        try:
+            languages[user.pk] = get_supported_content_language_variant(code) if code else fallback
+        except LookupError:
+            languages[user.pk] = fallback
+    return languages
 
 
 class UnknownLocale(PrivacyError):

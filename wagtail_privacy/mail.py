@@ -579,7 +579,7 @@ def customer_messages(users, name, context_of):
     ``context_of(user)`` is called with the customer's language active, so dates and links
     read as the customer expects. Each distinct text is rendered and built once (see above).
     """
-    from .notices.audience import customer_languages
+    from .i18n import customer_languages
 
     languages = customer_languages(users)
     groups = {}

@@ -26,3 +26,8 @@ account_deactivated = Signal()
 #: Sent when an account has been erased. Arguments: ``closure`` (its ``receipt`` says what
 #: was deleted, anonymised and held; it holds no personal data).
 account_erased = Signal()
+
+#: Sent when a customer proves an email address is theirs (a code emailed to it, during a
+#: step-up verification). Arguments: ``user``. Consent joins the guest consents given with
+#: that address to the account.
+email_verified = Signal()

@@ -9,7 +9,7 @@ An unpaid order blocks the deletion until it is paid or settled with the shop.
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from wagtail_privacy.rights.registry import Blocker, ModelSource, register
+from wagtail_privacy.sources import Blocker, ModelSource, register
 
 from .models import Address, Contract, Invoice, Order
 

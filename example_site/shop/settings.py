@@ -237,7 +237,7 @@ if S3_BUCKET:
 WAGTAIL_PRIVACY = {
     "SHOP_NAME": "Lipa & Co.",
     "CONTROLLER_NAME": "Lipa d.o.o., Lipova ulica 7, 1000 Ljubljana",
-    "CUSTOMER_LANGUAGE": "shop.privacy_hooks.customer_languages",
+    "HOST": "shop.privacy_hooks.ShopHost",
     # The storefront's privacy centre, linked from emails (e.g. "your export is ready").
     "ACCOUNT_URL": f"{BASE_URL}/storefront/#account",
 }

@@ -64,7 +64,7 @@ def test_the_audience_hook_still_decides_when_set(
 ):
     settings.WAGTAIL_PRIVACY = {
         **settings.WAGTAIL_PRIVACY,
-        "NOTICE_AUDIENCE": "tests.testapp.hooks.everyone",
+        "HOST": "tests.testapp.hooks.EveryoneHost",
     }
     publish_major(client, editor, policies, django_capture_on_commit_callbacks)
     everyone = [u.email for u in people["customers"] + people["staff"]]

@@ -190,7 +190,7 @@ def test_withdraw_all_needs_step_up(customer, newsletter):
 
 
 def test_consent_history_is_in_the_export(customer, newsletter):
-    from wagtail_privacy.rights.registry import registry
+    from wagtail_privacy.sources import registry
 
     service.record(customer, "newsletter", "email", True, source="checkout")
     [record] = registry.get("consents").records(customer)

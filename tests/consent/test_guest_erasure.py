@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail_privacy.consent import service
 from wagtail_privacy.consent.models import ConsentRecord, email_hash
 from wagtail_privacy.rights import closure as closures
-from wagtail_privacy.rights.registry import registry
+from wagtail_privacy.sources import registry
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

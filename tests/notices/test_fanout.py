@@ -180,7 +180,7 @@ def test_failed_email_is_recorded(
 ):
     settings.WAGTAIL_PRIVACY = {
         **settings.WAGTAIL_PRIVACY,
-        "NOTICE_AUDIENCE": "tests.testapp.hooks.everyone",
+        "HOST": "tests.testapp.hooks.EveryoneHost",
     }
     make_customers(1)
     from django.contrib.auth import get_user_model

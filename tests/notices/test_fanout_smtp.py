@@ -182,7 +182,7 @@ def test_addresses_django_must_encode_go_through_django(
 ):
     settings.WAGTAIL_PRIVACY = {
         **settings.WAGTAIL_PRIVACY,
-        "NOTICE_AUDIENCE": "tests.testapp.hooks.everyone",
+        "HOST": "tests.testapp.hooks.EveryoneHost",
     }
     from django.contrib.auth import get_user_model
 

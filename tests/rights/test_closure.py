@@ -21,7 +21,7 @@ from wagtail_privacy.consent.models import ConsentPurpose
 from wagtail_privacy.notices.models import Acceptance
 from wagtail_privacy.rights import closure as closures
 from wagtail_privacy.rights.models import AccountClosure, DataRequest, ErasureStep
-from wagtail_privacy.rights.registry import registry
+from wagtail_privacy.sources import registry
 
 pytestmark = pytest.mark.django_db
 API = "/api/privacy/v1"

@@ -17,7 +17,7 @@ from django.utils import timezone
 from tests.testapp.models import CustomerProfile, Order
 from wagtail_privacy.rights import export_html
 from wagtail_privacy.rights.export import SCHEMA_PATH, build_archive
-from wagtail_privacy.rights.registry import DataSource, registry
+from wagtail_privacy.sources import DataSource, registry
 
 pytestmark = pytest.mark.django_db
 
@@ -216,6 +216,7 @@ class Counted(DataSource):
 
     name, label, order = "counted", "Counted", 1000
     fields = ("n", "flag", "when", "items")
+    erasable, kept_reason = False, "Generated for the test."
     taken, closed = [], []
 
     def records(self, user):
@@ -262,7 +263,8 @@ def test_column_names_a_source_gives_and_fallbacks():
 
 def test_column_names_and_values_from_the_model():
     from tests.testapp.privacy_sources import OrderSource
-    from wagtail_privacy.rights.sources import AcceptanceSource, RequestSource
+    from wagtail_privacy.notices.sources import AcceptanceSource
+    from wagtail_privacy.rights.sources import RequestSource
 
     assert [c.label for c in export_html.columns(OrderSource())] == ORDERS_HEADER
     channel = export_html.columns(AcceptanceSource())[-1]

@@ -32,11 +32,12 @@ WORKER = """
 import sys, time
 import django
 django.setup()
-from wagtail_privacy.rights.registry import DataSource, register
+from wagtail_privacy.sources import DataSource, register
 
 @register
 class Slow(DataSource):
     name, label, fields, order = "slow", "Slow", ("n",), 1000
+    erasable, kept_reason = False, "Generated for the test."
 
     def records(self, user):
         for n in range(1000):

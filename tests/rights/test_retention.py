@@ -19,7 +19,7 @@ from tests.testapp.models import Address, CustomerProfile, Invoice, Order
 from wagtail_privacy.rights import closure as closures
 from wagtail_privacy.rights import erasure_warnings
 from wagtail_privacy.rights.models import AccountClosure, DataRequest, ErasureStep
-from wagtail_privacy.rights.registry import registry
+from wagtail_privacy.sources import registry
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

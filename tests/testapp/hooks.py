@@ -1,4 +1,8 @@
-"""The host hooks the tests configure through WAGTAIL_PRIVACY."""
+"""The host adapters the tests configure through WAGTAIL_PRIVACY["HOST"]."""
+
+from django.contrib.auth import get_user_model
+
+from wagtail_privacy.hosts import Host
 
 from .models import CustomerProfile
 
@@ -8,13 +12,15 @@ def profile_languages(users):
     return dict(CustomerProfile.objects.filter(user__in=users).values_list("user_id", "language"))
 
 
-def customers_only(version):
-    from django.contrib.auth import get_user_model
+class ProfileHost(Host):
+    """The tests' shop: languages from ``CustomerProfile``."""
 
-    return get_user_model().objects.filter(is_active=True, is_staff=False).exclude(email="")
+    def customer_languages(self, users):
+        return profile_languages(users)
 
 
-def everyone(version):
-    from django.contrib.auth import get_user_model
+class EveryoneHost(ProfileHost):
+    """Tells every active user, staff included."""
 
-    return get_user_model().objects.filter(is_active=True)
+    def notice_audience(self, version):
+        return get_user_model().objects.filter(is_active=True)

@@ -1,6 +1,6 @@
 """The test shop's own personal data, registered the way a host registers it."""
 
-from wagtail_privacy.rights.registry import Blocker, ModelSource, register
+from wagtail_privacy.sources import Blocker, ModelSource, register
 
 from .models import Address, Invoice, Order
 

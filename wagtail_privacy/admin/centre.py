@@ -18,8 +18,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from ..background import unresolved
 from ..consent.models import Channel
 from ..consent.service import purposes
+from ..hosts import customers
 from ..notices import gate
-from ..notices.audience import customers
 from ..notices.stats import notice_figures, still_required
 from ..policies.models import ChangeLevel, PolicyVersion
 from ..rights import ledger

@@ -22,7 +22,7 @@ from wagtail.models import Page
 
 from .. import formats as privacy_formats
 from ..conf import privacy_settings
-from ..i18n import language_name
+from ..i18n import default_language, language_name
 from ..notices.fanout import translation_waits
 from ..notices.stats import notice_figures, still_required
 from ..policies import resolution
@@ -48,7 +48,7 @@ def _admin_language():
     try:
         return get_supported_content_language_variant(get_language())
     except LookupError:
-        return resolution.default_language()
+        return default_language()
 
 
 def _date(value):
@@ -73,7 +73,7 @@ def policy_pages(policies, language=None):
     """{policy id: its page in ``language``, else in the default language, else any}."""
     language = language or _admin_language()
     keys = {policy.translation_key: policy.pk for policy in policies}
-    preference = [language, resolution.default_language()]
+    preference = [language, default_language()]
     chosen = {}
     for page in PolicyPage.objects.filter(translation_key__in=keys).select_related("locale"):
         code = page.locale.language_code
@@ -372,7 +372,7 @@ def _translation_wait(version):
     ) % {
         "languages": languages,
         "deadline": _date(deadline),
-        "default": language_name(resolution.default_language()),
+        "default": language_name(default_language()),
         "days": privacy_settings.NOTICE_DAYS,
         "bound": _date(max(version.effective_at, deadline + privacy_settings.notice_period)),
     }

@@ -5,6 +5,7 @@ from datetime import datetime
 from django.utils import timezone
 from ninja import Router, Schema
 
+from ..client import client_details
 from ..consent import service, unsubscribe
 from ..consent.models import Channel, ConsentSource, LegalBasis
 from ..verification.decorators import step_up_required
@@ -121,8 +122,7 @@ def withdraw_all(request):
     service.withdraw_all(
         user,
         source=ConsentSource.ACCOUNT,
-        ip=request.META.get("REMOTE_ADDR"),
-        user_agent=request.headers.get("User-Agent", ""),
+        **client_details(request),
     )
     return _overview(user, request.privacy_language)
 
@@ -148,8 +148,7 @@ def set_consent(request, purpose: str, payload: ChannelsIn):
         purpose,
         payload.channels,
         source=ConsentSource.ACCOUNT,
-        ip=request.META.get("REMOTE_ADDR"),
-        user_agent=request.headers.get("User-Agent", ""),
+        **client_details(request),
     )
     return _overview(user, request.privacy_language)
 
@@ -177,7 +176,6 @@ class UnsubscribedOut(Schema):
 def one_click_unsubscribe(request, token: str):
     purpose, channel = unsubscribe.unsubscribe(
         token,
-        ip=request.META.get("REMOTE_ADDR"),
-        user_agent=request.headers.get("User-Agent", ""),
+        **client_details(request),
     )
     return {"unsubscribed": True, "purpose": purpose, "channel": channel, "at": timezone.now()}

@@ -8,6 +8,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.errors import AuthenticationError
 
+from ..client import client_details
 from ..notices import acceptance as service
 from ..notices import gate
 from ..notices.models import AcceptanceChannel
@@ -242,7 +243,6 @@ def accept_version(request, payload: AcceptanceIn):
         payload.version,
         language=request.privacy_language,
         channel=payload.channel,
-        ip=request.META.get("REMOTE_ADDR"),
-        user_agent=request.headers.get("User-Agent", ""),
+        **client_details(request),
     )
     return Status(201 if created else 200, _acceptance(record))

@@ -13,9 +13,9 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..client import minimise_ip
 from ..exceptions import NotFound, PrivacyError
-from ..notices.acceptance import minimise_ip
-from ..policies.resolution import default_language
+from ..i18n import default_language
 from .models import Channel, ConsentPurpose, ConsentRecord, ConsentSource, email_hash
 
 STATE_KEY = "wagtail_privacy:consent:v1:{}"

@@ -3,7 +3,7 @@
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from ..rights.registry import ErasureResult, ModelSource, emails_of, register
+from ..sources import ErasureResult, ModelSource, emails_of, register
 from .models import ConsentRecord, email_hash
 
 

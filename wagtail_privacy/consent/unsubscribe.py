@@ -82,8 +82,7 @@ def unsubscribe(token, *, ip=None, user_agent=""):
 
 def link_language(subject):
     """The language of the customer a link names (the default language for a guest)."""
-    from ..notices.audience import customer_languages
-    from ..policies.resolution import default_language
+    from ..i18n import customer_languages, default_language
 
     if subject.user is not None:
         return customer_languages([subject.user])[subject.user.pk]

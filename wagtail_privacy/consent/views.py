@@ -18,10 +18,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from ..client import client_details
 from ..exceptions import PrivacyError
-from ..i18n import chosen_language, reader_language, render_in_language, url_language
-from ..notices.audience import customer_languages
-from ..policies.resolution import default_language
+from ..i18n import (
+    chosen_language,
+    customer_languages,
+    default_language,
+    reader_language,
+    render_in_language,
+    url_language,
+)
 from . import service, unsubscribe
 from .models import Channel
 
@@ -86,8 +92,7 @@ def unsubscribe_page(request, token):
             if request.method == "POST":
                 unsubscribe.unsubscribe(
                     token,
-                    ip=request.META.get("REMOTE_ADDR"),
-                    user_agent=request.headers.get("User-Agent", ""),
+                    **client_details(request),
                 )
                 done = True
         except PrivacyError as error:

@@ -1,32 +1,15 @@
 """Recording that a customer accepted a policy version (the one service behind every door)."""
 
-import ipaddress
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..conf import privacy_settings
+from ..client import minimise_ip
 from ..exceptions import NotFound, PrivacyError
 from ..policies.lookup import get_policy, state_with_version
 from ..policies.resolution import load_texts
 from ..signals import policy_version_accepted
 from .models import Acceptance, AcceptanceChannel, ChangeNotice
-
-
-def minimise_ip(address):
-    """The IP address as ``ACCEPTANCE_IP`` allows it to be kept: full, truncated or not at all."""
-    mode = privacy_settings.ACCEPTANCE_IP
-    if not address or mode == "none":
-        return None
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return None
-    if mode == "full":
-        return str(ip)
-    prefix = 24 if ip.version == 4 else 48
-    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
 
 
 def accept(user, slug, number, *, language, channel=AcceptanceChannel.API, ip=None, user_agent=""):

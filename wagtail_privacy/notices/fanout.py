@@ -19,6 +19,7 @@ whole chunk.
 """
 
 from datetime import timedelta
+from operator import itemgetter
 
 from django.contrib.auth import get_user_model
 from django.db import router, transaction
@@ -27,11 +28,13 @@ from django.utils import timezone
 from wagtail.coreutils import get_content_languages
 
 from .. import mail
+from ..batching import batches
 from ..conf import privacy_settings
+from ..i18n import customer_languages
 from ..policies.models import ChangeLevel, PolicyVersion
 from ..signals import policy_change_notified
 from . import emails
-from .audience import audience, customer_languages
+from .audience import audience
 from .claims import CLAIM_AHEAD, STATE_FIELDS, Claims, recover
 from .gate import not_bound_yet
 from .models import ChangeNotice, EmailState, NoticeFanOut
@@ -77,13 +80,9 @@ def create_notices(version, *, batch_size=None, on_batch=None):
         EmailState.PENDING if major and privacy_settings.EMAIL_WHEN_EFFECTIVE else EmailState.NONE
     )
     customers = audience(version).order_by("pk")
-    last = fan_out.last_user_id
     created = 0
-    while True:
-        page = customers.filter(pk__gt=last) if last != "" else customers
-        batch = list(page[: _batch_size(batch_size)])
-        if not batch:
-            break
+    # Resumes after the last customer a killed run finished.
+    for batch in batches(customers, _batch_size(batch_size), after=fan_out.last_user_id or None):
         languages = customer_languages(batch)
         with transaction.atomic():
             ChangeNotice.objects.bulk_create(
@@ -192,13 +191,8 @@ def send_pending(version, kind=emails.CHANGE, *, batch_size=None, now=None):
     recover(version, kind, now - lost_after())
     sendable = _sendable(version, kind, now)
     sending = _Sending(version, kind)
-    last = 0
     try:
-        while True:
-            rows = list(sendable.filter(pk__gt=last)[: _batch_size(batch_size)])
-            if not rows:
-                break
-            last = rows[-1][0]
+        for rows in batches(sendable, _batch_size(batch_size), key=itemgetter(0)):
             sending.send(rows)
     finally:
         sending.close()

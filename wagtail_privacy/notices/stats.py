@@ -1,6 +1,7 @@
 """Figures of notice and acceptance per version, for the admin screens."""
 
-from django.db.models import Count, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Q
 
 from .audience import audience
 from .models import Acceptance, ChangeNotice, EmailState
@@ -43,9 +44,36 @@ def notice_figures(version_ids):
 
 def still_required(version):
     """How many of the version's audience have not accepted it or a later version."""
-    accepted = (
-        Acceptance.objects.filter(policy_id=version.policy_id, version__number__gte=version.number)
-        .values("user_id")
-        .distinct()
-    )
-    return audience(version).exclude(pk__in=accepted).count()
+    return coverage([version])[version.pk]["missing"]
+
+
+def coverage(versions):
+    """Per version id: ``accepted`` (members of the version's audience who accepted it or a
+    later version of its policy), ``missing`` (those who have not) and ``total`` (both).
+
+    One query for any number of versions: each version adds two filtered counts to a single
+    aggregate over the users, never a query of its own.
+    """
+    versions = list(versions)
+    if not versions:
+        return {}
+    counts = {}
+    for version in versions:
+        member = Q(pk__in=audience(version).values("pk"))
+        took = Q(
+            Exists(
+                Acceptance.objects.filter(
+                    user_id=OuterRef("pk"),
+                    policy_id=version.policy_id,
+                    version__number__gte=version.number,
+                )
+            )
+        )
+        counts[f"accepted_{version.pk}"] = Count("pk", filter=member & took)
+        counts[f"missing_{version.pk}"] = Count("pk", filter=member & ~took)
+    row = get_user_model()._default_manager.aggregate(**counts)
+    figures = {}
+    for version in versions:
+        accepted, missing = row[f"accepted_{version.pk}"], row[f"missing_{version.pk}"]
+        figures[version.pk] = {"accepted": accepted, "missing": missing, "total": accepted + missing}
+    return figures

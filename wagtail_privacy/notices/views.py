@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from wagtail.coreutils import get_supported_content_language_variant
 
+from ..client import client_details
 from ..exceptions import PrivacyError
-from ..policies.resolution import default_language, load_texts
+from ..i18n import default_language
+from ..policies.resolution import load_texts
 from . import acceptance, gate
 from .models import AcceptanceChannel
 
@@ -52,8 +54,7 @@ def accept(request):
                     requirement.number,
                     language=language,
                     channel=AcceptanceChannel.WEB,
-                    ip=request.META.get("REMOTE_ADDR"),
-                    user_agent=request.headers.get("User-Agent", ""),
+                    **client_details(request),
                 )
             except PrivacyError as error:
                 errors.append(error.message)

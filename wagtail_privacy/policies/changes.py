@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from ..exceptions import PrivacyError
+from ..i18n import default_language
 from .diff import Comparison, compare, word_diff
 from .lookup import unknown_version
 from .models import Policy, PolicyVersion, PolicyVersionText
-from .resolution import default_language, load_texts
+from .resolution import load_texts
 
 
 @dataclass

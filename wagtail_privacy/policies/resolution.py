@@ -8,16 +8,11 @@ queries whatever the number of versions and languages.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
-from wagtail.coreutils import get_supported_content_language_variant
 
+from ..i18n import default_language
 from .models import Policy, PolicyVersion, PolicyVersionText, VersionStatus
-
-
-def default_language():
-    return get_supported_content_language_variant(settings.LANGUAGE_CODE)
 
 
 @dataclass

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from .. import formats as privacy_formats
 from ..conf import privacy_settings
+from ..i18n import default_language
 from ..signals import policy_version_published, policy_version_withdrawn
 from .models import ChangeLevel, Policy, PolicyVersion, PolicyVersionText
-from .resolution import default_language
 from .snapshot import content_hash, render_body
 
 _publication_time = ContextVar("wagtail_privacy_publication_time", default=None)

@@ -32,6 +32,7 @@ from .. import mail
 from ..background import recorded
 from ..conf import privacy_settings
 from ..exceptions import NotFound, PrivacyError
+from ..sources import registry
 from . import ledger
 from .models import (
     AccountClosure,
@@ -42,7 +43,6 @@ from .models import (
     RequestKind,
     RequestStatus,
 )
-from .registry import registry
 
 REACTIVATE_SALT = "wagtail_privacy.reactivate"
 logger = logging.getLogger("wagtail_privacy.rights")
@@ -611,16 +611,3 @@ def _erase_users(user_ids):
         if any(f.name == name for f in User._meta.get_fields()):
             fields[name] = ""
     users.update(is_active=False, **fields)
-
-
-def batches(queryset, size):
-    """Lists of up to ``size`` objects of ``queryset``, by primary key: bounded memory."""
-    last = None
-    queryset = queryset.order_by("pk")
-    while True:
-        page = queryset if last is None else queryset.filter(pk__gt=last)
-        batch = list(page[:size])
-        if not batch:
-            return
-        last = batch[-1].pk
-        yield batch

@@ -33,12 +33,12 @@ from django.utils.translation import gettext as _
 from .. import mail
 from ..conf import privacy_settings
 from ..exceptions import NotFound, PrivacyError
-from ..notices.audience import customer_languages
+from ..i18n import customer_languages
+from ..sources import registry
 from ..spreadsheets import SafeWriter
 from ..storage import export_storage, work_dir
 from . import export_html, ledger
 from .models import DataExport, ExportStatus, RequestChannel, RequestKind, RequestStatus
-from .registry import registry
 
 SCHEMA_PATH = Path(__file__).with_name("export.schema.json")
 LINK_SALT = "wagtail_privacy.export.download"

@@ -5,10 +5,10 @@ Everything here is called with the customer's language active. ``data.json`` kee
 sources' field names as its stable keys; the CSV headers and the tables use these names.
 
 A column's name is, first found: the source's own ``field_labels`` (a mapping of field to a
-translatable name), the names this package gives the fields of its built-in sources, the
-``verbose_name`` of the model field a ``ModelSource`` field points to (``"address__city"``:
-"Address: city"), or the field name made readable ("delivery_note": "Delivery note"). Two
-columns with the same name get their field name after it.
+translatable name), the ``verbose_name`` of the model field a field of the source's ``model``
+points to (``"address__city"``: "Address: city"), or the field name made readable
+("delivery_note": "Delivery note"). Two columns with the same name get their field name after
+it.
 
 ``index.html`` shows at most ``INDEX_ROWS`` records per source, with a note saying how many
 there are; the CSV files and ``data.json`` always hold all of them.
@@ -20,14 +20,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from .. import formats as privacy_formats
 
@@ -47,47 +45,6 @@ class Column:
     choices: dict | None = None
 
 
-def _builtin():
-    """Names for the fields of the built-in sources that no model field names well (lower
-    case like the models' field names: the first letter is capitalised where shown)."""
-    from . import sources
-
-    policy, version = gettext_lazy("Policy"), gettext_lazy("Version")
-    labels = {
-        sources.SessionSource: {"signed_in_at": gettext_lazy("signed in at")},
-        sources.AcceptanceSource: {"policy__slug": policy, "version__number": version},
-        sources.NoticeSource: {"version__policy__slug": policy, "version__number": version},
-        sources.ActivityLogSource: {
-            "action": gettext_lazy("action"),
-            "at": gettext_lazy("date and time"),
-        },
-        sources.OtpDeviceSource: {
-            "type": gettext_lazy("kind"),
-            "name": gettext_lazy("name"),
-            "confirmed": gettext_lazy("confirmed"),
-            "created_at": gettext_lazy("created at"),
-            "last_used_at": gettext_lazy("last used at"),
-        },
-    }
-    choices = {
-        sources.OtpDeviceSource: {
-            "type": {
-                "totp": gettext_lazy("Authenticator app"),
-                "backup_codes": gettext_lazy("Backup codes"),
-                "email": gettext_lazy("Code by email"),
-            }
-        }
-    }
-    return labels, choices, sources.AccountSource
-
-
-def _model_of(source, account_source):
-    model = getattr(source, "model", None)
-    if model is None and isinstance(source, account_source):
-        return get_user_model()
-    return model
-
-
 def _model_field(model, name):
     """(names of the fields along ``name``, the last field), or None if it is no field."""
     names, field = [], None
@@ -103,19 +60,14 @@ def _model_field(model, name):
     return names, field
 
 
-def _of_class(table, source):
-    return next((value for cls, value in table.items() if isinstance(source, cls)), {})
-
-
 def columns(source):
     """The columns of ``source``, in the order of its ``fields``, with unique names."""
-    labels, choices, account_source = _builtin()
-    own = dict(getattr(source, "field_labels", None) or {})
-    builtin, builtin_choices = _of_class(labels, source), _of_class(choices, source)
-    model = _model_of(source, account_source)
+    own = dict(source.field_labels or {})
+    own_choices = dict(getattr(source, "field_choices", None) or {})
+    model = getattr(source, "model", None)
     found = []
     for name in source.fields:
-        label, values = own.get(name) or builtin.get(name), builtin_choices.get(name)
+        label, values = own.get(name), own_choices.get(name)
         resolved = _model_field(model, name) if model is not None else None
         if resolved is not None:
             names, field = resolved

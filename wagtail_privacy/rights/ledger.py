@@ -13,7 +13,7 @@ from .. import formats as privacy_formats
 from .. import mail
 from ..conf import privacy_settings
 from ..exceptions import PrivacyError
-from ..notices.audience import customer_languages
+from ..i18n import customer_languages
 from .models import DataRequest, DataRequestEvent, RequestStatus
 
 
@@ -136,7 +136,7 @@ def _address_and_language(request):
     if request.user is not None:
         language = customer_languages([request.user])[request.user.pk]
         return mail.email_address(request.user), language
-    from ..policies.resolution import default_language
+    from ..i18n import default_language
 
     return request.contact_email, default_language()
 

@@ -5,17 +5,16 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils.module_loading import import_string
 
+from ..batching import batches
 from ..conf import privacy_settings
-from . import closure as closures
+from ..hosts import host
+from ..sources import registry
 from .models import AccountClosure, ClosureKind, ClosureState
-from .registry import registry
 
 
 def _last_activity(users):
-    path = privacy_settings.LAST_ACTIVITY
-    extra = import_string(path)(users) if path else {}
+    extra = host().last_activity(users)
     activity = {}
     for user in users:
         seen = [d for d in (user.last_login, user.date_joined, extra.get(user.pk)) if d]
@@ -39,12 +38,7 @@ def inactive_users(now):
         .filter(~Exists(AccountClosure.objects.filter(user=OuterRef("pk"), state__in=active)))
         .order_by("pk")
     )
-    last = 0
-    while True:
-        batch = list(queryset.filter(pk__gt=last)[: privacy_settings.RETENTION_BATCH_SIZE])
-        if not batch:
-            return
-        last = batch[-1].pk
+    for batch in batches(queryset, privacy_settings.RETENTION_BATCH_SIZE):
         activity = _last_activity(batch)
         yield [u for u in batch if activity[u.pk] is None or activity[u.pk] < cutoff]
 
@@ -97,7 +91,7 @@ def settle_warned(now, dry_run=False):
         scheduled_for__lte=now,
     ).select_related("user")
     returned = scheduled = 0
-    for batch in closures.batches(due, privacy_settings.RETENTION_BATCH_SIZE):
+    for batch in batches(due, privacy_settings.RETENTION_BATCH_SIZE):
         users = [c.user for c in batch if c.user_id]
         activity = _last_activity(users) if users else {}
         back, gone = [], []

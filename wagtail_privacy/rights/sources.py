@@ -1,19 +1,17 @@
-"""The built-in sources: the account, sessions, acceptances, notices, data requests, OTP
-devices, exports and the admin's log entries about the account."""
+"""The built-in sources of the rights domain: the account, sessions, data requests, exports
+and the admin's log entries about the account. (Acceptances and notices are registered by
+``notices.sources``, verification devices by ``verification.sources``, consents by
+``consent.sources``.)"""
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
-from django_otp.plugins.otp_email.models import EmailDevice
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import ModelLogEntry
 
-from ..notices.models import Acceptance, ChangeNotice
-from .models import CustomerSession, DataExport, DataRequest, DataRequestEvent
-from .registry import (
+from ..sources import (
+    OWN_RECORDS,
     DataSource,
     ErasureResult,
     ModelSource,
@@ -21,9 +19,8 @@ from .registry import (
     emails_of,
     register,
 )
+from .models import CustomerSession, DataExport, DataRequest, DataRequestEvent
 from .sessions import end_sessions
-
-OWN_RECORDS = _("Kept by this shop only; our hosting provider processes it on our behalf.")
 
 
 @register
@@ -35,6 +32,10 @@ class AccountSource(DataSource):
     recipients = OWN_RECORDS
     retention = _("While the account exists; then it is deleted (see deactivation and deletion).")
     origin = _("You, when you registered and when you changed your account.")
+
+    @property
+    def model(self):
+        return get_user_model()
 
     @property
     def fields(self):
@@ -54,61 +55,11 @@ class AccountSource(DataSource):
 
 
 @register
-class AcceptanceSource(ModelSource):
-    name = "acceptances"
-    label = _("Policy acceptances")
-    order = 20
-    model = Acceptance
-    fields = (
-        "policy__slug",
-        "version__number",
-        "language",
-        "text_sha256",
-        "accepted_at",
-        "ip_address",
-        "user_agent",
-        "channel",
-    )
-    purposes = _("Proving which version of our terms and policies you accepted, and when.")
-    recipients = OWN_RECORDS
-    retention = _("As long as we may need to prove it, then kept without personal data.")
-    origin = _("You, when you accepted.")
-
-    def erase_many(self, users):
-        return self.keep_as_proof(
-            users,
-            _("Proof of what was accepted, without personal data"),
-            lambda rows: rows.redact(ip_address=None, user_agent=""),
-        )
-
-
-@register
-class NoticeSource(ModelSource):
-    name = "notices"
-    label = _("Notices of policy changes")
-    order = 30
-    model = ChangeNotice
-    fields = (
-        "version__policy__slug",
-        "version__number",
-        "language",
-        "created_at",
-        "email_state",
-        "emailed_at",
-        "acknowledged_at",
-        "retracted_at",
-    )
-    purposes = _("Telling you about changes to our policies, and proving that we did.")
-    recipients = OWN_RECORDS
-    retention = _("As long as we may need to prove it.")
-    origin = _("This shop, when a policy changed.")
-
-
-@register
 class SessionSource(DataSource):
     """Sign-in sessions: ended on erasure, so nothing the shop kept in them outlives it."""
 
     name = "sessions"
+    field_labels = {"signed_in_at": _("signed in at")}
     label = _("Sign-in sessions")
     order = 15
     fields = ("signed_in_at",)
@@ -184,6 +135,7 @@ class ActivityLogSource(DataSource):
     """Entries about the account in the admin's logs (Wagtail's, and Django admin's)."""
 
     name = "activity_log"
+    field_labels = {"action": _("action"), "at": _("date and time")}
     label = _("Staff actions on your account")
     order = 60
     fields = ("action", "at")
@@ -220,47 +172,6 @@ class ActivityLogSource(DataSource):
 
     def count_for(self, users):
         return self._entries(ModelLogEntry, users).count()
-
-
-@register
-class OtpDeviceSource(DataSource):
-    """Verification devices: their kind and dates, never their secrets or codes."""
-
-    name = "verification_devices"
-    label = _("Verification methods")
-    order = 50
-    fields = ("type", "name", "confirmed", "created_at", "last_used_at")
-    purposes = _("Confirming it is you before sensitive changes to your data.")
-    recipients = OWN_RECORDS
-    retention = _("While the account exists.")
-    origin = _("You, when you set up a verification method.")
-    models = (("totp", TOTPDevice), ("backup_codes", StaticDevice), ("email", EmailDevice))
-
-    def erase(self, user):
-        return self.erase_many([user])[user.pk]
-
-    def erase_many(self, users):
-        results = {user.pk: ErasureResult() for user in users}
-        for _kind, model in self.models:
-            rows = model.objects.filter(user__in=[user.pk for user in users])
-            for pk, count in count_by_user(rows, "user").items():
-                results[pk].deleted += count
-            rows.delete()
-        return results
-
-    def count_for(self, users):
-        return sum(model.objects.filter(user__in=users).count() for _kind, model in self.models)
-
-    def records(self, user):
-        for kind, model in self.models:
-            for device in model.objects.filter(user=user).order_by("pk"):
-                yield {
-                    "type": kind,
-                    "name": device.name,
-                    "confirmed": device.confirmed,
-                    "created_at": getattr(device, "created_at", None),
-                    "last_used_at": getattr(device, "last_used_at", None),
-                }
 
 
 @register

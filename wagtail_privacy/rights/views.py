@@ -18,8 +18,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from ..exceptions import PrivacyError
-from ..i18n import chosen_language, reader_language, render_in_language, url_language
-from ..notices.audience import customer_languages
+from ..i18n import (
+    chosen_language,
+    customer_languages,
+    reader_language,
+    render_in_language,
+    url_language,
+)
 from . import closure as closures
 from .models import AccountClosure, ClosureState
 

@@ -21,7 +21,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .. import mail
 from ..conf import privacy_settings
 from ..exceptions import PrivacyError
-from ..notices.audience import customer_languages
+from ..i18n import customer_languages
+from ..signals import email_verified
 
 SESSION_KEY = "wagtail_privacy_step_up_at"
 # One key per attempt: customer pk, attempt number (0 to STEP_UP_MAX_ATTEMPTS - 1).
@@ -183,10 +184,8 @@ def verify(request, token):
     _forget_attempts(user)
     otp_login(request, device)
     if isinstance(device, EmailDevice):
-        # The customer just proved the address is theirs: their guest consents join the account.
-        from ..consent.service import join_guest
-
-        join_guest(user)
+        # The customer just proved the address is theirs (guest consents join the account).
+        email_verified.send(sender=EmailDevice, user=user)
     request.session[SESSION_KEY] = time.time()
     return verified_until(request)
 

@@ -2,7 +2,7 @@
 
 A host registers one source per kind of personal data it keeps::
 
-    from wagtail_privacy.rights.registry import ModelSource, register
+    from wagtail_privacy.sources import ModelSource, register
 
     @register
     class OrderSource(ModelSource):
@@ -18,13 +18,23 @@ A host registers one source per kind of personal data it keeps::
         origin = _("You, when you order.")
 
 Put sources in a ``privacy_sources`` module of any installed app: it is imported at start-up.
+
+The contract fails closed: a source must say how its records are erased (``erase`` or
+``erase_many``) or declare that they are kept (``erasable = False`` with a ``kept_reason``),
+a second source under a name already taken is refused, and system checks look at every
+registered source (``wagtail_privacy.E017``-``E020``) when the site starts.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+#: The usual ``recipients`` of records that never leave the shop.
+OWN_RECORDS = _("Kept by this shop only; our hosting provider processes it on our behalf.")
 
 
 @dataclass(frozen=True)
@@ -66,17 +76,23 @@ class DataSource:
     - ``label``: a translatable name shown to customers and staff;
     - ``records(user)``: an iterable of dicts of JSON-serialisable values (iterate lazily:
       exports stream them with bounded memory);
-    - ``fields``: the keys of those dicts, in column order (the CSV header).
+    - ``fields``: the keys of those dicts, in column order (the CSV header);
+    - how erasure treats the records: ``erase(user)`` (delete or anonymise the user's records
+      and return an ``ErasureResult``; it must be safe to run twice) and/or ``erase_many(users)``
+      (the same for a batch of accounts, returning ``{user pk: ErasureResult}``; by default
+      ``erase`` once per account); or ``erasable = False`` and a ``kept_reason`` for records the
+      shop must keep whole (the erasure receipt then says they were kept, and why). A source
+      that does neither is refused when it is registered: an erasure must never report
+      "0 deleted" for records it silently kept.
 
     They may provide ``order`` (lower comes first, default 100), the Art. 15 information
-    (``purposes``, ``recipients``, ``retention``, ``origin``), ``blockers(user)`` (a list of
-    ``Blocker``: reasons the account cannot be deleted yet), ``erase(user)`` (delete or
-    anonymise the user's records and return an ``ErasureResult``; it must be safe to run
-    twice), ``erase_many(users)`` (the same for a batch of accounts, returning
-    ``{user pk: ErasureResult}``; by default ``erase`` once per account), ``count_for(users)``
-    (how many records the accounts of a user queryset have here, for dry runs; ``None`` if
-    unknown) and ``purge_expired(now, dry_run)`` (delete anonymised records whose legal hold
-    has ended; return how many).
+    (``purposes``, ``recipients``, ``retention``, ``origin``), ``field_labels`` (``{field:
+    translatable column title}`` for the export; the field name otherwise), ``field_choices``
+    (``{field: {value: translatable name}}`` for coded values), ``blockers(user)``
+    (a list of ``Blocker``: reasons the account cannot be deleted yet), ``count_for(users)``
+    (how many records the accounts of a user queryset have here, for dry runs and receipts of
+    kept records; ``None`` if unknown) and ``purge_expired(now, dry_run)`` (delete anonymised
+    records whose legal hold has ended; return how many).
 
     Erasure sweeps call ``erase_many`` inside one transaction per source and batch, so a
     source that erases in a few statements per batch keeps sweeps of many accounts fast.
@@ -86,10 +102,14 @@ class DataSource:
     label = ""
     order: int = 100
     fields: tuple[str, ...] = ()
+    field_labels: dict = {}
+    field_choices: dict = {}
     purposes = ""
     recipients = ""
     retention = ""
     origin = ""
+    erasable = True
+    kept_reason = ""
 
     def records(self, user):
         raise NotImplementedError(f"{type(self).__name__} must implement records(user).")
@@ -98,16 +118,38 @@ class DataSource:
         return []
 
     def erase(self, user):
-        return ErasureResult()
+        if not self.erasable or type(self).erase_many is not DataSource.erase_many:
+            return self.erase_many([user])[user.pk]
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement erase(user) or erase_many(users), "
+            "or set erasable = False."
+        )
 
     def erase_many(self, users):
+        if not self.erasable:
+            return {user.pk: self.kept(self.count_for([user]) or 0) for user in users}
         return {user.pk: self.erase(user) for user in users}
+
+    def kept(self, count):
+        """The result for records kept whole (``erasable = False``)."""
+        return ErasureResult(held=[Hold(reason=str(self.kept_reason), until=None, count=count)])
 
     def count_for(self, users):
         return None
 
     def purge_expired(self, now, dry_run=False):
         return 0
+
+    @classmethod
+    def erases(cls):
+        """Whether the class says how its records are erased (or that they are kept)."""
+        if not cls.erasable:
+            return True
+        return cls.erase is not DataSource.erase or cls.erase_many is not DataSource.erase_many
+
+    def column_label(self, name):
+        """The export's title for the column ``name``."""
+        return str(self.field_labels.get(name, name))
 
     def describe(self):
         """The Art. 15 information of this source, as text."""
@@ -154,11 +196,14 @@ class ModelSource(DataSource):
         return self.model._default_manager.filter(**{f"{self.user_field}__in": users})
 
     def erase(self, user):
-        if type(self).erase_many is not ModelSource.erase_many:
+        if not self.erasable or type(self).erase_many is not ModelSource.erase_many:
             return self.erase_many([user])[user.pk]
         return self._erase_rows([user])[user.pk]
 
     def erase_many(self, users):
+        if not self.erasable:
+            counts = count_by_user(self.rows_of([user.pk for user in users]), self.user_field)
+            return {user.pk: self.kept(counts.get(user.pk, 0)) for user in users}
         if type(self).erase is not ModelSource.erase:
             # The subclass erases its own way: keep doing so, one account at a time.
             return {user.pk: self.erase(user) for user in users}
@@ -257,12 +302,39 @@ class Registry:
         self._sources = {}
 
     def register(self, source_class):
-        """Register a ``DataSource`` subclass (usable as a class decorator)."""
-        if not issubclass(source_class, DataSource) or not source_class.name:
-            raise TypeError(f"{source_class!r} must be a DataSource subclass with a name.")
-        if not source_class.name.replace("_", "").isalnum():
-            raise ValueError(f"Source name {source_class.name!r}: letters, digits and _ only.")
-        self._sources[source_class.name] = source_class
+        """Register a ``DataSource`` subclass (usable as a class decorator).
+
+        Refuses, with ``ImproperlyConfigured``, a class that is not a ``DataSource`` with a
+        valid name, one that does not say how its records are erased, and a second class under
+        a name already registered (``unregister`` it first to replace it).
+        """
+        if not (isinstance(source_class, type) and issubclass(source_class, DataSource)):
+            raise ImproperlyConfigured(f"{source_class!r} is not a DataSource subclass.")
+        name = source_class.name
+        if not name or not name.replace("_", "").isalnum():
+            raise ImproperlyConfigured(
+                f"{source_class.__qualname__}: a source needs a name of letters, digits and _ "
+                f"only, not {name!r}."
+            )
+        if not source_class.erases():
+            raise ImproperlyConfigured(
+                f"{source_class.__qualname__} does not say how its records are erased: "
+                "implement erase(user) or erase_many(users), or set erasable = False and a "
+                "kept_reason."
+            )
+        if not source_class.erasable and not source_class.kept_reason:
+            raise ImproperlyConfigured(
+                f"{source_class.__qualname__} keeps its records (erasable = False): say why in "
+                "kept_reason, which the erasure receipt shows."
+            )
+        known = self._sources.get(name)
+        if known is not None and _identity(known) != _identity(source_class):
+            raise ImproperlyConfigured(
+                f"Two data sources are named {name!r}: {_identity(known)} and "
+                f"{_identity(source_class)}. Names must be unique; unregister the first to "
+                "replace it."
+            )
+        self._sources[name] = source_class
         return source_class
 
     def unregister(self, name):
@@ -277,10 +349,16 @@ class Registry:
         return self._sources[name]()
 
 
+def _identity(source_class):
+    # A module imported twice (its class object differs) is still the same source.
+    return f"{source_class.__module__}.{source_class.__qualname__}"
+
+
 registry = Registry()
 register = registry.register
 
 __all__ = [
+    "OWN_RECORDS",
     "Blocker",
     "emails_of",
     "DataSource",
