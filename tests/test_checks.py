@@ -93,3 +93,106 @@ def test_sweep_settings_are_checked(settings, key, value):
 def test_a_host_that_is_not_a_host_subclass_is_reported(settings):
     settings.WAGTAIL_PRIVACY = {"HOST": "tests.testapp.hooks.profile_languages"}
     assert "wagtail_privacy.E008" in ids(settings)
+
+
+def source_problems(*classes):
+    from wagtail_privacy.checks import check_sources
+    from wagtail_privacy.sources import registry
+
+    for cls in classes:
+        registry.register(cls)
+    try:
+        return sorted((p.id, p.msg) for p in check_sources())
+    finally:
+        for cls in classes:
+            registry.unregister(cls.name)
+
+
+def test_every_registered_source_passes_the_checks():
+    from wagtail_privacy.checks import check_sources
+
+    assert check_sources() == []
+
+
+def test_sources_are_checked_against_their_models():
+    from tests.testapp.models import Invoice, Order
+    from wagtail_privacy.sources import ModelSource
+
+    class Typo(ModelSource):
+        name, label, model, user_field = "typo", "Typo", Order, "customer"
+        fields = ("number", "totl", "customer__emial")
+
+    class NotTheUser(ModelSource):
+        name, label, model, user_field = "not_user", "Not the user", Order, "number"
+        fields = ("number",)
+
+    class HeldButLinked(ModelSource):
+        """Orders' customer link cannot be cleared: a hold would fail at erasure."""
+
+        name, label, model, user_field = "held", "Held", Order, "customer"
+        fields = ("number",)
+        hold_years, hold_from, anonymise = 10, "number", {"delivery_notes": ""}
+
+    class Nameless(ModelSource):
+        name, model, user_field, fields = "nameless", Invoice, "customer", ()
+
+    problems = source_problems(Typo, NotTheUser, HeldButLinked, Nameless)
+    assert problems == sorted(
+        [
+            (
+                "wagtail_privacy.E017",
+                "Data source 'typo' (" + Typo.__qualname__ + "): "
+                "testapp.Order has no field 'customer__emial' (in fields).",
+            ),
+            (
+                "wagtail_privacy.E017",
+                "Data source 'typo' (" + Typo.__qualname__ + "): "
+                "testapp.Order has no field 'totl' (in fields).",
+            ),
+            (
+                "wagtail_privacy.E018",
+                "Data source 'not_user' (" + NotTheUser.__qualname__ + "): "
+                "user_field 'number' does not lead from testapp.Order to the user model.",
+            ),
+            (
+                "wagtail_privacy.E019",
+                "Data source 'held' (" + HeldButLinked.__qualname__ + "): "
+                "anonymise names 'delivery_notes', which is no field of testapp.Order.",
+            ),
+            (
+                "wagtail_privacy.E019",
+                "Data source 'held' (" + HeldButLinked.__qualname__ + "): "
+                "hold_from 'number' must name a date field of testapp.Order.",
+            ),
+            (
+                "wagtail_privacy.E019",
+                "Data source 'held' (" + HeldButLinked.__qualname__ + ") keeps "
+                "records under a legal hold, which unlinks them from the user: user_field 'customer' "
+                "must be a nullable foreign key of testapp.Order.",
+            ),
+            (
+                "wagtail_privacy.E020",
+                "Data source 'nameless' (" + Nameless.__qualname__ + ") needs "
+                "a label and fields: customers read them in their export.",
+            ),
+        ]
+    )
+
+
+def test_checks_run_with_manage_py_check():
+    """The checks are registered: ``manage.py check`` reports a broken host source."""
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    from tests.testapp.models import Order
+    from wagtail_privacy.sources import ModelSource, registry
+
+    class Broken(ModelSource):
+        name, label, model, user_field, fields = "broken", "Broken", Order, "customer", ("x",)
+
+    registry.register(Broken)
+    try:
+        with pytest.raises(SystemCheckError, match="wagtail_privacy.E017"):
+            call_command("check")
+    finally:
+        registry.unregister("broken")

@@ -267,3 +267,97 @@ def check_pages_mounted(app_configs=None, **kwargs):
     except Exception:  # noqa: BLE001 - a URLconf that does not load: Django's checks say why
         return []
     return []
+
+
+def _lookup(model, path):
+    """The model field ``path`` (``"address__city"``) points to, or None."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    field = None
+    for part in path.split("__"):
+        if model is None:
+            return None
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        model = field.related_model if field.is_relation else None
+    return field
+
+
+def _check_model_source(source):
+    from django.contrib.auth import get_user_model
+
+    where = f"Data source {source.name!r} ({type(source).__qualname__})"
+    model = source.model
+    if model is None:
+        return [Error(f"{where} is a ModelSource without a model.", id="wagtail_privacy.E017")]
+    problems = []
+    for name in source.fields:
+        if _lookup(model, name) is None:
+            problems.append(
+                Error(
+                    f"{where}: {model._meta.label} has no field {name!r} (in fields).",
+                    id="wagtail_privacy.E017",
+                )
+            )
+    link = _lookup(model, source.user_field)
+    if link is None or not link.is_relation or link.related_model is not get_user_model():
+        problems.append(
+            Error(
+                f"{where}: user_field {source.user_field!r} does not lead from "
+                f"{model._meta.label} to the user model.",
+                id="wagtail_privacy.E018",
+            )
+        )
+    if source.hold_years:
+        if "__" in source.user_field or (link is not None and not link.null):
+            problems.append(
+                Error(
+                    f"{where} keeps records under a legal hold, which unlinks them from the "
+                    f"user: user_field {source.user_field!r} must be a nullable foreign key of "
+                    f"{model._meta.label}.",
+                    hint="Add null=True to the foreign key (and a migration).",
+                    id="wagtail_privacy.E019",
+                )
+            )
+        held_from = _lookup(model, source.hold_from or "")
+        if held_from is None or held_from.get_internal_type() not in ("DateField", "DateTimeField"):
+            problems.append(
+                Error(
+                    f"{where}: hold_from {source.hold_from!r} must name a date field of "
+                    f"{model._meta.label}.",
+                    id="wagtail_privacy.E019",
+                )
+            )
+        for name in source.anonymise:
+            if _lookup(model, name) is None or "__" in name:
+                problems.append(
+                    Error(
+                        f"{where}: anonymise names {name!r}, which is no field of "
+                        f"{model._meta.label}.",
+                        id="wagtail_privacy.E019",
+                    )
+                )
+    return problems
+
+
+@register()
+def check_sources(app_configs=None, **kwargs):
+    """Every registered data source is complete: a label, fields, and for a ``ModelSource``
+    fields, user link and legal hold that exist on its model."""
+    from .sources import ModelSource, registry
+
+    problems = []
+    for source in registry.sources():
+        where = f"Data source {source.name!r} ({type(source).__qualname__})"
+        if not str(source.label) or not source.fields:
+            problems.append(
+                Error(
+                    f"{where} needs a label and fields: customers read them in their export.",
+                    id="wagtail_privacy.E020",
+                )
+            )
+        if isinstance(source, ModelSource):
+            problems += _check_model_source(source)
+    return problems

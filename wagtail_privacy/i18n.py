@@ -18,6 +18,14 @@ def default_language():
     return get_supported_content_language_variant(settings.LANGUAGE_CODE)
 
 
+def active_language():
+    """The active language as a content language the site has, else the default one."""
+    try:
+        return get_supported_content_language_variant(translation.get_language())
+    except LookupError:
+        return default_language()
+
+
 def customer_languages(users):
     """Map each user's pk to a supported content language (default language as a fallback)."""
     found = host().customer_languages(users)

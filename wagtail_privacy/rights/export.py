@@ -11,6 +11,7 @@ stays flat however much data a customer has.
 import io
 import json
 import re
+import shutil
 import time
 import uuid
 import zipfile
@@ -54,12 +55,17 @@ def _storage():
     return export_storage()
 
 
-def request_export(user, now=None):
+def request_export(user, now=None, *, proof=None):
     """Start an export for ``user``: at most one per ``EXPORT_RATE_LIMIT`` seconds.
 
+    Needs a fresh step-up: ``proof`` is ``verification.service.step_up_proof(request)``, or
+    ``without_step_up(reason)`` for staff, periodic work and tests; else ``StepUpRequired``.
     An export whose worker died does not count against the limit: it is built again (or, out
     of attempts, marked failed) before the limit is checked.
     """
+    from ..verification.service import check_step_up
+
+    check_step_up(user, proof)
     now = now or timezone.now()
     window = timedelta(seconds=privacy_settings.EXPORT_RATE_LIMIT)
     # Kept even when the limit refuses below: the dead job is queued again.
@@ -132,8 +138,45 @@ def _plain(value):
     return str(encoded)
 
 
-def _write_json(archive, user, sources, generated_at, heartbeat):
-    counts = {}
+class _SourceFiles:
+    """Where one read of a source goes besides data.json: its CSV file and the rows of its
+    index table (the first ``INDEX_ROWS``), in a scratch folder until the archive takes them."""
+
+    def __init__(self, scratch, source, columns):
+        self.source, self.columns = source, columns
+        self.csv_path = scratch / f"{source.name}.csv"
+        self.rows_path = scratch / f"{source.name}.rows.html"
+        self.fields = [column.name for column in columns]
+        # utf-8-sig: the byte order mark tells spreadsheet programs the file is UTF-8.
+        self.csv = self.csv_path.open("w", encoding="utf-8-sig", newline="")
+        self.rows = self.rows_path.open("w", encoding="utf-8")
+        # What customers typed (names, addresses, user agents) must not run as a formula.
+        self.writer = SafeWriter(self.csv, [column.label for column in columns])
+        self.writer.writeheader()
+        self.count = 0
+
+    def add(self, record):
+        self.writer.writerow([_cell(record.get(name)) for name in self.fields])
+        if self.count < export_html.INDEX_ROWS:
+            self.rows.write(export_html.table_row(record, self.columns))
+        self.count += 1
+
+    def close(self):
+        self.csv.close()
+        self.rows.close()
+
+
+def _cell(value):
+    # A number stays one in the CSV (a negative one is no formula); the rest is text.
+    if isinstance(value, Number) and not isinstance(value, bool):
+        return value
+    return _plain(value)
+
+
+def _write_sources(archive, user, sources, columns, generated_at, scratch, heartbeat):
+    """data.json, streamed into the archive, with each source read once: every record also
+    goes to the source's CSV file and index rows in ``scratch``. Returns the ``_SourceFiles``."""
+    files = []
     with (
         archive.open("data.json", "w", force_zip64=True) as raw,
         io.TextIOWrapper(raw, encoding="utf-8") as out,
@@ -148,58 +191,39 @@ def _write_json(archive, user, sources, generated_at, heartbeat):
         for index, source in enumerate(sources):
             described = json.dumps(source.describe(), ensure_ascii=False)
             out.write(("," if index else "") + described[:-1] + ', "records": [')
-            count = 0
-            for record in source.records(user):
-                out.write(
-                    ("," if count else "")
-                    + json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False)
-                )
-                count += 1
-                heartbeat()
+            copies = _SourceFiles(scratch, source, columns[source.name])
+            files.append(copies)
+            try:
+                for record in source.records(user):
+                    out.write(
+                        ("," if copies.count else "")
+                        + json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False)
+                    )
+                    copies.add(record)
+                    heartbeat()
+            finally:
+                copies.close()
             out.write("]}")
-            counts[source.name] = count
         out.write("]}")
-    return counts
+    return files
 
 
-def _write_csv(archive, user, source, columns, heartbeat):
-    # utf-8-sig: the byte order mark tells spreadsheet programs the file is UTF-8.
-    with (
-        archive.open(f"{source.name}.csv", "w", force_zip64=True) as raw,
-        io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as out,
-    ):
-        fields = [column.name for column in columns]
-        # What customers typed (names, addresses, user agents) must not run as a formula.
-        writer = SafeWriter(out, [column.label for column in columns])
-        writer.writeheader()
-
-        def cell(value):
-            # A number stays one (a negative one is no formula); the rest is text.
-            if isinstance(value, Number) and not isinstance(value, bool):
-                return value
-            return _plain(value)
-
-        for record in source.records(user):
-            writer.writerow([cell(record.get(name)) for name in fields])
-            heartbeat()
-
-
-def _write_index(archive, user, sources, columns, counts, generated_at, language, heartbeat):
+def _write_index(archive, files, generated_at, language):
     """index.html: the page is rendered with a marker where each source's records go, then
-    written piece by piece with the records streamed in between."""
+    written piece by piece with each source's table copied in between."""
     marker = f"<!--records {uuid.uuid4().hex} "
     page = render_to_string(
         "wagtail_privacy/rights/export_index.html",
         {
             "sources": [
                 {
-                    "info": s.describe(),
-                    "count": counts[s.name],
-                    "file": f"{s.name}.csv",
+                    "info": f.source.describe(),
+                    "count": f.count,
+                    "file": f"{f.source.name}.csv",
                     # Where the records go: made here, holding no data.
                     "records": mark_safe(f"{marker}{index}-->"),
                 }
-                for index, s in enumerate(sources)
+                for index, f in enumerate(files)
             ],
             "generated_at": generated_at,
             "shop_name": privacy_settings.shop_name,
@@ -216,37 +240,50 @@ def _write_index(archive, user, sources, columns, counts, generated_at, language
             if position % 2 == 0:
                 out.write(piece)
                 continue
-            source = sources[int(piece)]
-            export_html.write_records(
-                out,
-                user,
-                source,
-                columns[source.name],
-                counts[source.name],
-                f"{source.name}.csv",
-                heartbeat,
-            )
+            f = files[int(piece)]
+            if not f.count:
+                continue  # no records: no empty table
+            out.write(export_html.table_start(f.source, f.columns, f.count, f"{f.source.name}.csv"))
+            with f.rows_path.open(encoding="utf-8") as rows:
+                shutil.copyfileobj(rows, out)
+            out.write(export_html.TABLE_END)
 
 
 def build_archive(user, path, now=None, heartbeat=None):
     """Write the export ZIP of ``user`` to ``path``; return the record count per source.
 
-    ``heartbeat()``, when given, is called as records are written (it may raise to stop).
+    Each source is read once (data.json, its CSV file and its index table come from the same
+    records, so they cannot disagree). ``heartbeat()``, when given, is called as records are
+    written (it may raise to stop).
     """
     now = now or timezone.now()
     heartbeat = heartbeat or (lambda: None)
     sources = registry.sources()
     language = customer_languages([user])[user.pk]
-    with (
-        translation.override(language),
-        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive,
-    ):
-        counts = _write_json(archive, user, sources, now, heartbeat)
-        columns = {source.name: export_html.columns(source) for source in sources}
-        for source in sources:
-            _write_csv(archive, user, source, columns[source.name], heartbeat)
-        _write_index(archive, user, sources, columns, counts, now, language, heartbeat)
-    return counts
+    scratch = parts_path(path)
+    shutil.rmtree(scratch, ignore_errors=True)  # what a killed attempt left
+    scratch.mkdir(parents=True)
+    try:
+        with (
+            translation.override(language),
+            zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        ):
+            columns = {source.name: export_html.columns(source) for source in sources}
+            files = _write_sources(archive, user, sources, columns, now, scratch, heartbeat)
+            for f in files:
+                archive.write(f.csv_path, f"{f.source.name}.csv")
+                heartbeat()
+            _write_index(archive, files, now, language)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return {f.source.name: f.count for f in files}
+
+
+def parts_path(path):
+    """The scratch folder beside the archive ``path`` (its CSV files and index rows while it
+    is written): named after it, so whoever removes a killed worker's archive removes it too."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.parts")
 
 
 class ClaimLost(Exception):
@@ -279,7 +316,9 @@ def work_path(export_id):
 
 
 def _remove_work_file(export_id):
-    work_path(export_id).unlink(missing_ok=True)
+    path = work_path(export_id)
+    path.unlink(missing_ok=True)
+    shutil.rmtree(parts_path(path), ignore_errors=True)
 
 
 def _claim(export_id, now):

@@ -11,10 +11,10 @@ points to (``"address__city"``: "Address: city"), or the field name made readabl
 it.
 
 ``index.html`` shows at most ``INDEX_ROWS`` records per source, with a note saying how many
-there are; the CSV files and ``data.json`` always hold all of them.
+there are; the CSV files and ``data.json`` always hold all of them. A source without records
+gets no table.
 """
 
-import itertools
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -114,17 +114,19 @@ def _cell(value, column):
     return text.replace("\n", "<br>")
 
 
-def write_records(out, user, source, cols, total, file, heartbeat=lambda: None):
-    """Write the first ``INDEX_ROWS`` records of ``source`` to ``out`` as an HTML table.
+def table_row(record, cols):
+    """One record as a row of the index table."""
+    return "<tr>" + "".join(f"<td>{_cell(record.get(c.name), c)}</td>" for c in cols) + "</tr>\n"
 
-    ``total`` is how many records the source has (as counted for data.json); when it is more
-    than the table shows, a note before the table says so and names ``file``. Returns how
-    many records were written. Nothing is written for a source without records.
+
+def table_start(source, cols, total, file):
+    """What comes before the rows of ``source``'s table in index.html.
+
+    ``total`` is how many records the source has; when it is more than the table shows
+    (``INDEX_ROWS``), a note before the table says so and names ``file``.
     """
-    if not total:
-        return 0
     ident = f"records-{escape(source.name)}"
-    described = ""
+    start, described = "", ""
     if total > INDEX_ROWS:
         note = _(
             "The first %(shown)s of %(total)s records are shown here; all of them are in %(file)s."
@@ -133,29 +135,16 @@ def write_records(out, user, source, cols, total, file, heartbeat=lambda: None):
             "total": formats.number_format(total, force_grouping=True),
             "file": file,
         }
-        out.write(f'<p class="privacy-records-note" id="{ident}-note">{escape(note)}</p>\n')
+        start = f'<p class="privacy-records-note" id="{ident}-note">{escape(note)}</p>\n'
         described = f' aria-describedby="{ident}-note"'
-    out.write(
-        f'<div class="privacy-records" role="region" tabindex="0" aria-labelledby="{ident}">'
+    return (
+        start
+        + f'<div class="privacy-records" role="region" tabindex="0" aria-labelledby="{ident}">'
         f'<table{described}><caption id="{ident}">{escape(str(source.label))}</caption>\n'
         "<thead><tr>"
         + "".join(f'<th scope="col">{escape(c.label)}</th>' for c in cols)
         + "</tr></thead>\n<tbody>\n"
     )
-    records = iter(source.records(user))
-    shown = 0
-    try:
-        for record in itertools.islice(records, INDEX_ROWS):
-            out.write(
-                "<tr>"
-                + "".join(f"<td>{_cell(record.get(c.name), c)}</td>" for c in cols)
-                + "</tr>\n"
-            )
-            shown += 1
-            heartbeat()
-    finally:
-        close = getattr(records, "close", None)
-        if close is not None:
-            close()  # a source reading a database cursor lets go of it
-    out.write("</tbody></table></div>\n")
-    return shown
+
+
+TABLE_END = "</tbody></table></div>\n"
