@@ -33,7 +33,7 @@ from .models import ChangeNotice, EmailState
 #: database server leaves up to this many per run unconfirmed (never sent twice).
 CLAIM_AHEAD = 25
 
-#: The unlogged table of live runs (PostgreSQL only; created by migration 0013).
+#: The unlogged table of live runs (PostgreSQL only; created by the initial migration).
 RUNS_TABLE = "wagtail_privacy_notice_run"
 
 STATE_FIELDS = {

@@ -1,6 +1,5 @@
 """The requests ledger: every exercise of a right, its deadline, extensions and history."""
 
-import calendar
 from datetime import timedelta
 
 from django.db import transaction
@@ -14,22 +13,14 @@ from .. import mail
 from ..conf import privacy_settings
 from ..exceptions import PrivacyError
 from ..i18n import customer_languages
+from ..periods import InvalidPeriod, Period
 from .models import DataRequest, DataRequestEvent, RequestStatus
-
-
-def add_months(moment, months):
-    """``moment`` plus calendar months, on the same day or the month's last (31 Jan → 28 Feb)."""
-    local = timezone.localtime(moment)
-    month_index = local.month - 1 + months
-    year, month = local.year + month_index // 12, month_index % 12 + 1
-    day = min(local.day, calendar.monthrange(year, month)[1])
-    return local.replace(year=year, month=month, day=day)
 
 
 def open_request(
     *, kind, channel, user=None, contact_email="", received_at=None, actor=None, note=""
 ):
-    """Record a request; it is due one calendar month (``REQUEST_DUE_MONTHS``) after receipt."""
+    """Record a request; it is due ``REQUEST_DUE`` (one calendar month) after receipt."""
     received_at = received_at or timezone.now()
     with transaction.atomic():
         request = DataRequest.objects.create(
@@ -38,7 +29,7 @@ def open_request(
             kind=kind,
             channel=channel,
             received_at=received_at,
-            due_at=add_months(received_at, privacy_settings.REQUEST_DUE_MONTHS),
+            due_at=Period.parse(privacy_settings.REQUEST_DUE).after(received_at),
         )
         DataRequestEvent.objects.create(
             request=request, at=timezone.now(), status=request.status, note=note, actor=actor
@@ -85,31 +76,38 @@ def set_status_many(request_ids, status, *, outcome, note=""):
         )
 
 
-def extend(request, months, reason, *, actor=None):
-    """Extend the deadline by up to ``REQUEST_MAX_EXTENSION_MONTHS`` months and tell the customer.
+def extend(request, period, reason, *, actor=None, now=None):
+    """Extend the deadline by ``period`` (``"14d"``, ``"1m"``, a ``Period``, or a number of
+    months), up to ``REQUEST_MAX_EXTENSION`` in all, and tell the customer.
 
-    The reason is emailed to the customer in their language (the law requires telling them
-    within the first month why more time is needed).
+    Only an open request that is not overdue yet can be extended: the law lets a controller
+    take more time by telling the person within the first period, not after missing it. The
+    reason is emailed to the customer in their language.
     """
-    maximum = privacy_settings.REQUEST_MAX_EXTENSION_MONTHS
+    now = now or timezone.now()
+    maximum = Period.parse(privacy_settings.REQUEST_MAX_EXTENSION)
     if not request.is_open:
         raise PrivacyError(
             _("Only an open request can be extended."), code="request_closed", status=409
+        )
+    if request.deadline < now:
+        raise PrivacyError(
+            _("This request is overdue: its deadline cannot be extended any more."),
+            code="request_overdue",
+            status=409,
         )
     if not reason or not reason.strip():
         raise PrivacyError(
             _("Give the reason for the extension."), code="invalid_input", status=422
         )
-    if not 1 <= months <= maximum:
+    try:
+        period = Period(period, "m") if isinstance(period, int) else Period.parse(period)
+    except InvalidPeriod:
+        period = None
+    until = period.after(request.deadline) if period and period.count > 0 else None
+    if until is None or until > maximum.after(request.due_at):
         raise PrivacyError(
-            _("A request can be extended by 1 to %(max)s months.") % {"max": maximum},
-            code="invalid_input",
-            status=422,
-        )
-    until = add_months(request.due_at, months)
-    if until > add_months(request.due_at, maximum):
-        raise PrivacyError(
-            _("A request can be extended by %(max)s months at most.") % {"max": maximum},
+            _("A request can be extended by %(max)s at most in all.") % {"max": maximum},
             code="invalid_input",
             status=422,
         )

@@ -1,16 +1,27 @@
 """The verification domain's source of personal data: the customer's verification devices."""
 
 from django.utils.translation import gettext_lazy as _
-from django_otp.plugins.otp_email.models import EmailDevice
+from django_otp import device_classes
 from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ..sources import OWN_RECORDS, DataSource, ErasureResult, count_by_user, register
+from .service import method_name
+
+
+def _kind(device):
+    # "backup_codes" is the export's name for django-otp's static tokens (stable since 0.1).
+    return "backup_codes" if isinstance(device, StaticDevice) else method_name(device)
+
+
+def _device_models():
+    """Every device model of the django-otp plugins the site installs, built-in or not."""
+    return [model for model in device_classes() if not model._meta.abstract]
 
 
 @register
 class OtpDeviceSource(DataSource):
-    """Verification devices: their kind and dates, never their secrets or codes."""
+    """Verification devices of every django-otp plugin the site installs: their kind and
+    dates, never their secrets or codes."""
 
     name = "verification_devices"
     label = _("Verification methods")
@@ -34,14 +45,13 @@ class OtpDeviceSource(DataSource):
     recipients = OWN_RECORDS
     retention = _("While the account exists.")
     origin = _("You, when you set up a verification method.")
-    models = (("totp", TOTPDevice), ("backup_codes", StaticDevice), ("email", EmailDevice))
 
     def erase(self, user):
         return self.erase_many([user])[user.pk]
 
     def erase_many(self, users):
         results = {user.pk: ErasureResult() for user in users}
-        for _kind, model in self.models:
+        for model in _device_models():
             rows = model.objects.filter(user__in=[user.pk for user in users])
             for pk, count in count_by_user(rows, "user").items():
                 results[pk].deleted += count
@@ -49,13 +59,13 @@ class OtpDeviceSource(DataSource):
         return results
 
     def count_for(self, users):
-        return sum(model.objects.filter(user__in=users).count() for _kind, model in self.models)
+        return sum(model.objects.filter(user__in=users).count() for model in _device_models())
 
     def records(self, user):
-        for kind, model in self.models:
+        for model in _device_models():
             for device in model.objects.filter(user=user).order_by("pk"):
                 yield {
-                    "type": kind,
+                    "type": _kind(device),
                     "name": device.name,
                     "confirmed": device.confirmed,
                     "created_at": getattr(device, "created_at", None),
