@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp.plugins.otp_email",
+    # Not used by the package: a device plugin a shop may add (tests/verification).
+    "django_otp.plugins.otp_hotp",
     "django_tasks",
     "django_tasks_db",
     "ninja",  # the API docs' Swagger UI from the static files

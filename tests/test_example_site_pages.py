@@ -30,6 +30,8 @@ from django.core import mail
 from django.test import Client
 from shop.models import CustomerProfile
 from wagtail_privacy.rights import closure as closures
+from wagtail_privacy.verification.service import without_step_up
+NO_STEP_UP = without_step_up("test fixture")
 User = get_user_model()
 out = {}
 
@@ -108,7 +110,7 @@ def test_the_privacy_pages_in_the_shops_layout(demo):
         cleo = customer("test-cleo", "sl")
         ana = User.objects.get(username="ana")
         token = token_for(ana, "newsletter", "email")
-        closure = closures.deactivate(customer("test-dan", "hr"))
+        closure = closures.deactivate(customer("test-dan", "hr"), proof=NO_STEP_UP)
         reactivation = closures.reactivation_token(closure)
         anonymous = Client()
         signed_in = Client()
@@ -191,7 +193,7 @@ def test_signing_in_while_deactivated_says_how_to_reactivate(demo):
         SIGN_IN,
         """
         eva = customer("test-eva", "sl")
-        closures.deactivate(eva)
+        closures.deactivate(eva, proof=NO_STEP_UP)
         mail.outbox.clear()
         owner = Client()
         right = sign_in(owner, "test-eva@example.com", "secret-pw")
@@ -251,7 +253,7 @@ def test_signing_in_while_the_deletion_is_pending(demo):
         SIGN_IN,
         """
         fran = customer("test-fran", "en")
-        closures.request_deletion(fran)
+        closures.request_deletion(fran, proof=NO_STEP_UP)
         answer = sign_in(Client(), "test-fran", "secret-pw")
         out["closed"] = answer["closed"] and answer["resend"]
         out["deletion"] = "you asked us to delete it" in answer["html"]

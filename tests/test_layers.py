@@ -29,9 +29,11 @@ GROUND = {
 #: Each domain and the domains below it that it may import.
 DOMAINS = {
     "policies": set(),
-    "notices": {"policies"},
-    "consent": {"policies"},
-    "rights": set(),
+    # Verification (the step-up and the pages' door for its refusals) is below the domains
+    # whose services refuse without a step-up, or whose pages render a refusal.
+    "notices": {"policies", "verification"},
+    "consent": {"policies", "verification"},
+    "rights": {"verification"},
     "verification": set(),
 }
 #: Where domains meet: they may import anything.

@@ -17,6 +17,10 @@ from wagtail_privacy.consent import service, unsubscribe
 from wagtail_privacy.consent.models import ConsentPurpose
 from wagtail_privacy.rights import closure as closures
 from wagtail_privacy.rights.models import AccountClosure
+from wagtail_privacy.verification.service import without_step_up
+
+# The customer's own step-up is not what these tests are about.
+NO_STEP_UP = without_step_up("test fixture")
 
 pytestmark = pytest.mark.django_db
 LINK = re.compile(r"https?://[^/\s]+(/(?:[a-z]{2}/)?privacy/reactivate/[^/\s]+/)")
@@ -32,7 +36,7 @@ def slovenian(customer, locales):
 def emailed_link(slovenian, django_capture_on_commit_callbacks):
     """The customer deactivates from an English storefront; the email is Slovenian."""
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
-        closures.deactivate(slovenian)
+        closures.deactivate(slovenian, proof=NO_STEP_UP)
     [message] = mail.outbox
     assert "Vaš račun je deaktiviran" in message.body  # the customer's language
     return LINK.search(message.body).group(1)

@@ -14,6 +14,10 @@ from django.utils import timezone
 from wagtail_privacy.consent import unsubscribe
 from wagtail_privacy.consent.models import ConsentPurpose
 from wagtail_privacy.rights import closure as closures
+from wagtail_privacy.verification.service import without_step_up
+
+# The customer's own step-up is not what these tests are about.
+NO_STEP_UP = without_step_up("test fixture")
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +50,7 @@ def pages(policies, customer, locales):
         key="newsletter", name="Newsletter", wording="Send me news.", locale=locales["en"]
     )
     token = unsubscribe.token_for(customer, "newsletter", "email")
-    closure = closures.deactivate(customer)
+    closure = closures.deactivate(customer, proof=NO_STEP_UP)
     reactivation = closures.reactivation_token(closure)
     return {
         "policy": (page.url, 200),

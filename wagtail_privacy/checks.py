@@ -6,14 +6,40 @@ from django.utils.module_loading import import_string
 
 from .conf import DEFAULTS, privacy_settings
 from .hosts import host
+from .periods import InvalidPeriod, Period
 from .storage import PRIVATE_STORAGE, export_storage, is_public
 
 #: Settings of earlier development versions, now methods of ``Host``.
-REPLACED_BY_HOST = {
-    "NOTICE_AUDIENCE": "notice_audience",
-    "CUSTOMER_LANGUAGE": "customer_languages",
-    "LAST_ACTIVITY": "last_activity",
+_HOST_HINT = (
+    "Subclass wagtail_privacy.hosts.Host, override {}() and name the class in "
+    "WAGTAIL_PRIVACY['HOST']."
+)
+#: Settings of earlier development versions: {key: (its replacement, how to move)}.
+REPLACED = {
+    "NOTICE_AUDIENCE": ("HOST", _HOST_HINT.format("notice_audience")),
+    "CUSTOMER_LANGUAGE": ("HOST", _HOST_HINT.format("customer_languages")),
+    "LAST_ACTIVITY": ("HOST", _HOST_HINT.format("last_activity")),
+    "REQUEST_DUE_MONTHS": ("REQUEST_DUE", 'A period: "1m" for one month, "30d" for 30 days.'),
+    "REQUEST_MAX_EXTENSION_MONTHS": (
+        "REQUEST_MAX_EXTENSION",
+        'A period: "2m" for two months, "60d" for 60 days.',
+    ),
 }
+
+
+def _check_periods():
+    problems = []
+    for key in ("REQUEST_DUE", "REQUEST_MAX_EXTENSION"):
+        try:
+            period = Period.parse(getattr(privacy_settings, key))
+        except InvalidPeriod as error:
+            problems.append(Error(f"WAGTAIL_PRIVACY[{key!r}]: {error}", id="wagtail_privacy.E021"))
+            continue
+        if period.count < (key == "REQUEST_DUE"):
+            problems.append(
+                Error(f"WAGTAIL_PRIVACY[{key!r}] is too short.", id="wagtail_privacy.E021")
+            )
+    return problems
 
 
 def _check_host():
@@ -37,12 +63,12 @@ def check_settings(app_configs=None, **kwargs):
     if not isinstance(raw, dict):
         return [Error("WAGTAIL_PRIVACY must be a dict.", id="wagtail_privacy.E001")]
     for key in raw:
-        if key in REPLACED_BY_HOST:
+        if key in REPLACED:
+            replacement, hint = REPLACED[key]
             problems.append(
                 Error(
-                    f"WAGTAIL_PRIVACY[{key!r}] is replaced by HOST.",
-                    hint=f"Subclass wagtail_privacy.hosts.Host, override {REPLACED_BY_HOST[key]}"
-                    "() and name the class in WAGTAIL_PRIVACY['HOST'].",
+                    f"WAGTAIL_PRIVACY[{key!r}] is replaced by {replacement}.",
+                    hint=hint,
                     id="wagtail_privacy.E016",
                 )
             )
@@ -133,6 +159,7 @@ def check_settings(app_configs=None, **kwargs):
             )
     problems += _check_sweeps()
     problems += _check_host()
+    problems += _check_periods()
     paths = list(privacy_settings.API_AUTHENTICATION)
     for path in filter(None, paths):
         try:

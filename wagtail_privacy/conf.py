@@ -52,14 +52,20 @@ DEFAULTS = {
     "GATE_REFRESH_SECONDS": 5,
     # Authentication of the signed-in API endpoints: dotted paths to Ninja auth objects.
     "API_AUTHENTICATION": ["ninja.security.django_auth"],
-    # Requests: answered within this many calendar months of receipt...
-    "REQUEST_DUE_MONTHS": 1,
-    # ...extendable by at most this many further months, with a reason sent to the customer.
-    "REQUEST_MAX_EXTENSION_MONTHS": 2,
+    # Requests are answered within this period of receipt: "30d" (days) or "1m" (calendar
+    # months, as the GDPR counts)...
+    "REQUEST_DUE": "1m",
+    # ...and can be extended, with a reason sent to the customer, by at most this much more,
+    # only while they are not overdue.
+    "REQUEST_MAX_EXTENSION": "2m",
     # Open requests due within this many days are listed as due soon.
     "REQUEST_DUE_SOON_DAYS": 7,
     # Seconds a step-up verification stays fresh for export, deletion and deactivation.
     "STEP_UP_MAX_AGE": 600,
+    # The shop's page where a customer confirms it is them (a one-time code), as a URL path:
+    # pages refused for want of a step-up redirect there with ?next=. None: a 403 page says to
+    # confirm it in the account (the JSON API always answers 403 step_up_required).
+    "STEP_UP_URL": None,
     # Wrong codes allowed per customer within STEP_UP_THROTTLE_WINDOW seconds.
     "STEP_UP_MAX_ATTEMPTS": 5,
     "STEP_UP_THROTTLE_WINDOW": 900,

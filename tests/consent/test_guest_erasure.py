@@ -13,6 +13,10 @@ from wagtail_privacy.consent import service
 from wagtail_privacy.consent.models import ConsentRecord, email_hash
 from wagtail_privacy.rights import closure as closures
 from wagtail_privacy.sources import registry
+from wagtail_privacy.verification.service import without_step_up
+
+# The customer's own step-up is not what these tests are about.
+NO_STEP_UP = without_step_up("test fixture")
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -20,7 +24,7 @@ GUEST_IP, GUEST_UA = "198.51.100.7", "GuestBrowser/1.0"
 
 
 def erase(user):
-    closure = closures.request_deletion(user)
+    closure = closures.request_deletion(user, proof=NO_STEP_UP)
     with time_machine.travel(closure.scheduled_for + timedelta(seconds=1)):
         closure = closures.erase(closure.pk)
     assert closure.state == "erased"

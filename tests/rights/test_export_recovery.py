@@ -23,6 +23,10 @@ from wagtail_privacy.rights import closure as closures
 from wagtail_privacy.rights.export import RateLimited, request_export, work_path
 from wagtail_privacy.rights.models import AccountClosure, DataExport, ExportStatus
 from wagtail_privacy.storage import export_storage, private_root
+from wagtail_privacy.verification.service import without_step_up
+
+# The customer's own step-up is not what these tests are about.
+NO_STEP_UP = without_step_up("test fixture")
 
 ROOT = Path(__file__).resolve().parents[2]
 API = "/api/privacy/v1/me"
@@ -94,7 +98,7 @@ def tick(at):
 
 @pytest.mark.django_db(transaction=True)
 def test_an_export_whose_worker_was_killed_is_built_again(customer, no_task_runs, settings):
-    export = request_export(customer)
+    export = request_export(customer, proof=NO_STEP_UP)
     kill_worker_midway(export.pk)
     export.refresh_from_db()
     assert export.status == ExportStatus.RUNNING and export.attempts == 1
@@ -123,7 +127,7 @@ def test_out_of_attempts_the_export_fails_visibly_and_the_customer_can_ask_again
     customer, no_task_runs, settings
 ):
     settings.WAGTAIL_PRIVACY = {**settings.WAGTAIL_PRIVACY, "EXPORT_MAX_ATTEMPTS": 1}
-    export = request_export(customer)
+    export = request_export(customer, proof=NO_STEP_UP)
     kill_worker_midway(export.pk)
     later = timezone.now() + timedelta(minutes=11)
     tick(later)
@@ -135,28 +139,28 @@ def test_out_of_attempts_the_export_fails_visibly_and_the_customer_can_ask_again
     assert not work_path(export.pk).exists()
 
     with time_machine.travel(later):
-        again = request_export(customer)  # not rate-limited by the dead job
+        again = request_export(customer, proof=NO_STEP_UP)  # not rate-limited by the dead job
     assert again.pk != export.pk and again.request_id == request.pk
 
 
 @pytest.mark.django_db(transaction=True)
 def test_asking_again_queues_a_dead_job_again(customer, no_task_runs):
-    export = request_export(customer)
+    export = request_export(customer, proof=NO_STEP_UP)
     kill_worker_midway(export.pk)
     with time_machine.travel(timezone.now() + timedelta(minutes=11)):
         # No privacy_tick ran: asking again finds the dead job and queues it again.
         with pytest.raises(RateLimited):
-            request_export(customer)  # the export asked for is on its way again
+            request_export(customer, proof=NO_STEP_UP)  # the export asked for is on its way again
     export.refresh_from_db()
     assert export.status == ExportStatus.PENDING and export.claim is None
 
 
 @pytest.mark.django_db(transaction=True)
 def test_erasure_removes_the_partial_archive_of_a_killed_worker(customer, no_task_runs):
-    export = request_export(customer)
+    export = request_export(customer, proof=NO_STEP_UP)
     kill_worker_midway(export.pk)
     assert work_path(export.pk).exists()
-    closure = closures.request_deletion(customer)
+    closure = closures.request_deletion(customer, proof=NO_STEP_UP)
     with time_machine.travel(closure.scheduled_for + timedelta(seconds=1)):
         closures.erase(closure.pk)
     assert AccountClosure.objects.get().state == "erased"

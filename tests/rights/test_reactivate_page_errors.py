@@ -18,6 +18,10 @@ from tests.testapp.models import CustomerProfile
 from wagtail_privacy.conf import privacy_settings
 from wagtail_privacy.rights import closure as closures
 from wagtail_privacy.rights.models import AccountClosure, DataRequest
+from wagtail_privacy.verification.service import without_step_up
+
+# The customer's own step-up is not what these tests are about.
+NO_STEP_UP = without_step_up("test fixture")
 
 pytestmark = pytest.mark.django_db
 API = "/api/privacy/v1"
@@ -29,7 +33,7 @@ METHODS = pytest.mark.parametrize("method", ["get", "post"])
 def closed(customer, locales):
     """The customer, deactivated; their language is Slovenian."""
     CustomerProfile.objects.create(user=customer, language="sl")
-    return closures.deactivate(customer)
+    return closures.deactivate(customer, proof=NO_STEP_UP)
 
 
 def snapshot():
@@ -111,7 +115,7 @@ def test_a_superseded_link(closed, customer, method):
     first = closures.reactivation_token(closed)
     closures.reactivate(first)
     customer.refresh_from_db()
-    second = closures.request_deletion(customer)
+    second = closures.request_deletion(customer, proof=NO_STEP_UP)
     before = snapshot()
     html = assert_error_page(page(method, first), 410, "link_superseded", "sl")
     assert "Ta povezava pripada prejšnji zahtevi in ne deluje več" in html
@@ -128,7 +132,7 @@ def test_a_superseded_link_in_english(closed, customer, method):
     first = closures.reactivation_token(closed)
     closures.reactivate(first)
     customer.refresh_from_db()
-    closures.request_deletion(customer)
+    closures.request_deletion(customer, proof=NO_STEP_UP)
     html = assert_error_page(page(method, first), 410, "link_superseded", "en")
     assert "This link belongs to an earlier request and no longer works" in html
 

@@ -20,6 +20,10 @@ from wagtail_privacy.rights import closure as closures
 from wagtail_privacy.rights import erasure_warnings
 from wagtail_privacy.rights.models import AccountClosure, DataRequest, ErasureStep
 from wagtail_privacy.sources import registry
+from wagtail_privacy.verification.service import without_step_up
+
+# The customer's own step-up is not what these tests are about.
+NO_STEP_UP = without_step_up("test fixture")
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -49,7 +53,7 @@ def customers(count, *, start=0, language="en"):
 
 def schedule(users):
     for user in users:
-        closures.request_deletion(user)
+        closures.request_deletion(user, proof=NO_STEP_UP)
     return timezone.now() + timedelta(days=15)
 
 
@@ -257,7 +261,7 @@ def test_warning_sweep_skips_a_customer_who_started_a_closure_meanwhile(settings
     from wagtail_privacy.rights import retention
 
     first, second = customers(2)
-    closures.deactivate(second)  # between the sweep's query and its insert
+    closures.deactivate(second, proof=NO_STEP_UP)  # between the sweep's query and its insert
     retention._open_warned([first, second], timezone.now())
     assert AccountClosure.objects.get(user=first).kind == "inactivity"
     assert AccountClosure.objects.get(user=second).kind == "deactivation"
@@ -346,7 +350,7 @@ def test_two_sweeps_at_once_send_each_warning_once(settings):
         pytest.skip("needs real concurrent transactions (PostgreSQL)")
     settings.WAGTAIL_PRIVACY = {**settings.WAGTAIL_PRIVACY, "RETENTION_BATCH_SIZE": 3}
     for user in customers(20):
-        closures.deactivate(user)
+        closures.deactivate(user, proof=NO_STEP_UP)
     mail.outbox.clear()
     later = timezone.now() + timedelta(days=340)
     sent, errors = at_once(lambda: erasure_warnings.send_deactivation_warnings(later, 100))

@@ -19,6 +19,10 @@ from wagtail_privacy.rights import closure as closures
 from wagtail_privacy.rights import retention
 from wagtail_privacy.rights.models import AccountClosure, ClosureState
 from wagtail_privacy.rights.tasks import send_deactivation_warnings, send_inactivity_warnings
+from wagtail_privacy.verification.service import without_step_up
+
+# The customer's own step-up is not what these tests are about.
+NO_STEP_UP = without_step_up("test fixture")
 
 pytestmark = pytest.mark.django_db
 WARNING_TASKS = (send_deactivation_warnings.name, send_inactivity_warnings.name)
@@ -38,7 +42,7 @@ def backlog(settings):
     }
     deactivated = customers(3)
     for user in deactivated:
-        closures.deactivate(user)
+        closures.deactivate(user, proof=NO_STEP_UP)
     inactive = customers(3, start=3)
     mail.outbox.clear()
     return deactivated, inactive, timezone.now() + timedelta(days=340)
@@ -162,7 +166,7 @@ def test_tasks_running_at_once_warn_each_customer_once(settings):
     settings.WAGTAIL_PRIVACY = {**settings.WAGTAIL_PRIVACY, "RETENTION_BATCH_SIZE": 3}
     deactivated = customers(15)
     for user in deactivated:
-        closures.deactivate(user)
+        closures.deactivate(user, proof=NO_STEP_UP)
     soon = timezone.now() + timedelta(days=10)
     AccountClosure.objects.update(scheduled_for=soon)
     inactive = customers(15, start=15)

@@ -10,9 +10,9 @@ from ninja.security import SessionAuth
 
 from ..rights import closure as closures
 from ..rights.models import ClosureKind
-from ..verification.decorators import step_up_required
+from ..verification.service import step_up_proof
 from .auth import customer_auth
-from .errors import COMMON, ErrorOut
+from .errors import COMMON, ErrorOut, StepUpOut
 from .me import customer
 
 router = Router(tags=["me"], auth=customer_auth())
@@ -71,14 +71,14 @@ def _closure(item):
 
 @router.post(
     "me/deactivation/",
-    response={**COMMON, 200: ClosureOut, 409: ErrorOut, **ERRORS},
+    response={**COMMON, 200: ClosureOut, 409: ErrorOut, **ERRORS, 403: StepUpOut},
     url_name="me_deactivate",
     summary="Deactivate my account now; data kept for a while, then erased",
 )
-@step_up_required
 def deactivate(request):
     user = customer(request)
-    item = closures.deactivate(user)
+    # The service refuses without a fresh step-up (StepUpRequired, answered 403 by the API).
+    item = closures.deactivate(user, proof=step_up_proof(request))
     from django.contrib.auth import logout
 
     logout(request)
@@ -87,13 +87,12 @@ def deactivate(request):
 
 @router.post(
     "me/deletion/",
-    response={**COMMON, 202: ClosureOut, 409: BlockedOut, **ERRORS},
+    response={**COMMON, 202: ClosureOut, 409: BlockedOut, **ERRORS, 403: StepUpOut},
     url_name="me_delete",
     summary="Delete my account after a grace period (409 lists what blocks it)",
 )
-@step_up_required
 def delete(request):
-    item = closures.request_deletion(customer(request))
+    item = closures.request_deletion(customer(request), proof=step_up_proof(request))
     return Status(202, _closure(item))
 
 

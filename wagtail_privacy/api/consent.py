@@ -8,9 +8,9 @@ from ninja import Router, Schema
 from ..client import client_details
 from ..consent import service, unsubscribe
 from ..consent.models import Channel, ConsentSource, LegalBasis
-from ..verification.decorators import step_up_required
+from ..verification.service import step_up_proof
 from .auth import customer_auth
-from .errors import COMMON, ErrorOut
+from .errors import COMMON, ErrorOut, StepUpOut
 from .me import customer
 
 router = Router(tags=["me"], auth=customer_auth())
@@ -112,16 +112,17 @@ def my_consents(request):
 
 @router.post(
     "me/consents/withdraw-all/",
-    response={**COMMON, 200: list[PurposeOut], 429: ErrorOut, **ERRORS},
+    response={**COMMON, 200: list[PurposeOut], 429: ErrorOut, **ERRORS, 403: StepUpOut},
     url_name="me_consent_withdraw_all",
     summary="Withdraw every consent (needs a fresh verification)",
 )
-@step_up_required
 def withdraw_all(request):
     user = customer(request)
+    # The service refuses without a fresh step-up (StepUpRequired, answered 403 by the API).
     service.withdraw_all(
         user,
         source=ConsentSource.ACCOUNT,
+        proof=step_up_proof(request),
         **client_details(request),
     )
     return _overview(user, request.privacy_language)

@@ -46,6 +46,15 @@ class InvalidOut(ErrorOut):
     errors: list[FieldError] = []
 
 
+class StepUpOut(ErrorOut):
+    """A 403; with ``step_up_required`` (``StepUpRequired``), how long a verification counts
+    (``max_age``, seconds) and how this customer can verify (``methods``: ``totp``, ``email``,
+    ``backup``, a device plugin's name)."""
+
+    max_age: int | None = None
+    methods: list[str] | None = None
+
+
 #: Every stable error ``code`` the API answers with, by HTTP status; the OpenAPI document lists
 #: them on each error response.
 ERROR_CODES = {
@@ -143,7 +152,12 @@ def error_response(api, request, status, code, detail, **extra):
 def install_handlers(api):
     @api.exception_handler(PrivacyError)
     def privacy_error(request, exc):
-        return error_response(api, request, exc.status, exc.code, exc.message, **exc.params)
+        # The API's door for every refusal of the services, the guards' (``StepUpRequired``,
+        # ``AcceptanceRequired``) included: their body, status and headers.
+        response = error_response(api, request, exc.status, exc.code, exc.message, **exc.params)
+        for header, value in exc.headers.items():
+            response[header] = value
+        return response
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc):

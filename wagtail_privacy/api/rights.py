@@ -11,9 +11,8 @@ from ..exceptions import PrivacyError
 from ..rights import export as exports
 from ..rights import ledger
 from ..verification import service as verification
-from ..verification.decorators import step_up_required
 from .auth import customer_auth
-from .errors import COMMON, ErrorOut
+from .errors import COMMON, ErrorOut, StepUpOut
 from .me import customer
 
 router = Router(tags=["me"], auth=customer_auth())
@@ -161,13 +160,14 @@ class RateLimitOut(ErrorOut):
 
 @router.post(
     "me/exports/",
-    response={**COMMON, 202: ExportOut, 429: RateLimitOut, **ERRORS},
+    response={**COMMON, 202: ExportOut, 429: RateLimitOut, **ERRORS, 403: StepUpOut},
     url_name="me_exports_create",
     summary="Ask for a copy of my data (needs a fresh verification)",
 )
-@step_up_required
 def create_export(request):
-    export = exports.request_export(customer(request))
+    # The service refuses without a fresh step-up (StepUpRequired, answered 403 by the API).
+    user = customer(request)
+    export = exports.request_export(user, proof=verification.step_up_proof(request))
     return Status(202, _export(export))
 
 

@@ -7,9 +7,11 @@ like a mail scanner fetching it, changes nothing), and a mail provider's RFC 805
 A link that cannot work answers a page that says so, never a server error, and changes
 nothing. Its status is the one the API answers for the same link: 400 ``invalid_token``, 404
 ``unknown_purpose`` (renamed or deleted since, and never granted), 422 ``unknown_channel``,
-429 ``throttled``. The page speaks the language the reader chose (``?locale=``, as the
-layout's language switcher links), else that of the customer the link names (the email's),
-else the URL's (``/sl/privacy/...``), else the reader's (``Accept-Language``, as the API).
+429 ``throttled``; a refusal that asks the customer to act (``ActionRequired``) is
+answered by the pages' door instead. The page speaks the language the reader chose
+(``?locale=``, as the layout's language switcher links), else that of the customer the link
+names (the email's), else the URL's (``/sl/privacy/...``), else the reader's
+(``Accept-Language``, as the API).
 """
 
 from django.utils import translation
@@ -19,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from ..client import client_details
-from ..exceptions import PrivacyError
+from ..exceptions import ActionRequired, PrivacyError
 from ..i18n import (
     chosen_language,
     customer_languages,
@@ -28,6 +30,7 @@ from ..i18n import (
     render_in_language,
     url_language,
 )
+from ..verification.doors import answers_refusals, respond
 from . import service, unsubscribe
 from .models import Channel
 
@@ -61,6 +64,8 @@ def _language(request, subject):
 
 def _error(request, error):
     """The page for a refused link, in the active language, with the service's status."""
+    if isinstance(error, ActionRequired):
+        return respond(request, error)  # a redirect, or the step-up page
     context = {
         "code": error.code,
         "message": MESSAGES.get(error.code, error.message),
@@ -75,6 +80,7 @@ def _error(request, error):
 @csrf_exempt  # the signed token is the proof; mail clients post without a session (RFC 8058)
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
+@answers_refusals
 def unsubscribe_page(request, token):
     chosen = chosen_language(request)
     # Until the link names someone: the reader's choice, the URL's language, Accept-Language.

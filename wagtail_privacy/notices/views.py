@@ -1,4 +1,8 @@
-"""The HTML accept page for server-rendered sites (the API has its own door)."""
+"""The HTML accept page for server-rendered sites (the API has its own door).
+
+A refusal raised while it works (``ActionRequired``) is answered by the pages' door
+(``wagtail_privacy.verification.doors``), never shown as an error of the form.
+"""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -10,9 +14,10 @@ from django.views.decorators.cache import never_cache
 from wagtail.coreutils import get_supported_content_language_variant
 
 from ..client import client_details
-from ..exceptions import PrivacyError
+from ..exceptions import ActionRequired, PrivacyError
 from ..i18n import default_language
 from ..policies.resolution import load_texts
+from ..verification.doors import answers_refusals
 from . import acceptance, gate
 from .models import AcceptanceChannel
 
@@ -33,6 +38,7 @@ def _language():
 
 @never_cache
 @login_required
+@answers_refusals
 def accept(request):
     next_url = request.POST.get("next") or request.GET.get("next") or "/"
     if not url_has_allowed_host_and_scheme(
@@ -56,6 +62,8 @@ def accept(request):
                     channel=AcceptanceChannel.WEB,
                     **client_details(request),
                 )
+            except ActionRequired:
+                raise  # the door answers it
             except PrivacyError as error:
                 errors.append(error.message)
         if not errors:

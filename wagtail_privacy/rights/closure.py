@@ -170,12 +170,17 @@ def _close(user, kind, days, request_kind, now, *, status, outcome, template, da
     return closure
 
 
-def deactivate(user, now=None):
+def deactivate(user, now=None, *, proof=None):
     """Disable the account at once; erase it after ``DEACTIVATED_RETENTION_DAYS``.
 
+    Needs a fresh step-up: ``proof`` is ``verification.service.step_up_proof(request)``, or
+    ``without_step_up(reason)`` for staff, periodic work and tests; else ``StepUpRequired``.
     ``account_deactivated`` is sent inside the transaction: a receiver that fails undoes it.
     """
     from ..signals import account_deactivated
+    from ..verification.service import check_step_up
+
+    check_step_up(user, proof)
 
     with transaction.atomic():
         closure = _close(
@@ -193,8 +198,14 @@ def deactivate(user, now=None):
     return closure
 
 
-def request_deletion(user, now=None):
-    """Check blockers, then deactivate and schedule erasure after ``DELETION_GRACE_DAYS``."""
+def request_deletion(user, now=None, *, proof=None):
+    """Check blockers, then deactivate and schedule erasure after ``DELETION_GRACE_DAYS``.
+
+    Needs a fresh step-up first, as ``deactivate`` (``proof``); else ``StepUpRequired``.
+    """
+    from ..verification.service import check_step_up
+
+    check_step_up(user, proof)
     found = blockers(user)
     if found:
         raise DeletionBlocked(_("Your account cannot be deleted yet."), params={"blockers": found})

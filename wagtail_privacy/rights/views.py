@@ -4,10 +4,11 @@ GET already checks the link, so a link that cannot work says so before the custo
 anything. A refused link answers a page that says so, never a server error, and changes
 nothing; its status is the one the API answers for the same link: 400 or 404
 ``invalid_token``, 409 ``closure_not_cancellable`` (erased, or being erased), 410
-``link_expired`` or ``link_superseded``. The page speaks the language the reader chose
-(``?locale=``, as the layout's language switcher links), else that of the customer the link
-names (that of the email it came from), else the URL's (``/sl/privacy/...``), else the
-reader's (``Accept-Language``, as the API).
+``link_expired`` or ``link_superseded``; a refusal that asks the customer to act
+(``ActionRequired``) is answered by the pages' door instead. The page speaks the language
+the reader chose (``?locale=``, as the layout's language switcher links), else that of the
+customer the link names (that of the email it came from), else the URL's
+(``/sl/privacy/...``), else the reader's (``Accept-Language``, as the API).
 """
 
 from django.core import signing
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from ..exceptions import PrivacyError
+from ..exceptions import ActionRequired, PrivacyError
 from ..i18n import (
     chosen_language,
     customer_languages,
@@ -25,6 +26,7 @@ from ..i18n import (
     render_in_language,
     url_language,
 )
+from ..verification.doors import answers_refusals, respond
 from . import closure as closures
 from .models import AccountClosure, ClosureState
 
@@ -83,6 +85,8 @@ def _language(request, closure):
 
 
 def _error(request, error):
+    if isinstance(error, ActionRequired):
+        return respond(request, error)  # a redirect, or the step-up page
     context = {
         "code": error.code,
         "message": error.message,
@@ -92,6 +96,7 @@ def _error(request, error):
 
 
 @never_cache
+@answers_refusals
 def reactivate_page(request, token):
     closure = _named(token)
     with translation.override(_language(request, closure)):

@@ -1,32 +1,28 @@
-"""``step_up_required``: sensitive views need a fresh verification."""
+"""``step_up_required``: a host's own sensitive view needs a fresh verification.
+
+The plugin's services check the step-up themselves (they take a ``proof``); this decorator is
+for a view of the shop's that changes something sensitive without calling one. It raises
+``StepUpRequired`` like the services, and the door renders it (``doors.answers_refusals``):
+the API's JSON 403 for a script, the step-up page or ``STEP_UP_URL`` for a browser.
+"""
 
 from functools import wraps
 
-from django.http import JsonResponse
-from django.utils.translation import gettext as _
-
-from ..conf import privacy_settings
-from .service import is_verified
-
-
-def step_up_payload():
-    return {
-        "code": "step_up_required",
-        "detail": _("Confirm it is you: verify with a one-time code first."),
-        "max_age": privacy_settings.STEP_UP_MAX_AGE,
-    }
+from .doors import answers_refusals
+from .service import require_step_up
 
 
 def step_up_required(view):
-    """403 ``step_up_required`` unless the session verified within ``STEP_UP_MAX_AGE``.
+    """``StepUpRequired`` unless the session verified within ``STEP_UP_MAX_AGE``.
 
-    Works on Django views and Django Ninja operations; put it inside your authentication.
+    Works on Django views and Django Ninja operations; put it inside your authentication. A
+    request that does not say what it accepts gets JSON, as before.
     """
 
     @wraps(view)
+    @answers_refusals(default_html=False)
     def wrapper(request, *args, **kwargs):
-        if not is_verified(request):
-            return JsonResponse(step_up_payload(), status=403)
+        require_step_up(request)
         return view(request, *args, **kwargs)
 
     return wrapper

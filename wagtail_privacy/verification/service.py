@@ -1,18 +1,31 @@
 """Step-up verification with django-otp: a fresh proof of identity before sensitive actions.
 
-Customers verify with a TOTP app, a code emailed to them, or a backup code. A success is
-kept in the session for ``STEP_UP_MAX_AGE`` seconds; wrong codes are throttled per customer, in
-the cache ``THROTTLE_CACHE`` that every worker of the site shares.
+Customers verify with a TOTP app, a code emailed to them, a backup code, or any device of a
+django-otp plugin the shop installs (``django_otp.devices_for_user``). A success is kept in the
+session for ``STEP_UP_MAX_AGE`` seconds; wrong codes are throttled per customer, in the cache
+``THROTTLE_CACHE`` that every worker of the site shares.
+
+The services that need a fresh step-up (an export, deletion, deactivation, withdrawing every
+consent) take a ``proof`` and check it themselves with ``check_step_up``, raising
+``StepUpRequired`` without one:
+
+- ``step_up_proof(request)``: the proof of the customer's own fresh verification (None if the
+  session has none, and the service refuses);
+- ``without_step_up(reason, staff=None)``: acting without the customer's step-up on purpose
+  (staff, periodic work, tests), named where it happens and logged.
 """
 
+import logging
 import secrets
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -20,7 +33,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .. import mail
 from ..conf import privacy_settings
-from ..exceptions import PrivacyError
+from ..exceptions import PrivacyError, StepUpRequired
 from ..i18n import customer_languages
 from ..signals import email_verified
 
@@ -30,6 +43,13 @@ FAILURES_KEY = "wagtail_privacy:step_up:failures:{}:{}"
 EMAIL_DEVICE_NAME = "wagtail-privacy"
 EMAIL_CODE_VALIDITY = 600
 BACKUP_CODES = 10
+logger = logging.getLogger("wagtail_privacy.verification")
+
+#: The method name the API gives a device class; others are named after their django-otp
+#: plugin (``otp_hotp`` → ``"hotp"``).
+METHOD_NAMES = {TOTPDevice: "totp", EmailDevice: "email", StaticDevice: "backup"}
+#: The order methods are listed and devices tried in; other plugins' come after ``totp``.
+METHOD_ORDER = ("totp", None, "email", "backup")
 
 
 class Throttled(PrivacyError):
@@ -37,15 +57,28 @@ class Throttled(PrivacyError):
     status = 429
 
 
+def method_name(device):
+    """The stable name of a device's method: ``totp``, ``email``, ``backup``, or its plugin's."""
+    for model, name in METHOD_NAMES.items():
+        if isinstance(device, model):
+            return name
+    return device._meta.app_label.removeprefix("otp_")
+
+
+def _rank(name):
+    return METHOD_ORDER.index(name) if name in METHOD_ORDER else METHOD_ORDER.index(None)
+
+
 def methods_for(user):
-    """The ways this customer can verify: always ``email``; ``totp`` and ``backup`` if set up."""
-    methods = []
-    if TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():
-        methods.append("totp")
-    methods.append("email")
-    if StaticToken.objects.filter(device__user=user, device__confirmed=True).exists():
-        methods.append("backup")
-    return methods
+    """The ways this customer can verify: always ``email``; each confirmed device's method
+    (``totp``, ``backup`` while codes are left, a plugin's), whatever django-otp plugin."""
+    methods = {"email"}  # a code is emailed on demand
+    for device in devices_for_user(user, confirmed=True):
+        name = method_name(device)
+        if isinstance(device, StaticDevice) and not device.token_set.exists():
+            continue  # every backup code used
+        methods.add(name)
+    return sorted(methods, key=lambda name: (_rank(name), name))
 
 
 def verified_until(request):
@@ -60,6 +93,79 @@ def verified_until(request):
 
 def is_verified(request):
     return verified_until(request) is not None
+
+
+@dataclass(frozen=True)
+class StepUpProof:
+    """That customer ``user_pk`` verified at ``verified_at`` (a timestamp).
+
+    Get it from ``step_up_proof(request)``, never build it: the services check that it is the
+    customer's and still within ``STEP_UP_MAX_AGE`` when they act.
+    """
+
+    user_pk: object
+    verified_at: float
+
+    def covers(self, user):
+        fresh = self.verified_at + privacy_settings.STEP_UP_MAX_AGE > time.time()
+        return fresh and user is not None and self.user_pk == user.pk
+
+
+@dataclass(frozen=True)
+class StepUpWaiver:
+    """Acting without the customer's step-up, on purpose; from ``without_step_up``."""
+
+    reason: str
+    staff: object = None
+
+
+def step_up_proof(request):
+    """The proof of the signed-in customer's fresh step-up, or None (the service refuses)."""
+    user = getattr(request, "user", None)
+    if not is_verified(request) or not getattr(user, "is_authenticated", False):
+        return None
+    return StepUpProof(user_pk=user.pk, verified_at=request.session[SESSION_KEY])
+
+
+def without_step_up(reason, *, staff=None):
+    """Let a service act for a customer who did not step up: staff, periodic work, tests.
+
+    ``reason`` says why (logged with the customer); ``staff``, the staff user acting, if any.
+    """
+    if not str(reason or "").strip():
+        raise ValueError("without_step_up needs a reason.")
+    return StepUpWaiver(reason=str(reason), staff=staff)
+
+
+def step_up_error(user):
+    """``StepUpRequired`` for ``user``: how long a verification counts, how they can verify."""
+    methods = methods_for(user) if getattr(user, "is_authenticated", False) else []
+    return StepUpRequired(max_age=privacy_settings.STEP_UP_MAX_AGE, methods=methods)
+
+
+def check_step_up(user, proof):
+    """Raise ``StepUpRequired`` unless ``proof`` is ``user``'s fresh step-up, or a waiver.
+
+    Every service that needs a step-up calls this first, so calling it from code without a
+    proof fails the way the API does.
+    """
+    if isinstance(proof, StepUpWaiver):
+        logger.info(
+            "Step-up waived for customer %s (%s%s)",
+            getattr(user, "pk", None),
+            proof.reason,
+            f", staff {proof.staff.pk}" if getattr(proof.staff, "pk", None) else "",
+        )
+        return
+    if isinstance(proof, StepUpProof) and proof.covers(user):
+        return
+    raise step_up_error(user)
+
+
+def require_step_up(request):
+    """For a host's own sensitive view: raise ``StepUpRequired`` unless the session verified
+    within ``STEP_UP_MAX_AGE``."""
+    check_step_up(getattr(request, "user", None), step_up_proof(request))
 
 
 def throttle_cache():
@@ -148,26 +254,27 @@ def verify(request, token):
     wait = 0
     checked = False
     try:
-        if token and len(token) <= 64:
+        # No device at all (no code ever emailed): nothing can match, and nothing to lock.
+        if token and len(token) <= 64 and user_has_device(user, confirmed=True):
             with transaction.atomic():
-                for model in (TOTPDevice, EmailDevice, StaticDevice):
-                    devices = model.objects.devices_for_user(user, confirmed=True)
-                    for candidate in devices.select_for_update():
-                        allowed, data = getattr(
-                            candidate, "verify_is_allowed", lambda: (True, None)
-                        )()
-                        if not allowed:
-                            # django-otp's own back-off after a wrong code: say so.
-                            locked = (data or {}).get("locked_until")
-                            if locked:
-                                seconds = int((locked - timezone.now()).total_seconds()) + 1
-                                wait = max(wait, seconds)
-                            continue
-                        checked = True
-                        if candidate.verify_token(token):
-                            device = candidate
-                            break
-                    if device:
+                # Every confirmed device of every django-otp plugin, locked (select_for_update)
+                # so that two requests cannot both use one code; tried in METHOD_ORDER.
+                candidates = sorted(
+                    devices_for_user(user, confirmed=True, for_verify=True),
+                    key=lambda candidate: _rank(method_name(candidate)),
+                )
+                for candidate in candidates:
+                    allowed, data = getattr(candidate, "verify_is_allowed", lambda: (True, None))()
+                    if not allowed:
+                        # django-otp's own back-off after a wrong code: say so.
+                        locked = (data or {}).get("locked_until")
+                        if locked:
+                            seconds = int((locked - timezone.now()).total_seconds()) + 1
+                            wait = max(wait, seconds)
+                        continue
+                    checked = True
+                    if candidate.verify_token(token):
+                        device = candidate
                         break
     except BaseException:
         _release_attempt(attempt)
