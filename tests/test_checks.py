@@ -167,8 +167,8 @@ def test_sources_are_checked_against_their_models():
             (
                 "wagtail_privacy.E019",
                 "Data source 'held' (" + HeldButLinked.__qualname__ + ") keeps "
-                "records under a legal hold, which unlinks them from the user: user_field 'customer' "
-                "must be a nullable foreign key of testapp.Order.",
+                "records under a legal hold, which unlinks them from the user: "
+                "user_field 'customer' must be a nullable foreign key of testapp.Order.",
             ),
             (
                 "wagtail_privacy.E020",

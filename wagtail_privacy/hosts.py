@@ -12,7 +12,9 @@ The defaults suit a shop whose user model is Django's (or close to it)::
         def last_activity(self, users):
             return dict(
                 Order.objects.filter(customer__in=users)
-                .values("customer").annotate(last=Max("placed_at")).values_list("customer", "last")
+                .values("customer")
+                .annotate(last=Max("placed_at"))
+                .values_list("customer", "last")
             )
 
     # settings.py
