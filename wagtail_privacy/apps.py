@@ -29,6 +29,7 @@ class WagtailPrivacyConfig(AppConfig):
         from .consent import sources as consent_sources  # noqa: F401
         from .notices import sources as notice_sources  # noqa: F401
         from .rights import (
+            reminders,  # noqa: F401  (the request_reminders step)
             sessions,
             sources,  # noqa: F401  (registers the built-in data sources)
         )

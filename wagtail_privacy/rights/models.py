@@ -72,6 +72,10 @@ class DataRequest(models.Model):
     )
     outcome = models.TextField(_("outcome"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # When the privacy officers were reminded that the request is due soon, then overdue:
+    # once per request and threshold (``reminders``).
+    reminded_due_soon_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_overdue_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("data request")

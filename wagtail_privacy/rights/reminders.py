@@ -1,0 +1,87 @@
+"""Reminding the privacy officers of requests that fall due: one email digest per run of
+``privacy_tick``, naming each request once when it is due soon and once when it is overdue."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from wagtail.users.models import UserProfile
+
+from .. import mail
+from ..conf import privacy_settings
+from ..i18n import default_language
+from ..tick import tick_step
+from .models import DataRequest, RequestStatus
+
+PERMISSION = "wagtail_privacy.access_privacy_centre"
+
+
+def officers():
+    """Active users who hold the privacy-centre permission (through a group or their own);
+    superusers only when nobody does, so that someone is always told."""
+    User = get_user_model()
+    found = User._default_manager.with_perm(PERMISSION, include_superusers=False)
+    if not found.exists():
+        found = User._default_manager.filter(is_active=True, is_superuser=True)
+    return list(found.filter(is_active=True).order_by("pk"))
+
+
+def _pending(now):
+    """(due soon, overdue): open requests not yet named at that threshold, by deadline."""
+    open_requests = DataRequest.objects.filter(status__in=RequestStatus.open_values()).annotate(
+        deadline_at=Coalesce("extended_until", "due_at")
+    )
+    soon = now + timedelta(days=privacy_settings.REQUEST_DUE_SOON_DAYS)
+    overdue = open_requests.filter(deadline_at__lt=now, reminded_overdue_at__isnull=True)
+    due_soon = open_requests.filter(
+        Q(deadline_at__gte=now, deadline_at__lt=soon), reminded_due_soon_at__isnull=True
+    )
+    return list(due_soon.order_by("deadline_at", "pk")), list(overdue.order_by("deadline_at", "pk"))
+
+
+def _list_url(**filters):
+    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or mail.site_root()
+    query = "&".join(f"{key}={value}" for key, value in filters.items())
+    return f"{base.rstrip('/')}{reverse('wagtail_privacy_requests:index')}?{query}"
+
+
+def _language(user):
+    code = UserProfile.get_for_user(user).get_preferred_language()
+    return code or default_language()
+
+
+@tick_step("request_reminders")
+def remind(now, dry_run):
+    """Email the privacy officers a digest of requests newly due soon or overdue.
+
+    Each request is named at most once per threshold: the run marks the requests it named,
+    in the transaction that also waits for the emails. If sending fails, nothing is marked and
+    the next run tries again; a crash between sending and committing names them again once.
+    """
+    due_soon, overdue = _pending(now)
+    report = {"due_soon": len(due_soon), "overdue": len(overdue), "emailed": 0}
+    if dry_run or not (due_soon or overdue):
+        return report
+    context = {
+        "due_soon": due_soon,
+        "overdue": overdue,
+        "due_soon_url": _list_url(due="due_soon"),
+        "overdue_url": _list_url(due="overdue"),
+        "now": now,
+    }
+    with transaction.atomic():
+        DataRequest.objects.filter(pk__in=[r.pk for r in due_soon]).update(reminded_due_soon_at=now)
+        # An overdue request was due soon once: it is not named as such any more.
+        DataRequest.objects.filter(pk__in=[r.pk for r in overdue]).update(
+            reminded_overdue_at=now,
+            reminded_due_soon_at=Coalesce("reminded_due_soon_at", Value(now)),
+        )
+        for officer in officers():
+            report["emailed"] += mail.send(
+                mail.email_address(officer), "request_reminder", context, _language(officer)
+            )
+    return report
