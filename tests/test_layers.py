@@ -19,6 +19,7 @@ GROUND = {
     "hosts",
     "i18n",
     "mail",
+    "periods",
     "records",
     "signals",
     "sources",

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from .admin import background, centre, consent, proof, requests, versions
+from .admin import consent, proof, requests, versions
+from .admin.viewsets import PrivacyViewSetGroup
 
 
 @hooks.register("register_admin_viewset")
@@ -23,38 +24,18 @@ def add_upcoming_changes_panel(request, panels):
 
 
 @hooks.register("register_admin_viewset")
-def register_proof_viewset():
-    return proof.ProofViewSet()
+def register_privacy_centre():
+    """The *Privacy* menu section and its viewsets. Built when Wagtail asks (every
+    ``wagtail_hooks`` module is imported by then), so that a site's additions to
+    ``PrivacyViewSetGroup.items`` are in it."""
+    return PrivacyViewSetGroup()
 
 
-@hooks.register("register_privacy_menu_item")
-def register_proof_menu_item():
-    return proof.menu_item()
-
-
-@hooks.register("register_admin_viewset")
-def register_request_viewset():
-    return requests.RequestViewSet()
-
-
-@hooks.register("register_admin_viewset")
-def register_centre_viewset():
-    return centre.CentreViewSet()
-
-
-@hooks.register("register_admin_menu_item")
-def register_privacy_section():
-    return centre.section()
-
-
-@hooks.register("register_privacy_menu_item")
-def register_dashboard_item():
-    return centre.dashboard_item()
-
-
-@hooks.register("register_privacy_menu_item")
-def register_requests_menu_item():
-    return requests.menu_item()
+@hooks.register("register_permissions")
+def register_privacy_permissions():
+    """Settings → Groups offers "Can access the privacy centre" and the model permissions of
+    the centre's screens (data requests, acceptances, consent records)."""
+    return PrivacyViewSetGroup().get_permissions_to_register()
 
 
 @hooks.register("register_log_actions")
@@ -67,23 +48,3 @@ def register_log_actions(actions):
 
 
 register_snippet(consent.ConsentPurposeViewSet)
-
-
-@hooks.register("register_admin_viewset")
-def register_consent_viewset():
-    return consent.ConsentOverviewViewSet()
-
-
-@hooks.register("register_privacy_menu_item")
-def register_consent_menu_item():
-    return consent.menu_item()
-
-
-@hooks.register("register_admin_viewset")
-def register_background_viewset():
-    return background.BackgroundViewSet()
-
-
-@hooks.register("register_privacy_menu_item")
-def register_background_menu_item():
-    return background.menu_item()

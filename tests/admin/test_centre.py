@@ -137,6 +137,7 @@ def busy(policies, customer, other_customer):
     from wagtail_privacy.notices import fanout
     from wagtail_privacy.policies.models import PolicyVersion
     from wagtail_privacy.rights import closure
+    from wagtail_privacy.verification.service import without_step_up
 
     page = policies.create(title="Privacy policy", requires_acceptance=True)
     page = policies.publish(page, level="editorial")
@@ -150,7 +151,7 @@ def busy(policies, customer, other_customer):
     )
     done = ledger.open_request(kind="objection", channel="post", contact_email="x@example.com")
     ledger.set_status(done, "completed", outcome="Done")
-    closure.request_deletion(other_customer)
+    closure.request_deletion(other_customer, proof=without_step_up("test fixture"))
     BackgroundFailure.objects.create(
         work="notices.tasks.send_notice_chunk",
         subject="1",
@@ -187,11 +188,11 @@ def test_every_figure_links_to_the_screen_that_counts_it(client, officer, busy):
 
     # and the screens list what the figures count
     overdue = client.get(requests + "?due=overdue")
-    assert [r["request"] for r in overdue.context["rows"]] == [busy["late"]]
+    assert list(overdue.context["object_list"]) == [busy["late"]]
     completed = client.get(requests + "?status=completed")
-    assert [r["request"] for r in completed.context["rows"]] == [busy["done"]]
+    assert list(completed.context["object_list"]) == [busy["done"]]
     deletions = client.get(requests + "?closing=deletion")
-    assert [r["request"].kind for r in deletions.context["rows"]] == ["erasure"]
+    assert [r.kind for r in deletions.context["object_list"]] == ["erasure"]
 
 
 def test_policies_show_their_titles_with_notice_progress(client, officer, busy):

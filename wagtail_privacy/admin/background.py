@@ -3,12 +3,11 @@
 from django.db.models import F
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, NumberColumn, StatusTagColumn
 from wagtail.admin.views.generic.models import IndexView
 
 from ..background import BackgroundFailure
-from .mixins import CENTRE_PERMISSION, PrivacyCentreViewSet
+from .mixins import ACCESS, PrivacyCentreViewSet, centre_policy
 
 
 def _status(failure):
@@ -17,7 +16,10 @@ def _status(failure):
 
 class FailureIndexView(IndexView):
     model = BackgroundFailure
-    permission_policy = None  # the centre permission guards the viewset; no personal data
+    # The centre permission alone: no personal data here, only which work failed.
+    permission_policy = centre_policy
+    permission_required = ACCESS
+    any_permission_required = None
     page_title = _("Background failures")
     header_icon = "warning"
     index_url_name = "wagtail_privacy_background:index"
@@ -53,23 +55,12 @@ class BackgroundViewSet(PrivacyCentreViewSet):
     name = "wagtail_privacy_background"
     url_prefix = "privacy/background"
     icon = "warning"
+    menu_label = _("Background failures")
+    menu_order = 500
+    index_view_class = FailureIndexView
 
     def get_urlpatterns(self):
         return [
             path("", FailureIndexView.as_view(), name="index"),
             path("results/", FailureIndexView.as_view(results_only=True), name="index_results"),
         ]
-
-
-class BackgroundMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(CENTRE_PERMISSION)
-
-
-def menu_item():
-    return BackgroundMenuItem(
-        _("Background failures"),
-        reverse("wagtail_privacy_background:index"),
-        icon_name="warning",
-        order=690,
-    )

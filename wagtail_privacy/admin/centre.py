@@ -1,59 +1,45 @@
-"""The privacy centre: one admin menu section, behind its own permission, and its dashboard.
+"""The privacy centre's dashboard: the figures of every domain, each a link to its screen.
 
-Every figure of the dashboard links to the screen that lists what it counts: the requests
-list (filtered), the version history of a policy, the consent overview, the customer proof
-search and the background failures.
+Every figure links to the screen that lists what it counts: the requests list (filtered),
+the version history of a policy, the consent overview, the customer proof search and the
+background failures. Links are shown to the users those screens serve. The figures come from
+each domain's stats functions (``rights.stats``, ``notices.stats``, ``consent.stats``), in a
+number of queries that does not grow with the number of policies, versions or requests.
 """
 
-from urllib.parse import urlencode
-
-from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
 from ..background import unresolved
 from ..consent.models import Channel
 from ..consent.service import purposes
+from ..consent.stats import opt_in_counts
 from ..hosts import customers
 from ..notices import gate
-from ..notices.stats import notice_figures, still_required
+from ..notices.stats import coverage, notice_figures
 from ..policies.models import ChangeLevel, PolicyVersion
 from ..rights import ledger
-from ..rights.models import AccountClosure, ClosureKind, ClosureState, DataRequest, RequestStatus
+from ..rights import stats as rights_stats
+from ..rights.models import ClosureKind, DataRequest, RequestStatus
+from . import background as background_admin
 from . import consent as consent_admin
 from . import proof as proof_admin
 from . import requests as requests_admin
 from .charts import bars
-from .mixins import (
-    CENTRE_PERMISSION,
-    CentreHeaderMixin,
-    PermissionRequiredMixin,
-    PrivacyCentreViewSet,
-)
+from .mixins import ACCESS, CentreHeaderMixin, PrivacyCentreViewSet, centre_policy, user_may_open
+from .requests import requests_url
 from .versions import described_versions, upcoming_versions
-
-PERMISSION = CENTRE_PERMISSION
-
-
-class CentreMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(PERMISSION)
-
-
-def requests_url(**filters):
-    """The requests list with ``filters`` (``show``, ``status``, ``kind``, ``due``, ``closing``)."""
-    url = reverse("wagtail_privacy_requests:index")
-    return f"{url}?{urlencode(filters)}" if filters else url
 
 
 class DashboardView(
-    PermissionRequiredMixin, CentreHeaderMixin, WagtailAdminTemplateMixin, TemplateView
+    PermissionCheckedMixin, CentreHeaderMixin, WagtailAdminTemplateMixin, TemplateView
 ):
-    permission = PERMISSION
+    permission_policy = centre_policy
+    permission_required = ACCESS
     template_name = "wagtail_privacy/admin/centre.html"
     page_title = _("Privacy centre")
     header_icon = "lock"
@@ -63,9 +49,10 @@ class DashboardView(
         user = self.request.user
         now = timezone.now()
         can = {
-            "requests": user.has_perm(requests_admin.VIEW),
-            "proof": user.has_perm(proof_admin.PERMISSION),
-            "consent": user.has_perm(consent_admin.PERMISSION),
+            "requests": user_may_open(requests_admin.RequestIndexView, user),
+            "proof": user_may_open(proof_admin.ProofSearchView, user),
+            "consent": user_may_open(consent_admin.ConsentOverviewView, user),
+            "failures": user_may_open(background_admin.FailureIndexView, user),
         }
         context["requests"] = self.requests_context(now, can["requests"])
         context["upcoming"] = self.upcoming_context(now)
@@ -75,26 +62,22 @@ class DashboardView(
         context["consent_url"] = (
             reverse("wagtail_privacy_consent:overview") if can["consent"] else None
         )
-        context["erasures"] = list(
-            AccountClosure.objects.filter(state=ClosureState.ERASED)
-            .select_related("request")
-            .order_by("-erased_at")[:10]
-        )
+        context["erasures"] = rights_stats.recent_erasures()
         context["closures"] = self.closures_context(can["requests"])
         context["failing"] = unresolved().count()
-        context["failures_url"] = reverse("wagtail_privacy_background:index")
+        context["failures_url"] = (
+            reverse("wagtail_privacy_background:index") if can["failures"] else None
+        )
         return context
 
     def requests_context(self, now, can_list):
-        open_requests = ledger.worklist(
-            DataRequest.objects.filter(status__in=RequestStatus.open_values()), now
+        rows = list(
+            ledger.worklist(
+                DataRequest.objects.filter(status__in=RequestStatus.open_values()), now
+            )[:10]
         )
-        rows = list(open_requests[:10])
-        by_status = dict(DataRequest.objects.values_list("status").annotate(n=Count("pk")))
-        due = {
-            state: requests_admin.filter_due(open_requests, state, now).count()
-            for state in ("overdue", "due_soon")
-        }
+        by_status = rights_stats.requests_by_status()
+        due = rights_stats.due_counts(now)
 
         def link(**filters):
             return requests_url(**filters) if can_list else None
@@ -102,17 +85,17 @@ class DashboardView(
         return {
             "rows": [(r, ledger.due_state(r, now)) for r in rows],
             "can_list": can_list,
-            "open": sum(by_status.get(value, 0) for value in RequestStatus.open_values()),
+            "open": sum(by_status[value] for value in RequestStatus.open_values()),
             "open_url": link(),
             "overdue": due["overdue"],
             "overdue_url": link(due="overdue"),
             "due_soon": due["due_soon"],
             "due_soon_url": link(due="due_soon"),
             "chart": bars(
-                [(str(label), by_status.get(value, 0)) for value, label in RequestStatus.choices]
+                [(str(label), by_status[value]) for value, label in RequestStatus.choices]
             ),
             "by_status": [
-                (label, by_status.get(value, 0), link(status=value))
+                (label, by_status[value], link(status=value))
                 for value, label in RequestStatus.choices
             ],
         }
@@ -140,15 +123,11 @@ class DashboardView(
         versions = PolicyVersion.objects.select_related("policy").in_bulk(
             [r.version_id for r in requirements]
         )
-        items = described_versions(
-            [versions[r.version_id] for r in requirements if r.version_id in versions],
-            self.request.user,
-        )
+        required = [versions[r.version_id] for r in requirements if r.version_id in versions]
+        figures = coverage(required)
+        items = described_versions(required, self.request.user)
         for item in items:
-            version = item["version"]
-            missing = still_required(version)
-            accepted = version.acceptances.values("user").distinct().count()
-            item.update(accepted=accepted, total=accepted + missing, missing=missing)
+            item.update(figures[item["version"].pk])
         return {
             "items": items,
             "chart": bars(
@@ -160,7 +139,7 @@ class DashboardView(
         }
 
     def consent_context(self):
-        counts = consent_admin.opt_in_counts()
+        counts = opt_in_counts()
         audience = customers().count()
         labels = dict(Channel.choices)
         return bars(
@@ -172,19 +151,15 @@ class DashboardView(
         )
 
     def closures_context(self, can_list_requests):
-        pending = AccountClosure.objects.filter(state__in=ClosureState.active_values()).aggregate(
-            deletions=Count("pk", filter=Q(kind=ClosureKind.DELETION)),
-            deactivations=Count("pk", filter=Q(kind=ClosureKind.DEACTIVATION)),
-            inactive=Count("pk", filter=Q(kind=ClosureKind.INACTIVITY)),
-        )
+        pending = rights_stats.pending_closures()
+
+        def link(kind):
+            return requests_url(closing=kind) if can_list_requests else None
+
         return {
             **pending,
-            "deletions_url": (
-                requests_url(closing=ClosureKind.DELETION) if can_list_requests else None
-            ),
-            "deactivations_url": (
-                requests_url(closing=ClosureKind.DEACTIVATION) if can_list_requests else None
-            ),
+            "deletions_url": link(ClosureKind.DELETION),
+            "deactivations_url": link(ClosureKind.DEACTIVATION),
         }
 
 
@@ -192,21 +167,9 @@ class CentreViewSet(PrivacyCentreViewSet):
     name = "wagtail_privacy_centre"
     url_prefix = "privacy/centre"
     icon = "lock"
+    menu_label = _("Dashboard")
+    menu_order = 100
+    index_view_class = DashboardView
 
     def get_urlpatterns(self):
         return [path("", DashboardView.as_view(), name="dashboard")]
-
-
-def menu():
-    """The "Privacy" menu section; hosts add items with the ``register_privacy_menu_item`` hook."""
-    return Menu(register_hook_name="register_privacy_menu_item")
-
-
-def section():
-    return SubmenuMenuItem(_("Privacy"), menu(), icon_name="lock", name="privacy", order=650)
-
-
-def dashboard_item():
-    return CentreMenuItem(
-        _("Dashboard"), reverse("wagtail_privacy_centre:dashboard"), icon_name="lock", order=10
-    )

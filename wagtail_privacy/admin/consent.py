@@ -1,23 +1,19 @@
 """Admin: consent purposes as snippets, and current opt-ins per purpose and channel."""
 
-from django.db.models import Count, Max
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from ..consent.models import Channel, ConsentPurpose, ConsentRecord
 from ..consent.service import purposes
-from .mixins import (
-    CENTRE_PERMISSION,
-    CentreHeaderMixin,
-    PermissionRequiredMixin,
-    PrivacyCentreViewSet,
-)
+from ..consent.stats import opt_in_counts
+from .mixins import CentreHeaderMixin, CentrePermissionPolicy, PrivacyCentreViewSet
 
-PERMISSION = "wagtail_privacy.view_consentrecord"
+#: Who may see the opt-ins: the centre permission, then ``view_consentrecord``.
+permission_policy = CentrePermissionPolicy(ConsentRecord)
 
 
 class ConsentPurposeViewSet(SnippetViewSet):
@@ -34,23 +30,11 @@ class ConsentPurposeViewSet(SnippetViewSet):
     list_filter = ["retired", "legal_basis"]
 
 
-def opt_in_counts():
-    """{(purpose, channel): subjects whose latest record grants it}: two queries."""
-    latest = ConsentRecord.objects.values(
-        "user_id", "email_sha256", "purpose_key", "channel"
-    ).annotate(last=Max("pk"))
-    granted = (
-        ConsentRecord.objects.filter(pk__in=latest.values("last"), granted=True)
-        .values("purpose_key", "channel")
-        .annotate(n=Count("pk"))
-    )
-    return {(row["purpose_key"], row["channel"]): row["n"] for row in granted}
-
-
 class ConsentOverviewView(
-    PermissionRequiredMixin, CentreHeaderMixin, WagtailAdminTemplateMixin, TemplateView
+    PermissionCheckedMixin, CentreHeaderMixin, WagtailAdminTemplateMixin, TemplateView
 ):
-    permission = PERMISSION
+    permission_policy = permission_policy
+    permission_required = "view"
     template_name = "wagtail_privacy/admin/consent_overview.html"
     page_title = _("Consent overview")
     header_icon = "tick-inverse"
@@ -73,20 +57,10 @@ class ConsentOverviewViewSet(PrivacyCentreViewSet):
     name = "wagtail_privacy_consent"
     url_prefix = "privacy/consent"
     icon = "tick-inverse"
+    menu_label = _("Consent overview")
+    menu_order = 400
+    index_view_class = ConsentOverviewView
+    permission_actions = ("view",)
 
     def get_urlpatterns(self):
         return [path("", ConsentOverviewView.as_view(), name="overview")]
-
-
-class ConsentMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(CENTRE_PERMISSION) and request.user.has_perm(PERMISSION)
-
-
-def menu_item():
-    return ConsentMenuItem(
-        _("Consent overview"),
-        reverse("wagtail_privacy_consent:overview"),
-        icon_name="tick-inverse",
-        order=810,
-    )

@@ -1,29 +1,25 @@
 """Admin: one customer's proof of notice and acceptance, downloadable as CSV."""
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
-from wagtail.admin.menu import MenuItem
+from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.log_actions import log
 
 from ..consent.service import history as consent_history
 from ..notices.acceptance import acceptances_of
-from ..notices.models import ChangeNotice
+from ..notices.models import Acceptance, ChangeNotice
 from ..spreadsheets import SafeWriter
-from .mixins import (
-    CENTRE_PERMISSION,
-    CentreHeaderMixin,
-    PermissionRequiredMixin,
-    PrivacyCentreViewSet,
-)
+from .mixins import CentreHeaderMixin, CentrePermissionPolicy, PrivacyCentreViewSet
 
-PERMISSION = "wagtail_privacy.view_acceptance"
+#: Who may find a customer and download their proof: the centre permission, then
+#: ``view_acceptance``.
+permission_policy = CentrePermissionPolicy(Acceptance)
 PROOF_EXPORTED = "wagtail_privacy.proof_exported"
 COLUMNS = [
     "record",
@@ -53,15 +49,11 @@ COLUMNS = [
 ]
 
 
-def _check(request):
-    if not request.user.has_perm(PERMISSION):
-        raise PermissionDenied
-
-
 class ProofSearchView(
-    PermissionRequiredMixin, CentreHeaderMixin, WagtailAdminTemplateMixin, TemplateView
+    PermissionCheckedMixin, CentreHeaderMixin, WagtailAdminTemplateMixin, TemplateView
 ):
-    permission = PERMISSION
+    permission_policy = permission_policy
+    permission_required = "view"
     template_name = "wagtail_privacy/admin/proof_search.html"
     page_title = _("Customer proof")
     header_icon = "doc-full"
@@ -159,36 +151,31 @@ def _csv_lines(user):
         yield writer.writerow(row)
 
 
-def proof_csv(request, user_id):
-    _check(request)
-    user = get_object_or_404(get_user_model(), pk=user_id)
-    log(user, PROOF_EXPORTED, user=request.user)
-    response = StreamingHttpResponse(_csv_lines(user), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="privacy-proof-{user.pk}.csv"'
-    return response
+class ProofCsvView(PermissionCheckedMixin, View):
+    """One customer's proof as CSV, streamed; the export is written to the audit log."""
+
+    permission_policy = permission_policy
+    permission_required = "view"
+
+    def get(self, request, user_id):
+        user = get_object_or_404(get_user_model(), pk=user_id)
+        log(user, PROOF_EXPORTED, user=request.user)
+        response = StreamingHttpResponse(_csv_lines(user), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="privacy-proof-{user.pk}.csv"'
+        return response
 
 
 class ProofViewSet(PrivacyCentreViewSet):
     name = "wagtail_privacy_proof"
     url_prefix = "privacy/proof"
     icon = "doc-full"
+    menu_label = _("Customer proof")
+    menu_order = 300
+    index_view_class = ProofSearchView
+    permission_actions = ("view",)
 
     def get_urlpatterns(self):
         return [
             path("", ProofSearchView.as_view(), name="search"),
-            path("<str:user_id>.csv", proof_csv, name="csv"),
+            path("<str:user_id>.csv", ProofCsvView.as_view(), name="csv"),
         ]
-
-
-class ProofMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(CENTRE_PERMISSION) and request.user.has_perm(PERMISSION)
-
-
-def menu_item():
-    return ProofMenuItem(
-        _("Customer proof"),
-        reverse("wagtail_privacy_proof:search"),
-        icon_name="doc-full",
-        order=800,
-    )

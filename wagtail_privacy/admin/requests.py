@@ -1,27 +1,37 @@
-"""Admin: the requests ledger (staff record, work and extend data-subject requests)."""
+"""Admin: the requests ledger (staff record, work and extend data-subject requests).
 
-from datetime import timedelta
+The list is Wagtail's generic ``IndexView``: paginated, sortable, with its filters
+(:class:`RequestFilterSet`) in the header and refreshed in place by Wagtail's AJAX filtering
+(the ``index_results`` URL). Links into it with filters are made by :func:`requests_url`.
+"""
+
 from urllib.parse import urlencode
 
+import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.models import IndexView
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets import AdminDateTimeInput
 from wagtail.log_actions import log
 
-from ..conf import privacy_settings
+from .. import formats
 from ..exceptions import PrivacyError
 from ..rights import ledger
 from ..rights.models import (
+    AccountClosure,
     ClosureKind,
     ClosureState,
     DataRequest,
@@ -29,26 +39,17 @@ from ..rights.models import (
     RequestKind,
     RequestStatus,
 )
-from .mixins import (
-    CENTRE_PERMISSION,
-    CentreHeaderMixin,
-    PermissionRequiredMixin,
-    PrivacyCentreViewSet,
-)
+from ..rights.stats import due_condition
+from .mixins import CentreHeaderMixin, CentrePermissionPolicy, PrivacyCentreViewSet
 
-VIEW = "wagtail_privacy.view_datarequest"
-CHANGE = "wagtail_privacy.change_datarequest"
-ADD = "wagtail_privacy.add_datarequest"
+#: Who may see, record and work requests: the centre permission, then the model permissions
+#: of data requests (``view``, ``add``, ``change``).
+permission_policy = CentrePermissionPolicy(DataRequest)
 LOGGED = {
     "created": "wagtail_privacy.request_recorded",
     "status": "wagtail_privacy.request_status_changed",
     "extended": "wagtail_privacy.request_extended",
 }
-
-
-def _require(request, permission):
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
 
 
 class RecordRequestForm(forms.Form):
@@ -111,114 +112,224 @@ class ExtendForm(forms.Form):
     )
 
 
-DUE_STATES = {"overdue": _("Overdue"), "due_soon": _("Due soon")}
-CLOSING_KINDS = {
-    ClosureKind.DELETION: _("Accounts whose deletion is pending"),
-    ClosureKind.DEACTIVATION: _("Deactivated accounts"),
-}
-SHOW = ("open", "closed", "all")
+SHOW_CHOICES = [
+    ("open", _("Open requests")),
+    ("closed", _("Closed requests")),
+    ("all", _("All requests")),
+]
+DUE_CHOICES = [("overdue", _("Overdue")), ("due_soon", _("Due soon"))]
+CLOSING_CHOICES = [
+    (ClosureKind.DELETION, _("Accounts whose deletion is pending")),
+    (ClosureKind.DEACTIVATION, _("Deactivated accounts")),
+]
 
 
-def filter_due(queryset, due, now=None):
-    """Open requests of ``queryset`` (from ``ledger.worklist``) that are ``overdue`` or
-    ``due_soon`` (due within ``REQUEST_DUE_SOON_DAYS``), as ``ledger.due_state`` says."""
-    now = now or timezone.now()
-    queryset = queryset.filter(status__in=RequestStatus.open_values())
-    if due == "overdue":
-        return queryset.filter(deadline_at__lt=now)
-    soon = now + timedelta(days=privacy_settings.REQUEST_DUE_SOON_DAYS)
-    return queryset.filter(deadline_at__gte=now, deadline_at__lt=soon)
+def _choice_filter(label, choices, **kwargs):
+    kwargs.setdefault("empty_label", _("Any"))
+    return django_filters.ChoiceFilter(
+        label=label, choices=choices, widget=forms.RadioSelect, **kwargs
+    )
+
+
+class RequestFilterSet(WagtailFilterSet):
+    """The filters of the requests list, by their query parameter.
+
+    ``show`` (``open`` by default, ``closed``, ``all``), ``status``, ``kind``, ``due``
+    (``overdue``, ``due_soon``) and ``closing`` (requests of accounts being closed:
+    ``deletion``, ``deactivation``). A status, due state or closure picks its own requests,
+    whatever ``show`` says (``show`` becomes ``all``). A value that is not one of a filter's
+    choices is ignored, as if the parameter were missing: an old or mistyped link still
+    lists requests.
+    """
+
+    show = _choice_filter(
+        _("Show"), SHOW_CHOICES, method="filter_show", empty_label=None, initial="open"
+    )
+    status = _choice_filter(_("Status"), RequestStatus.choices)
+    kind = _choice_filter(_("Right"), RequestKind.choices)
+    due = _choice_filter(_("Deadline"), DUE_CHOICES, method="filter_due")
+    closing = _choice_filter(_("Accounts being closed"), CLOSING_CHOICES, method="filter_closing")
+
+    #: Filters that pick their own requests, open or closed.
+    PICKING = ("status", "due", "closing")
+
+    class Meta:
+        model = DataRequest
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        if data is not None:
+            data = data.copy()
+            for name, declared in self.base_filters.items():
+                choices = declared.extra.get("choices")
+                if choices and name in data and data.get(name) not in dict(choices):
+                    del data[name]
+            if any(data.get(name) for name in self.PICKING):
+                data["show"] = "all"
+            elif not data.get("show"):
+                data["show"] = "open"
+        super().__init__(data, queryset, request=request, prefix=prefix)
+
+    def filter_show(self, queryset, name, value):
+        if value == "open":
+            return queryset.filter(status__in=RequestStatus.open_values())
+        if value == "closed":
+            return queryset.exclude(status__in=RequestStatus.open_values())
+        return queryset
+
+    def filter_due(self, queryset, name, value):
+        return queryset.filter(due_condition(value))
+
+    def filter_closing(self, queryset, name, value):
+        return queryset.filter(
+            Exists(
+                AccountClosure.objects.filter(
+                    request=OuterRef("pk"), kind=value, state__in=ClosureState.active_values()
+                )
+            )
+        )
+
+    def filter_all_but_show(self, queryset):
+        """``queryset`` cut by every filter but ``show``."""
+        for name, value in self.form.cleaned_data.items():
+            if name != "show":
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+
+def requests_url(**filters):
+    """The requests list with ``filters``: query parameters of :class:`RequestFilterSet`
+    (``show``, ``status``, ``kind``, ``due``, ``closing``); another name is refused."""
+    unknown = set(filters) - set(RequestFilterSet.base_filters)
+    if unknown:
+        raise ValueError(f"Not filters of the requests list: {', '.join(sorted(unknown))}")
+    url = reverse("wagtail_privacy_requests:index")
+    return f"{url}?{urlencode(filters)}" if filters else url
 
 
 def _requests_breadcrumb():
     return {"url": reverse("wagtail_privacy_requests:index"), "label": _("Privacy requests")}
 
 
-class RequestListView(
-    PermissionRequiredMixin, CentreHeaderMixin, WagtailAdminTemplateMixin, TemplateView
-):
-    """Open requests first, the most overdue first.
+def _customer(item):
+    return item.user.get_username() if item.user else item.contact_email
 
-    Filters: ``show`` (``open`` by default, ``closed``, ``all``), ``kind``, ``status``,
-    ``due`` (``overdue``, ``due_soon``) and ``closing`` (requests of accounts being closed).
-    A status, due state or closure picks its own requests, whatever ``show`` says. When open
-    requests are shown, the screen says how many closed ones match too, with a link to them.
+
+class DeadlineColumn(Column):
+    """The deadline, with "Overdue" or "Due soon" beside it and whether it was extended."""
+
+    cell_template_name = "wagtail_privacy/admin/requests/deadline_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context.update(
+            due_state=ledger.due_state(instance),
+            extended=bool(instance.extended_until),
+        )
+        return context
+
+
+class RequestIndexView(CentreHeaderMixin, IndexView):
+    """Open requests first, the most overdue first; 50 a page, sortable by column.
+
+    Filtered by :class:`RequestFilterSet`. When open requests are shown, the screen says how
+    many closed ones match too, with a link to them.
     """
 
-    permission = VIEW
-    template_name = "wagtail_privacy/admin/requests/index.html"
+    model = DataRequest
+    permission_policy = permission_policy
+    permission_required = "view"
+    any_permission_required = None
     page_title = _("Privacy requests")
     header_icon = "tasks"
+    index_url_name = "wagtail_privacy_requests:index"
+    index_results_url_name = "wagtail_privacy_requests:index_results"
+    add_url_name = "wagtail_privacy_requests:create"
+    add_item_label = _("Record a request")
+    results_template_name = "wagtail_privacy/admin/requests/index_results.html"
+    filterset_class = RequestFilterSet
+    paginate_by = 50
+    default_ordering = None  # the worklist's: open first, then by deadline
+    columns = [
+        TitleColumn(
+            "reference",
+            label=_("Reference"),
+            accessor=lambda item: str(item.reference)[:8],
+            url_name="wagtail_privacy_requests:detail",
+        ),
+        Column("kind", label=_("Right"), accessor="get_kind_display", sort_key="kind"),
+        Column(
+            "channel", label=_("Received by"), accessor="get_channel_display", sort_key="channel"
+        ),
+        Column("customer", label=_("Customer"), accessor=_customer),
+        Column(
+            "received_at",
+            label=_("Received"),
+            accessor=lambda item: formats.date(item.received_at),
+            sort_key="received_at",
+        ),
+        DeadlineColumn(
+            "deadline",
+            label=_("Deadline"),
+            accessor=lambda item: formats.date(item.deadline),
+            sort_key="deadline_at",
+        ),
+        Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
+        Column(
+            "handler",
+            label=_("Handler"),
+            accessor=lambda item: item.handler.get_username() if item.handler else "",
+        ),
+    ]
 
-    def _choice(self, name, allowed):
-        value = self.request.GET.get(name, "")
-        return value if value in allowed else ""
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # No spreadsheet of this list: a customer's records leave only as the audited proof.
+        self.is_export = False
 
-    def _url(self, **changes):
-        params = {**self.filters, **changes}
-        query = urlencode({k: v for k, v in params.items() if v})
-        url = reverse("wagtail_privacy_requests:index")
-        return f"{url}?{query}" if query else url
+    @cached_property
+    def now(self):
+        return timezone.now()
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        now = timezone.now()
-        kind = self._choice("kind", RequestKind.values)
-        status = self._choice("status", RequestStatus.values)
-        due = self._choice("due", DUE_STATES)
-        closing = self._choice("closing", CLOSING_KINDS)
-        show = self._choice("show", SHOW) or "open"
-        if status or due or closing:
-            show = "all"
-        self.filters = {"kind": kind, "status": status, "due": due, "closing": closing}
+    def get_base_queryset(self):
+        return ledger.worklist(DataRequest.objects.select_related("user", "handler"), self.now)
 
-        queryset = DataRequest.objects.select_related("user", "handler")
-        if kind:
-            queryset = queryset.filter(kind=kind)
-        if status:
-            queryset = queryset.filter(status=status)
-        if closing:
-            queryset = queryset.filter(
-                closures__kind=closing, closures__state__in=ClosureState.active_values()
-            ).distinct()
-        queryset = ledger.worklist(queryset, now)
-        if due:
-            queryset = filter_due(queryset, due, now)
-        closed = queryset.exclude(status__in=RequestStatus.open_values())
+    def order_queryset(self, queryset):
+        if not self.ordering:
+            return queryset
+        return queryset.order_by(self.ordering, "pk")
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        filters = self.filters
+        chosen = filters.form.cleaned_data if filters.is_valid() else {}
+        show = chosen.get("show") or "open"
+        hidden_closed = 0
         if show == "open":
-            shown = queryset.filter(status__in=RequestStatus.open_values())
-        elif show == "closed":
-            shown = closed
-        else:
-            shown = queryset
-        rows = [{"request": r, "due_state": ledger.due_state(r, now)} for r in shown[:500]]
-        filtered = any(self.filters.values())
+            hidden_closed = (
+                filters.filter_all_but_show(self.get_base_queryset())
+                .exclude(status__in=RequestStatus.open_values())
+                .count()
+            )
+        others = {name: value for name, value in chosen.items() if value and name != "show"}
         context.update(
-            rows=rows,
             show=show,
-            kind=kind,
-            kinds=RequestKind.choices,
-            status=status,
-            statuses=RequestStatus.choices,
-            due=due,
-            due_states=list(DUE_STATES.items()),
-            closing_label=CLOSING_KINDS.get(closing),
-            hidden_closed=closed.count() if show == "open" else 0,
-            show_all_url=self._url(show="all"),
-            clear_url=reverse("wagtail_privacy_requests:index"),
-            filtered=filtered,
-            recorded=DataRequest.objects.exists(),
-            can_add=self.request.user.has_perm(ADD),
+            hidden_closed=hidden_closed,
+            show_all_url=requests_url(**others, show="all"),
+            clear_url=requests_url(),
+            closing_label=dict(CLOSING_CHOICES).get(chosen.get("closing")),
+            recorded=bool(context["object_list"]) or DataRequest.objects.exists(),
         )
         return context
 
 
 class RequestCreateView(
-    PermissionRequiredMixin, CentreHeaderMixin, WagtailAdminTemplateMixin, FormView
+    PermissionCheckedMixin, CentreHeaderMixin, WagtailAdminTemplateMixin, FormView
 ):
     """Record a request received by email, phone or post: Wagtail's own form screen."""
 
-    permission = ADD
+    permission_policy = permission_policy
+    permission_required = "add"
     template_name = "wagtail_privacy/admin/requests/create.html"
     form_class = RecordRequestForm
     page_title = _("Record a request")
@@ -266,17 +377,24 @@ class RequestCreateView(
         return redirect("wagtail_privacy_requests:detail", item.pk)
 
 
-class RequestDetailView(CentreHeaderMixin, WagtailAdminTemplateMixin, TemplateView):
+class RequestDetailView(
+    PermissionCheckedMixin, CentreHeaderMixin, WagtailAdminTemplateMixin, TemplateView
+):
+    """One request: its history, and (with ``change``) the forms that work it."""
+
+    permission_policy = permission_policy
+    permission_required = "view"
     template_name = "wagtail_privacy/admin/requests/detail.html"
     header_icon = "tasks"
 
     def get_parent_breadcrumbs(self):
         return [_requests_breadcrumb()]
 
-    def dispatch(self, request, pk):
-        _require(request, VIEW)
-        self.item = get_object_or_404(DataRequest.objects.select_related("user", "handler"), pk=pk)
-        return super().dispatch(request, pk)
+    @cached_property
+    def item(self):
+        return get_object_or_404(
+            DataRequest.objects.select_related("user", "handler"), pk=self.kwargs["pk"]
+        )
 
     def get_page_title(self):
         return _("Request %(reference)s") % {"reference": str(self.item.reference)[:8]}
@@ -293,12 +411,13 @@ class RequestDetailView(CentreHeaderMixin, WagtailAdminTemplateMixin, TemplateVi
             events=self.item.events.select_related("actor"),
             closures=self.item.closures.order_by("-created_at"),
             due_state=ledger.due_state(self.item),
-            can_change=self.request.user.has_perm(CHANGE),
+            can_change=self.user_has_permission("change"),
         )
         return context
 
     def post(self, request, pk):
-        _require(request, CHANGE)
+        if not self.user_has_permission("change"):
+            raise PermissionDenied
         if "extend" in request.POST:
             form = ExtendForm(request.POST)
             if form.is_valid():
@@ -335,27 +454,18 @@ class RequestViewSet(PrivacyCentreViewSet):
     name = "wagtail_privacy_requests"
     url_prefix = "privacy/requests"
     icon = "tasks"
+    menu_label = _("Privacy requests")
+    menu_order = 200
+    index_view_class = RequestIndexView
+    permission_actions = ("view", "add", "change")
 
     def get_urlpatterns(self):
         return [
-            path("", RequestListView.as_view(), name="index"),
+            path("", RequestIndexView.as_view(), name="index"),
+            path("results/", RequestIndexView.as_view(results_only=True), name="index_results"),
             path("new/", RequestCreateView.as_view(), name="create"),
             path("<int:pk>/", RequestDetailView.as_view(), name="detail"),
         ]
-
-
-class RequestsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(CENTRE_PERMISSION) and request.user.has_perm(VIEW)
-
-
-def menu_item():
-    return RequestsMenuItem(
-        _("Privacy requests"),
-        reverse("wagtail_privacy_requests:index"),
-        icon_name="tasks",
-        order=650,
-    )
 
 
 def register_log_actions(actions):

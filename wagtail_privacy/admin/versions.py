@@ -24,7 +24,7 @@ from .. import formats as privacy_formats
 from ..conf import privacy_settings
 from ..i18n import default_language, language_name
 from ..notices.fanout import translation_waits
-from ..notices.stats import notice_figures, still_required
+from ..notices.stats import coverage, notice_figures
 from ..policies import resolution
 from ..policies.models import ChangeLevel, Policy, PolicyVersion, PolicyVersionText
 from ..policies.pages import PolicyPage
@@ -75,7 +75,14 @@ def policy_pages(policies, language=None):
     keys = {policy.translation_key: policy.pk for policy in policies}
     preference = [language, default_language()]
     chosen = {}
-    for page in PolicyPage.objects.filter(translation_key__in=keys).select_related("locale"):
+    # Their workflow states come with them: ``history_url`` asks each page whether the user
+    # may edit it, which otherwise costs a query per page for users who are not superusers.
+    pages = (
+        PolicyPage.objects.filter(translation_key__in=keys)
+        .select_related("locale")
+        .prefetch_workflow_states()
+    )
+    for page in pages:
         code = page.locale.language_code
         rank = preference.index(code) if code in preference else len(preference)
         policy_id = keys[page.translation_key]
@@ -155,6 +162,9 @@ class VersionHistoryView(WagtailAdminTemplateMixin, TemplateView):
             base = self.page.get_url(self.request)
             figures = notice_figures([v.pk for v in state.history])
             live = {v.pk for v in (state.current, state.upcoming) if v}
+            acceptance = coverage(
+                [v for v in state.history if v.pk in live and v.requires_acceptance]
+            )
             languages = {}
             for version_id, code in PolicyVersionText.objects.filter(
                 version__policy=state.policy
@@ -180,9 +190,7 @@ class VersionHistoryView(WagtailAdminTemplateMixin, TemplateView):
                         "figures": figures[version.pk],
                         "waiting": self._waiting(version, state.status(version)),
                         "still_required": (
-                            still_required(version)
-                            if version.pk in live and version.requires_acceptance
-                            else None
+                            acceptance[version.pk]["missing"] if version.pk in acceptance else None
                         ),
                     }
                 )

@@ -86,6 +86,7 @@ ERROR_CODES = {
         "closure_not_cancellable",
         "purpose_retired",
         "request_closed",
+        "request_overdue",
         "no_email",
     ],
     410: ["link_expired", "link_superseded", "export_expired"],

@@ -75,5 +75,9 @@ def coverage(versions):
     figures = {}
     for version in versions:
         accepted, missing = row[f"accepted_{version.pk}"], row[f"missing_{version.pk}"]
-        figures[version.pk] = {"accepted": accepted, "missing": missing, "total": accepted + missing}
+        figures[version.pk] = {
+            "accepted": accepted,
+            "missing": missing,
+            "total": accepted + missing,
+        }
     return figures

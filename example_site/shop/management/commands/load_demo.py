@@ -5,7 +5,8 @@ recorded the way an editor creates them (save a revision, publish it), backdated
 ``publication_time`` so that the history spans more than a year and the privacy policy has
 an upcoming major version. The customers get addresses, orders, invoices and a contract
 (Bor with an unpaid order, which blocks deleting his account), the shop its consent purposes
-in four languages, and Ana a few consents.
+in four languages, and Ana a few consents. A "Privacy officers" group holds the privacy
+centre's permissions, and the officer (not a superuser) is in it.
 """
 
 from datetime import datetime, time, timedelta
@@ -14,6 +15,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -21,12 +23,33 @@ from wagtail.models import Locale, Page, PageLogEntry, Revision, Site
 
 from shop import demo_content as demo
 from shop.models import Address, Contract, CustomerProfile, HomePage, Invoice, Order
+from wagtail_privacy.admin.viewsets import PrivacyViewSetGroup
 from wagtail_privacy.conf import privacy_settings
 from wagtail_privacy.consent import service as consent_service
 from wagtail_privacy.consent.models import Channel, ConsentPurpose
 from wagtail_privacy.policies.models import PolicyVersionText
 from wagtail_privacy.policies.pages import PolicyPage
 from wagtail_privacy.policies.services import publication_time
+
+#: The privacy officer: the privacy centre without being a superuser (the password follows
+#: the demo's convention, ``<role>-demo``).
+OFFICER = {
+    "username": "officer",
+    "password": "officer-demo",
+    "email": "officer@lipa-co.example",
+    "first_name": "Maja",
+    "last_name": "Hrast",
+}
+OFFICERS_GROUP = "Privacy officers"
+
+
+def officer_permissions():
+    """*Can access Wagtail admin*, and what Settings → Groups offers for the privacy centre:
+    its own permission and the model permissions of its screens."""
+    admin = Permission.objects.filter(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    return list(admin) + list(PrivacyViewSetGroup().get_permissions_to_register())
 
 
 class Command(BaseCommand):
@@ -38,6 +61,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             locales = self.ensure_locales()
             editor = self.ensure_users()
+            self.ensure_privacy_officer()
             home = self.ensure_home(locales, editor)
         for policy in demo.POLICIES:
             with transaction.atomic():
@@ -88,6 +112,26 @@ class Command(BaseCommand):
                 if created:
                     self.done(f"profile of {spec['username']} ({spec['language']})")
         return editor
+
+    def ensure_privacy_officer(self):
+        group, created = Group.objects.get_or_create(name=OFFICERS_GROUP)
+        if created:
+            self.done(f"group {OFFICERS_GROUP}")
+        missing = [p for p in officer_permissions() if not group.permissions.filter(pk=p.pk)]
+        if missing:
+            group.permissions.add(*missing)
+            self.done(f"group {OFFICERS_GROUP}: " + ", ".join(sorted(p.codename for p in missing)))
+        User = get_user_model()
+        officer = User.objects.filter(username=OFFICER["username"]).first()
+        if officer is None:
+            fields = {k: OFFICER[k] for k in ("email", "first_name", "last_name")}
+            officer = User.objects.create_user(
+                OFFICER["username"], password=OFFICER["password"], **fields
+            )
+            self.done(f"user {OFFICER['username']} ({OFFICER['email']}), privacy officer")
+        if not officer.groups.filter(pk=group.pk).exists():
+            officer.groups.add(group)
+            self.done(f"{OFFICER['username']} joins {OFFICERS_GROUP}")
 
     def ensure_home(self, locales, editor):
         site = Site.objects.filter(is_default_site=True).first()
@@ -373,6 +417,10 @@ class Command(BaseCommand):
         write("")
         write("Demo logins")
         write(f"  Editor (Wagtail admin)  {demo.EDITOR['username']} / {demo.EDITOR['password']}")
+        write(
+            f"  Privacy officer (Wagtail admin, {OFFICERS_GROUP}, not a superuser)  "
+            f"{OFFICER['username']} / {OFFICER['password']}"
+        )
         for customer in demo.CUSTOMERS:
             write(
                 f"  Customer  {customer['email']} / {customer['password']}"
