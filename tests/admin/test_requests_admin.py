@@ -78,7 +78,7 @@ def test_staff_extends_and_closes(staff, customer, django_capture_on_commit_call
     item = ledger.open_request(kind="access", channel="email", user=customer)
     url = reverse("wagtail_privacy_requests:detail", args=[item.pk])
     with django_capture_on_commit_callbacks(execute=True):
-        staff.post(url, {"extend": "1", "months": "2", "reason": "Archive in storage."})
+        staff.post(url, {"extend": "1", "period": "2m", "reason": "Archive in storage."})
     item.refresh_from_db()
     assert item.extended_until is not None
     assert "Archive in storage." in mail.outbox[-1].body
@@ -87,6 +87,40 @@ def test_staff_extends_and_closes(staff, customer, django_capture_on_commit_call
     assert item.status == "completed" and item.closed_at and item.handler is not None
     page = staff.get(url).content.decode()
     assert "Sent by post." in page and "Archive in storage." in page
+
+
+def test_extensions_in_days_and_an_overdue_request_refused(staff, customer, settings):
+    settings.WAGTAIL_PRIVACY = {
+        **settings.WAGTAIL_PRIVACY,
+        "REQUEST_DUE": "30d",
+        "REQUEST_MAX_EXTENSION": "45d",
+    }
+    item = ledger.open_request(kind="access", channel="email", user=customer)
+    url = reverse("wagtail_privacy_requests:detail", args=[item.pk])
+    page = staff.get(url).content.decode()
+    assert [
+        value for value in ("7d", "14d", "30d", "45d", "60d") if f'value="{value}"' in page
+    ] == [
+        "7d",
+        "14d",
+        "30d",
+        "45d",
+    ]
+    staff.post(url, {"extend": "1", "period": "14d", "reason": "Archive in storage."})
+    item.refresh_from_db()
+    assert item.extended_until == item.due_at + timedelta(days=14)
+
+    late = ledger.open_request(
+        kind="access",
+        channel="email",
+        user=customer,
+        received_at=timezone.now() - timedelta(days=40),
+    )
+    url = reverse("wagtail_privacy_requests:detail", args=[late.pk])
+    response = staff.post(url, {"extend": "1", "period": "7d", "reason": "Too late."})
+    assert "This request is overdue" in response.content.decode()
+    late.refresh_from_db()
+    assert late.extended_until is None
 
 
 def test_customers_are_refused(client, customer):

@@ -28,7 +28,9 @@ from wagtail.admin.widgets import AdminDateTimeInput
 from wagtail.log_actions import log
 
 from .. import formats
+from ..conf import privacy_settings
 from ..exceptions import PrivacyError
+from ..periods import Period
 from ..rights import ledger
 from ..rights.models import (
     AccountClosure,
@@ -103,10 +105,20 @@ class StatusForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False)
 
 
+def extension_choices():
+    """What an extension may add, up to ``REQUEST_MAX_EXTENSION``: whole months, or for a
+    maximum in days a few usual steps and the maximum itself."""
+    maximum = Period.parse(privacy_settings.REQUEST_MAX_EXTENSION)
+    if maximum.unit == "m":
+        periods = [Period(n, "m") for n in range(1, maximum.count + 1)]
+    else:
+        steps = {n for n in (7, 14, 30, 60) if n < maximum.count} | {maximum.count}
+        periods = [Period(n, "d") for n in sorted(steps)]
+    return [(period.code, str(period)) for period in periods]
+
+
 class ExtendForm(forms.Form):
-    months = forms.TypedChoiceField(
-        label=_("Extend by"), coerce=int, choices=[(1, _("1 month")), (2, _("2 months"))]
-    )
+    period = forms.ChoiceField(label=_("Extend by"), choices=extension_choices)
     reason = forms.CharField(
         label=_("Reason (sent to the customer)"), widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -424,7 +436,7 @@ class RequestDetailView(
                 try:
                     ledger.extend(
                         self.item,
-                        form.cleaned_data["months"],
+                        form.cleaned_data["period"],
                         form.cleaned_data["reason"],
                         actor=request.user,
                     )
