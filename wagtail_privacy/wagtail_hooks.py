@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from .admin import consent, proof, requests, versions
+from .admin import consent, proof, requests, summary, versions
 from .admin.viewsets import PrivacyViewSetGroup
 
 
@@ -48,3 +48,8 @@ def register_log_actions(actions):
 
 
 register_snippet(consent.ConsentPurposeViewSet)
+
+
+@hooks.register("construct_homepage_summary_items")
+def add_request_deadlines_summary(request, items):
+    items.append(summary.RequestDeadlinesSummaryItem(request))

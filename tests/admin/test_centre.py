@@ -227,3 +227,38 @@ def test_titles_follow_the_editors_language(client, officer, busy, policies, loc
     client.force_login(officer)
     html = client.get(reverse("wagtail_privacy_centre:dashboard")).content.decode()
     assert "Politika zasebnosti" in html
+
+
+def test_the_wagtail_dashboard_counts_overdue_and_due_soon_requests(client, django_user_model):
+    """The officer sees the deadlines on Wagtail's own dashboard, linked to the list."""
+    from datetime import timedelta
+
+    from django.contrib.auth.models import Group, Permission
+    from django.utils import timezone
+
+    from wagtail_privacy.rights import ledger
+
+    now = timezone.now()
+    for days in (40, 45):  # overdue
+        ledger.open_request(kind="access", channel="email", received_at=now - timedelta(days=days))
+    ledger.open_request(kind="access", channel="email", received_at=now - timedelta(days=26))
+    ledger.open_request(kind="access", channel="email", received_at=now)
+
+    group = Group.objects.create(name="Officers")
+    group.permissions.add(
+        *Permission.objects.filter(
+            codename__in=["access_admin", "access_privacy_centre", "view_datarequest"]
+        )
+    )
+    officer = django_user_model.objects.create_user("off", "off@shop.example", "x")
+    officer.groups.add(group)
+    client.force_login(officer)
+    home = client.get("/admin/").content.decode()
+    assert "2 privacy requests overdue" in home
+    assert "1 privacy request due soon" in home
+    assert "/admin/privacy/requests/?due=overdue" in home
+
+    group.permissions.remove(Permission.objects.get(codename="view_datarequest"))
+    officer = django_user_model.objects.get(pk=officer.pk)  # fresh permission cache
+    client.force_login(officer)
+    assert "privacy requests overdue" not in client.get("/admin/").content.decode()
