@@ -298,18 +298,10 @@ def check_pages_mounted(app_configs=None, **kwargs):
 
 def _lookup(model, path):
     """The model field ``path`` (``"address__city"``) points to, or None."""
-    from django.core.exceptions import FieldDoesNotExist
+    from .sources import field_path
 
-    field = None
-    for part in path.split("__"):
-        if model is None:
-            return None
-        try:
-            field = model._meta.get_field(part)
-        except FieldDoesNotExist:
-            return None
-        model = field.related_model if field.is_relation else None
-    return field
+    fields = field_path(model, path) if path else None
+    return fields[-1] if fields else None
 
 
 def _check_model_source(source):

@@ -28,7 +28,7 @@ registered source (``wagtail_privacy.E017``-``E020``) when the site starts.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -268,6 +268,22 @@ class ModelSource(DataSource):
         names = list(self.fields)
         for row in self.queryset(user).values_list(*names).iterator(chunk_size=self.chunk_size):
             yield dict(zip(names, row, strict=True))
+
+
+def field_path(model, lookup):
+    """The model fields along ``lookup`` (``"address__city"``: Address's FK, then ``city``),
+    or None where ``lookup`` names no field of ``model``."""
+    fields = []
+    for part in lookup.split("__"):
+        if model is None:
+            return None
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        fields.append(field)
+        model = field.related_model if field.is_relation else None
+    return fields
 
 
 def add_years(moment, years):

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import formats, timezone
 from django.utils.html import escape
@@ -28,6 +27,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .. import formats as privacy_formats
+from ..sources import field_path
 
 #: Records shown per source in index.html; more are counted and left to the CSV file.
 INDEX_ROWS = 1000
@@ -47,17 +47,11 @@ class Column:
 
 def _model_field(model, name):
     """(names of the fields along ``name``, the last field), or None if it is no field."""
-    names, field = [], None
-    for part in name.split("__"):
-        if model is None:
-            return None
-        try:
-            field = model._meta.get_field(part)
-        except FieldDoesNotExist:
-            return None
-        names.append(str(getattr(field, "verbose_name", "") or part.replace("_", " ")))
-        model = field.related_model if field.is_relation else None
-    return names, field
+    fields = field_path(model, name)
+    if not fields:
+        return None
+    names = [str(getattr(f, "verbose_name", "") or f.name.replace("_", " ")) for f in fields]
+    return names, fields[-1]
 
 
 def columns(source):
