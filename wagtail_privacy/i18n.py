@@ -95,6 +95,17 @@ def url_language(request):
         return None
 
 
+def link_language(request, user=None):
+    """The language of a page opened from an email link: the reader's choice (``?locale=``),
+    else that of the customer the link names, else the URL's prefix, else ``Accept-Language``."""
+    chosen = chosen_language(request)
+    if chosen:
+        return chosen
+    if user is not None:
+        return customer_languages([user])[user.pk]
+    return url_language(request) or reader_language(request)
+
+
 def language_name(code):
     """The name of the language ``code`` in the active language ("sl" → "Slovenian")."""
     try:

@@ -8,21 +8,20 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
-from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.log_actions import LogFormatter
 from wagtail.models import Page
 
 from .. import formats as privacy_formats
 from ..conf import privacy_settings
-from ..i18n import default_language, language_name
+from ..i18n import active_language, default_language, language_name
 from ..notices.fanout import translation_waits
 from ..notices.stats import coverage, notice_figures
 from ..policies import resolution
@@ -42,13 +41,6 @@ LEVEL_WORDS = {
     ChangeLevel.MINOR: pgettext_lazy("change level", "minor"),
     ChangeLevel.MAJOR: pgettext_lazy("change level", "major"),
 }
-
-
-def _admin_language():
-    try:
-        return get_supported_content_language_variant(get_language())
-    except LookupError:
-        return default_language()
 
 
 def _date(value):
@@ -71,7 +63,7 @@ def history_url(page, user):
 
 def policy_pages(policies, language=None):
     """{policy id: its page in ``language``, else in the default language, else any}."""
-    language = language or _admin_language()
+    language = language or active_language()
     keys = {policy.translation_key: policy.pk for policy in policies}
     preference = [language, default_language()]
     chosen = {}
@@ -94,7 +86,7 @@ def policy_pages(policies, language=None):
 def described_versions(versions, user, language=None):
     """Each version with its policy's title in ``language`` (the editor's by default), the
     policy's page and, where the user may edit that page, the link to its version history."""
-    language = language or _admin_language()
+    language = language or active_language()
     texts = resolution.load_texts([v.pk for v in versions], language, full=False)
     pages = policy_pages({v.policy for v in versions}, language)
     described = []

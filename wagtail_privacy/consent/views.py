@@ -24,8 +24,7 @@ from ..client import client_details
 from ..exceptions import ActionRequired, PrivacyError
 from ..i18n import (
     chosen_language,
-    customer_languages,
-    default_language,
+    link_language,
     reader_language,
     render_in_language,
     url_language,
@@ -56,12 +55,6 @@ HINTS = {
 }
 
 
-def _language(request, subject):
-    if subject.user is not None:
-        return customer_languages([subject.user])[subject.user.pk]
-    return url_language(request) or default_language()
-
-
 def _error(request, error):
     """The page for a refused link, in the active language, with the service's status."""
     if isinstance(error, ActionRequired):
@@ -89,7 +82,7 @@ def unsubscribe_page(request, token):
             subject, purpose_key, channel = unsubscribe.resolve(token)
         except PrivacyError as error:
             return _error(request, error)
-    language = chosen or _language(request, subject)
+    language = link_language(request, subject.user)
     with translation.override(language):
         try:
             # Refuses a purpose or channel that never existed; one deleted since still works.

@@ -8,14 +8,12 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from wagtail.coreutils import get_supported_content_language_variant
 
 from ..client import client_details
 from ..exceptions import ActionRequired, PrivacyError
-from ..i18n import default_language
+from ..i18n import active_language
 from ..policies.resolution import load_texts
 from ..verification.doors import answers_refusals
 from . import acceptance, gate
@@ -29,13 +27,6 @@ class AcceptForm(forms.Form):
     )
 
 
-def _language():
-    try:
-        return get_supported_content_language_variant(get_language())
-    except LookupError:
-        return default_language()
-
-
 @never_cache
 @login_required
 @answers_refusals
@@ -45,7 +36,7 @@ def accept(request):
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = "/"
-    language = _language()
+    language = active_language()
     missing = gate.missing_acceptances(request.user)
     if not missing:
         return redirect(next_url)

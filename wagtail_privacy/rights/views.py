@@ -20,11 +20,8 @@ from django.views.decorators.cache import never_cache
 
 from ..exceptions import ActionRequired, PrivacyError
 from ..i18n import (
-    chosen_language,
-    customer_languages,
-    reader_language,
+    link_language,
     render_in_language,
-    url_language,
 )
 from ..verification.doors import answers_refusals, respond
 from . import closure as closures
@@ -72,18 +69,6 @@ def _check(token):
     return False
 
 
-def _language(request, closure):
-    """The reader's choice, else the customer's, else (the link names nobody any more) the
-    URL's or the reader's."""
-    chosen = chosen_language(request)
-    if chosen:
-        return chosen
-    user = closure.user if closure is not None else None
-    if user is not None:
-        return customer_languages([user])[user.pk]
-    return url_language(request) or reader_language(request)
-
-
 def _error(request, error):
     if isinstance(error, ActionRequired):
         return respond(request, error)  # a redirect, or the step-up page
@@ -99,7 +84,7 @@ def _error(request, error):
 @answers_refusals
 def reactivate_page(request, token):
     closure = _named(token)
-    with translation.override(_language(request, closure)):
+    with translation.override(link_language(request, closure.user if closure else None)):
         try:
             done = _check(token)
             if request.method == "POST":
