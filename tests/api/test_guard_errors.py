@@ -10,7 +10,6 @@ STEP_UP = [
     ("post", "/me/exports/"),
     ("post", "/me/deletion/"),
     ("post", "/me/deactivation/"),
-    ("post", "/me/consents/withdraw-all/"),
 ]
 
 

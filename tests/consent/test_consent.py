@@ -175,18 +175,15 @@ def test_guest_consents_join_the_account_when_the_email_is_verified(customer, ne
     assert ConsentRecord.objects.filter(user__isnull=True).count() == 1  # kept as it was
 
 
-def test_withdraw_all_needs_step_up(customer, newsletter):
-    service.record(customer, "newsletter", "email", True, source="account")
-    service.record(customer, "newsletter", "sms", True, source="account")
+def test_withdraw_all_needs_no_more_than_granting(customer, newsletter):
+    """GDPR Art. 7(3): granting needs no step-up, so withdrawing everything needs none."""
     client = signed_in(customer)
-    refused = client.post(f"{API}/me/consents/withdraw-all/")
-    assert refused.status_code == 403 and refused.json()["code"] == "step_up_required"
-    client.post(f"{API}/me/verification/", {"method": "email"}, content_type="application/json")
-    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
-    client.post(f"{API}/me/verification/", {"token": code}, content_type="application/json")
-    assert client.post(f"{API}/me/consents/withdraw-all/").status_code == 200
+    assert put(client, "newsletter", {"email": True, "sms": True}).status_code == 200
+    response = client.post(f"{API}/me/consents/withdraw-all/")
+    assert response.status_code == 200
     assert not service.has_consent(customer, "newsletter", "email")
     assert not service.has_consent(customer, "newsletter", "sms")
+    assert mail.outbox == []  # no verification code was needed
 
 
 def test_consent_history_is_in_the_export(customer, newsletter):

@@ -12,10 +12,6 @@ from tests.concurrency import at_once
 from tests.consent.helpers import put, signed_in
 from wagtail_privacy.consent import service
 from wagtail_privacy.consent.models import ConsentPurpose, ConsentRecord, email_hash
-from wagtail_privacy.verification.service import without_step_up
-
-# The customer's own step-up is not what these tests are about.
-NO_STEP_UP = without_step_up("test fixture")
 
 # serialized_rollback: the flush after the test must not take the site tree with it.
 concurrent = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -60,9 +56,7 @@ def test_simultaneous_requests_write_one_record(purpose, shopper):
 @concurrent
 def test_simultaneous_withdrawals_write_one_record(purpose, shopper):
     service.record(shopper, "newsletter", "email", True, source="account")
-    results, errors = at_once(
-        lambda: service.withdraw_all(shopper, source="account", proof=NO_STEP_UP), 4
-    )
+    results, errors = at_once(lambda: service.withdraw_all(shopper, source="account"), 4)
     assert errors == []
     assert sorted(len(r) for r in results) == [0, 0, 0, 1]
     records = ConsentRecord.objects.filter(user=shopper).order_by("pk")
@@ -86,7 +80,7 @@ def test_a_join_racing_a_withdrawal_keeps_one_consistent_history(purpose, shoppe
     service.record(shopper.email, "newsletter", "email", True, source="signup")
 
     join = lambda: service.join_guest(shopper)  # noqa: E731
-    withdraw = lambda: service.withdraw_all(shopper, source="account", proof=NO_STEP_UP)  # noqa: E731
+    withdraw = lambda: service.withdraw_all(shopper, source="account")  # noqa: E731
     turns = [join, withdraw, join, withdraw]
 
     def join_or_withdraw():

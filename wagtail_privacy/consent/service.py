@@ -276,21 +276,15 @@ def set_channels(subject, purpose_key, channels, *, source, ip=None, user_agent=
     return {r.channel: r for r in _append(build)}
 
 
-def withdraw_all(subject, *, source, proof=None, ip=None, user_agent=""):
+def withdraw_all(subject, *, source, ip=None, user_agent=""):
     """Withdraw every consent the subject has given; returns the new records.
 
-    For a customer it needs a fresh step-up: ``proof`` is
-    ``verification.service.step_up_proof(request)``, or ``without_step_up(reason)`` for staff,
-    periodic work and tests; else ``StepUpRequired``. A guest (an email address) has no
-    account to confirm: no proof. Erasure withdraws with ``withdraw_all_of``.
+    Withdrawing must be as easy as giving consent (GDPR Art. 7(3)), and giving needs no
+    step-up verification, so neither does this. Erasure withdraws with ``withdraw_all_of``.
     Works for purposes and channels editors removed since: each withdrawal is recorded under
     the purpose's wording, or the wording agreed to if the purpose is gone.
     """
     subject = Subject.of(subject)
-    if subject.user is not None:
-        from ..verification.service import check_step_up
-
-        check_step_up(subject.user, proof)
     if source not in ConsentSource.values:
         raise PrivacyError(_("Unknown consent source."), code="invalid_input", status=422)
     if subject.user is not None:
