@@ -24,9 +24,21 @@ class AppendOnlyQuerySet(models.QuerySet):
             )
         return super().update(**fields)
 
+    def fill_once(self, **fields):
+        """Set fields the model lists in ``mutable_once_fields`` on the rows where they are
+        still empty (a confirmation's date, say); returns how many rows changed."""
+        allowed = set(getattr(self.model, "mutable_once_fields", ()))
+        if not fields or not set(fields) <= allowed:
+            raise ImmutableRecordError(
+                f"{self.model.__name__}: only {sorted(allowed)} can be set once."
+            )
+        empty = super().filter(**{f"{name}__isnull": True for name in fields})
+        return models.QuerySet.update(empty, **fields)
+
     update.queryset_only = True
     delete.queryset_only = True
     redact.queryset_only = True
+    fill_once.queryset_only = True
 
 
 class AppendOnlyModel(models.Model):

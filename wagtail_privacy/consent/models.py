@@ -100,6 +100,8 @@ class ConsentRecord(AppendOnlyModel):
 
     # Erasure blanks these; the rest of the proof stays.
     redactable_fields = ("ip_address", "user_agent", "email", "email_sha256")
+    # When the confirmation of a withdrawal was emailed (``consent.confirmations``).
+    mutable_once_fields = ("confirmed_at",)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -129,6 +131,7 @@ class ConsentRecord(AppendOnlyModel):
     source = models.CharField(_("source"), max_length=20, choices=ConsentSource.choices)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=512, blank=True)
+    confirmed_at = models.DateTimeField(_("withdrawal confirmed at"), null=True, blank=True)
     # 1, 2, 3... per subject, purpose and channel. Unique per subject, so two writers racing
     # to record the same change collide in the database instead of both writing proof.
     sequence = models.PositiveIntegerField(_("sequence"), editable=False)

@@ -142,6 +142,7 @@ def _append(build):
             with transaction.atomic():
                 ConsentRecord.objects.bulk_create(records)
                 _forget_many(subjects)
+                _confirm_on_commit(records)
         except IntegrityError:
             continue  # someone else recorded first: read again
         return records
@@ -151,6 +152,16 @@ def _append(build):
         status=429,
         params={"retry_after": 1},
     )
+
+
+def _confirm_on_commit(records):
+    """Each withdrawal among ``records`` is confirmed by email once it commits."""
+    from .confirmations import needs_confirmation
+    from .tasks import confirm_withdrawals
+
+    ids = [record.pk for record in records if needs_confirmation(record)]
+    if ids:
+        transaction.on_commit(lambda: confirm_withdrawals.enqueue(ids))
 
 
 def _forget_many(subjects):
