@@ -296,3 +296,14 @@ def kib_each_text(value, count):
 def print_total_time(total_start):
     """The report's last line: the run's wall time since ``total_start``."""
     print(f"Total run time: {time.perf_counter() - total_start:.1f} s")
+
+
+def percentile(values, fraction):
+    """The ``fraction`` (0-1) percentile of ``values``, nearest-rank; None without values."""
+    if not values:
+        return None
+    import math
+
+    ordered = sorted(values)
+    rank = min(len(ordered), max(1, math.ceil(fraction * len(ordered))))
+    return ordered[rank - 1]

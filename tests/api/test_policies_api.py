@@ -4,7 +4,12 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+
+from tests.policies.helpers import add_versions
+from wagtail_privacy.policies.resolution import HISTORY_PREVIEW
 
 pytestmark = pytest.mark.django_db
 
@@ -135,11 +140,122 @@ def test_detail_costs_bounded_queries(client, policies, count, django_assert_max
     _publish_many(policies, count)
     with django_assert_max_num_queries(5):
         response = client.get(f"{API}/policies/privacy-policy/?locale=sq")
-    assert len(response.json()["history"]) == count
+    assert response.json()["history_count"] == count
+    assert len(response.json()["history"]) == min(count, HISTORY_PREVIEW)
     with django_assert_max_num_queries(5):
         client.get(f"{API}/policies/privacy-policy/versions/{count}/?locale=hr")
     with django_assert_max_num_queries(5):
         client.get(f"{API}/policies/?locale=sl")
+
+
+@pytest.fixture
+def long_history(policies):
+    """A policy with 25 versions in effect (English and Slovenian), the latest current."""
+    page = policies.publish(policies.create(), level="editorial")
+    add_versions(page, 25, languages=("en", "sl"))
+    return page
+
+
+def test_detail_summarises_the_history(client, long_history):
+    data = client.get(f"{API}/policies/privacy-policy/?locale=sl").json()
+    assert data["history_count"] == 25
+    assert [v["number"] for v in data["history"]] == [25, 24, 23, 22, 21][:HISTORY_PREVIEW]
+    assert data["history"][0]["status"] == "current"
+    assert data["history"][1]["status"] == "archived"
+    assert data["history"][0]["language"] == "sl"
+    assert data["history"][0]["url"] == f"{API}/policies/privacy-policy/versions/25/"
+    assert data["history_url"] == f"{API}/policies/privacy-policy/versions/"
+    assert data["current"]["number"] == 25
+
+
+def test_history_endpoint_pages_through_every_version(client, long_history):
+    url = f"{API}/policies/privacy-policy/versions/"
+    first = client.get(url, {"locale": "sl"})
+    assert first.status_code == 200
+    data = first.json()
+    assert (data["count"], data["page"], data["page_size"], data["pages"]) == (25, 1, 20, 2)
+    assert [v["number"] for v in data["items"]] == list(range(25, 5, -1))
+    assert data["items"][0]["status"] == "current" and data["items"][0]["language"] == "sl"
+    assert data["previous"] is None
+    assert data["next"] == f"{url}?locale=sl&page=2"
+
+    second = client.get(data["next"]).json()
+    assert [v["number"] for v in second["items"]] == [5, 4, 3, 2, 1]
+    assert second["items"][-1]["summary"] == ""  # version 1 was published without a summary
+    assert second["next"] is None
+    assert second["previous"] == f"{url}?locale=sl&page=1"
+
+    third = client.get(url, {"page": 3, "page_size": 10}).json()
+    assert [v["number"] for v in third["items"]] == [5, 4, 3, 2, 1]
+    assert third["pages"] == 3 and third["previous"] == f"{url}?page=2&page_size=10"
+
+
+@pytest.mark.parametrize(
+    "query,status,code",
+    [
+        ("page=0", 422, "invalid_input"),
+        ("page=-1", 422, "invalid_input"),
+        ("page=abc", 422, "invalid_input"),
+        ("page=99999999999999999999", 422, "invalid_input"),
+        ("page_size=0", 422, "invalid_input"),
+        ("page_size=101", 422, "invalid_input"),
+        ("page=3", 404, "not_found"),
+        ("page=2&page_size=25", 404, "not_found"),
+    ],
+)
+def test_history_page_that_does_not_exist(client, long_history, query, status, code):
+    response = client.get(f"{API}/policies/privacy-policy/versions/?{query}")
+    assert response.status_code == status
+    body = response.json()
+    assert body["code"] == code
+    assert body["detail"]
+
+
+def test_history_page_past_the_end_says_so_in_the_readers_language(
+    client, long_history, monkeypatch
+):
+    url = f"{API}/policies/privacy-policy/versions/?page=3"
+    assert client.get(url).json()["detail"] == "There is no page 3: the last page is 2."
+    # The message goes through gettext in the reader's language (whatever the catalogs hold).
+    from django.utils import translation
+
+    from wagtail_privacy.api import policies as endpoints
+
+    monkeypatch.setattr(endpoints, "_", lambda message: f"[{translation.get_language()}] {message}")
+    detail = client.get(url + "&locale=sl").json()["detail"]
+    assert detail == "[sl] There is no page 3: the last page is 2."
+    assert client.get(f"{API}/policies/nope/versions/").json()["code"] == "unknown_policy"
+
+
+def _count(client, url):
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return len(captured.captured_queries)
+
+
+def test_queries_do_not_grow_with_the_history(client, policies):
+    policies.publish(policies.create(title="One", slug="one"), level="editorial")
+    many = policies.publish(policies.create(title="Many", slug="many"), level="editorial")
+    add_versions(many, 50)
+    for path in ("", "versions/", "versions/1/"):
+        assert _count(client, f"{API}/policies/one/{path}") == _count(
+            client, f"{API}/policies/many/{path}"
+        ), path
+    assert _count(client, f"{API}/policies/many/versions/?page=2&page_size=10") == _count(
+        client, f"{API}/policies/one/versions/"
+    )
+
+
+def test_openapi_documents_the_history_endpoint(client, published):
+    document = client.get(f"{API}/openapi.json").json()
+    operation = document["paths"][f"{API}/policies/{{slug}}/versions/"]["get"]
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert {"slug", "page", "page_size"} <= set(parameters)
+    assert {"200", "404", "422"} <= set(operation["responses"])
+    detail = document["components"]["schemas"]["PolicyDetail"]["properties"]
+    assert {"history", "history_count", "history_url"} <= set(detail)
 
 
 def test_wagtail_api_v2_exposes_policy_fields(client, published):

@@ -88,3 +88,39 @@ def test_query_count_does_not_grow_with_versions(policies, count, django_assert_
     with django_assert_max_num_queries(4):
         states = resolution.all_policy_states("hr")
         assert states[0].text_for_current().title == f"hr {count}"
+
+
+def test_texts_read_only_the_bodies_asked_for(policies, django_assert_num_queries):
+    page = policies.publish(policies.create(text="One."), level="editorial")
+    page = policies.publish(page, level="editorial", text="Two.")
+    page = policies.publish(page, level="editorial", text="Three.")
+    one, two, three = Policy.objects.get().versions.order_by("number")
+    with django_assert_num_queries(1):
+        texts = resolution.load_texts([one.pk, two.pk, three.pk], "en", full={three.pk})
+        assert "Three." in texts[three.pk].body_html
+        assert texts[one.pk].title == "Privacy policy"
+    assert texts[one.pk].get_deferred_fields() == {"body_html"}
+    assert not texts[three.pk].get_deferred_fields()
+
+
+def test_a_page_of_history_knows_its_place(policies):
+    page = policies.publish(policies.create(), level="editorial")
+    page = policies.publish(page, level="minor", effective_at=policies.days(3), text="Two")
+    policies.publish(page, level="minor", effective_at=policies.days(5), text="Three")
+    policy = Policy.objects.get()
+    first = resolution.load_history_page(policy, 1, 2)
+    assert [v.number for v in first.versions] == [3, 2]
+    assert [v.previous_number for v in first.versions] == [1, 1]  # 2 was withdrawn
+    assert (first.count, first.pages, first.has_next, first.has_previous) == (3, 2, True, False)
+    second = resolution.load_history_page(policy, 2, 2)
+    assert [v.number for v in second.versions] == [1]
+    assert [v.previous_number for v in second.versions] == [None]
+    assert second.exists and not second.has_next and second.has_previous
+    past = resolution.load_history_page(policy, 3, 2)
+    assert not past.exists and past.count == 3 and past.pages == 2
+    state = resolution.policy_state(policy, "en", with_history=True)
+    assert [state.previous_of(v) for v in state.history] == [
+        state.history[2],
+        state.history[2],
+        None,
+    ]

@@ -1,4 +1,5 @@
-"""Public policy endpoints: list, detail with history, and one version in full."""
+"""Public policy endpoints: list, detail with the latest versions, the history a page at a time,
+and one version in full."""
 
 from datetime import datetime
 from urllib.parse import urlencode
@@ -58,6 +59,19 @@ class PolicyOut(Schema):
 
 class PolicyDetail(PolicyOut):
     history: list[VersionBrief]
+    history_count: int
+    history_url: str
+
+
+class HistoryOut(Schema):
+    slug: str
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    next: str | None
+    previous: str | None
+    items: list[VersionBrief]
 
 
 def _kind_label(kind):
@@ -112,21 +126,26 @@ def _brief(state, version, full=False, base=None):
     return data
 
 
-def _policy(state):
+def _policy(state, base=None):
     shown = state.current or state.upcoming
     text = state.text(shown)
     policy = state.policy
+    base = base or _policy_url(policy)
     return {
         "slug": policy.slug,
         "kind": policy.kind,
         "kind_label": _kind_label(policy.kind),
         "requires_acceptance": policy.requires_acceptance,
         "title": text.title if text else policy.slug,
-        "current": _brief(state, state.current),
-        "upcoming": _brief(state, state.upcoming),
+        "current": _brief(state, state.current, base=base),
+        "upcoming": _brief(state, state.upcoming, base=base),
         "changes_url": _diff_url(policy, state.current, state.upcoming, state.language),
-        "url": reverse("wagtail_privacy_api:policy_detail", kwargs={"slug": policy.slug}),
+        "url": base,
     }
+
+
+def _no_version():
+    return NotFound(_("This policy has no published version."), code="unknown_policy")
 
 
 def _diff_url(policy, old, new, language):
@@ -144,24 +163,93 @@ def _diff_url(policy, old, new, language):
     summary="Current and upcoming version of every policy",
 )
 def list_policies(request):
-    return [_policy(s) for s in resolution.all_policy_states(request.privacy_language)]
+    states = resolution.all_policy_states(request.privacy_language, with_bodies=False)
+    return [_policy(s) for s in states]
 
 
 @router.get(
     "policies/{slug}/",
     response={**COMMON, 200: PolicyDetail, 400: ErrorOut, 404: ErrorOut},
     url_name="policy_detail",
-    summary="A policy with its current and upcoming version and its history",
+    summary="A policy with its current and upcoming version and its latest versions",
+    description=(
+        f"`history` holds the latest {resolution.HISTORY_PREVIEW} versions, newest first; "
+        "`history_count` counts them all and `history_url` pages through them."
+    ),
 )
 def policy_detail(request, slug: str):
     policy = get_policy(slug)
-    state = resolution.policy_state(policy, request.privacy_language, with_history=True)
-    if state.is_empty and not state.history:
-        raise NotFound(_("This policy has no published version."), code="unknown_policy")
-    data = _policy(state)
+    state = resolution.policy_state(
+        policy,
+        request.privacy_language,
+        history_page=1,
+        history_size=resolution.HISTORY_PREVIEW,
+        history_previous=False,
+        with_bodies=False,
+    )
+    history = state.history_page
+    if not history.count:
+        raise _no_version()
     base = _policy_url(policy)
-    data["history"] = [_brief(state, v, base=base) for v in state.history]
+    data = _policy(state, base)
+    data["history"] = [_brief(state, v, base=base) for v in history.versions]
+    data["history_count"] = history.count
+    data["history_url"] = f"{base}versions/"
     return data
+
+
+def _page_url(request, number):
+    query = request.GET.copy()
+    query["page"] = number
+    return f"{request.path}?{query.urlencode()}"
+
+
+@router.get(
+    "policies/{slug}/versions/",
+    response={**COMMON, 200: HistoryOut, 400: ErrorOut, 404: ErrorOut},
+    url_name="policy_versions",
+    summary="Every version of a policy, newest first, a page at a time",
+)
+def policy_versions(
+    request,
+    slug: str,
+    page: int = Query(1, ge=1, le=INT_MAX, description="Page number, from 1"),
+    page_size: int = Query(
+        resolution.HISTORY_PAGE_SIZE,
+        ge=1,
+        le=resolution.HISTORY_MAX_PAGE_SIZE,
+        description=f"Versions per page, at most {resolution.HISTORY_MAX_PAGE_SIZE}",
+    ),
+):
+    policy = get_policy(slug)
+    state = resolution.policy_state(
+        policy,
+        request.privacy_language,
+        history_page=page,
+        history_size=page_size,
+        history_previous=False,
+        with_bodies=False,
+    )
+    history = state.history_page
+    if not history.count:
+        raise _no_version()
+    if not history.exists:
+        raise NotFound(
+            _("There is no page %(page)s: the last page is %(pages)s.")
+            % {"page": page, "pages": history.pages},
+            code="not_found",
+        )
+    base = _policy_url(policy)
+    return {
+        "slug": policy.slug,
+        "count": history.count,
+        "page": history.number,
+        "page_size": history.size,
+        "pages": history.pages,
+        "next": _page_url(request, page + 1) if history.has_next else None,
+        "previous": _page_url(request, page - 1) if history.has_previous else None,
+        "items": [_brief(state, v, base=base) for v in history.versions],
+    }
 
 
 @router.get(

@@ -109,15 +109,10 @@ def _forget(subject):
 
 
 def _privacy_policy_version(now):
+    """The privacy policy version in effect at ``now`` (the rule of ``policies.current``)."""
     from ..policies.models import PolicyVersion
 
-    return (
-        PolicyVersion.objects.filter(
-            policy__kind="privacy", withdrawn_at__isnull=True, effective_at__lte=now
-        )
-        .order_by("-effective_at", "-number")
-        .first()
-    )
+    return PolicyVersion.objects.filter(policy__kind="privacy").current_at(now)
 
 
 #: How often a writer re-reads the state after another request wrote the same sequence number.

@@ -35,6 +35,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from ..conf import privacy_settings
+from ..policies.current import current_and_upcoming, in_effect
 from ..policies.models import ChangeLevel, PolicyVersion
 from .models import Acceptance, ChangeNotice, EmailState
 
@@ -62,7 +63,13 @@ class Requirements:
 
 
 def compute_requirements(now):
-    rows = PolicyVersion.objects.filter(withdrawn_at__isnull=True).values_list(
+    """What customers must have accepted at ``now``, valid until the next version takes effect.
+
+    Which version is current is the rule of ``policies.current`` (the pages and the API use
+    the same): one query reads every live version, each policy's current one is picked from
+    them.
+    """
+    rows = PolicyVersion.objects.live().values_list(
         "id",
         "policy_id",
         "policy__slug",
@@ -70,27 +77,34 @@ def compute_requirements(now):
         "change_level",
         "effective_at",
         "requires_acceptance",
+        named=True,
     )
-    by_policy, next_flip = {}, None
+    by_policy = {}
     for row in rows:
-        effective_at = row[5]
-        if effective_at > now:
-            next_flip = effective_at if next_flip is None else min(next_flip, effective_at)
-        else:
-            by_policy.setdefault(row[1], []).append(row)
-    items = []
+        by_policy.setdefault(row.policy_id, []).append(row)
+    items, next_flip = [], None
     for policy_id, versions in sorted(by_policy.items()):
-        versions.sort(key=lambda r: (r[5], r[3]))
-        current = versions[-1]
-        if not current[6]:
+        current, upcoming = current_and_upcoming(versions, now)
+        if upcoming is not None:
+            flip = upcoming.effective_at
+            next_flip = flip if next_flip is None else min(next_flip, flip)
+        if current is None or not current.requires_acceptance:
             continue
-        # Acceptance is owed again after a major change, or when it became required.
-        baseline, previous = versions[0], None
-        for row in versions:
-            if row[4] == ChangeLevel.MAJOR or (row[6] and previous and not previous[6]):
+        # Acceptance is owed again after a major change, or when it became required: walk the
+        # versions in effect in the rule's order, oldest first, up to the current one.
+        in_force = in_effect(versions, now)[::-1]
+        baseline, previous = in_force[0], None
+        for row in in_force:
+            if row.change_level == ChangeLevel.MAJOR or (
+                row.requires_acceptance and previous and not previous.requires_acceptance
+            ):
                 baseline = row
             previous = row
-        items.append(Requirement(policy_id, current[2], current[0], current[3], baseline[3]))
+        items.append(
+            Requirement(
+                policy_id, current.policy__slug, current.id, current.number, baseline.number
+            )
+        )
     return Requirements(tuple(items), next_flip)
 
 

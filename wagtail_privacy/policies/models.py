@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..records import AppendOnlyModel
+from .current import PolicyVersionQuerySet
 
 
 class ChangeLevel(models.TextChoices):
@@ -55,6 +56,10 @@ class PolicyVersion(AppendOnlyModel):
     """A published version: number, level and dates shared by every language."""
 
     mutable_once_fields = ("withdrawn_at", "superseded_by")
+
+    # Append-only, with the one rule of which version is current (``live()``,
+    # ``current_at(now)``...: see ``current.py``). No schema change: managers are not migrated.
+    objects = PolicyVersionQuerySet.as_manager()
 
     policy = models.ForeignKey(
         Policy, on_delete=models.PROTECT, related_name="versions", verbose_name=_("policy")
