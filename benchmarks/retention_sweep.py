@@ -14,10 +14,14 @@ legal hold - and ``addresses`` sources, and whose ``HOST``, reading ``CustomerPr
 engine's defaults for ``RETENTION_BATCH_SIZE`` (500), ``ERASURES_PER_TICK`` (10,000) and
 ``ERASURE_CLAIM_TIMEOUT``, the immediate task backend (the tick's warning and erasure tasks,
 one per batch, run inside the tick, as one task worker would run them), and an email backend
-of this script
-that renders each message to bytes as the SMTP backend does, counts it and keeps nothing
-(``locmem`` would keep a deep copy of every message in ``mail.outbox``: at 100,000 accounts
-that outbox, not the sweep, would be most of the memory measured):
+that counts each message's bytes and keeps nothing (``locmem`` would keep a deep copy of every
+message in ``mail.outbox``: at 100,000 accounts that outbox, not the sweep, would be most of
+the memory measured). ``--email smtp`` (the default) is Django's own SMTP backend whose
+server is a null connection (``NullSMTP``: no socket), so the messages go as over a real
+server: the bytes the sweep prebuilt once per language and text, only To, Date and Message-ID
+filled in per customer (``mail.PreparedEmail``). ``--email django`` is a backend that is not
+SMTP, as a host's own (an email API's) would be: Django builds every message, and this one
+renders it to bytes as the SMTP backend would:
 
 * creates ``--accounts`` inactive customers in bulk (``bulk_create`` in one transaction):
   ``last_login`` and ``date_joined`` 4 years ago, an email address, an unusable password;
@@ -95,6 +99,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from django.core.mail.backends.base import BaseEmailBackend  # noqa: E402
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend  # noqa: E402
 
 from benchmarks.support import (  # noqa: E402
     analyze,
@@ -109,7 +114,13 @@ from benchmarks.support import (  # noqa: E402
     versions_text,
 )
 
-EMAIL_BACKEND = f"{__name__}.CountingBackend"
+#: ``--email``: Django's SMTP backend over a connection that counts the bytes and keeps
+#: nothing (the prebuilt bytes go out as over a real server), or a backend that is not SMTP
+#: (Django builds each message, as for a host's own backend).
+EMAIL_BACKENDS = {
+    "smtp": f"{__name__}.NullSMTPBackend",
+    "django": f"{__name__}.CountingBackend",
+}
 IMMEDIATE_TASKS = "django_tasks.backends.immediate.ImmediateBackend"
 INACTIVE_DAYS = 1095
 WARNING_DAYS = 30
@@ -147,10 +158,39 @@ class CountingBackend(BaseEmailBackend):
         return count
 
 
-def configure(database):
+class NullSMTP:
+    """An SMTP connection that takes each message's bytes, counts it and keeps nothing."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def sendmail(self, from_addr, to_addrs, msg, mail_options=(), rcpt_options=()):
+        assert isinstance(msg, bytes) and msg, msg
+        CountingBackend.sent += 1
+        return {}
+
+    def quit(self):
+        pass
+
+    def close(self):
+        pass
+
+
+class NullSMTPBackend(SMTPBackend):
+    """Django's own SMTP backend (``mail.Outbox`` sends prebuilt bytes through it, as over a
+    real server) with ``NullSMTP`` for the server: no socket, no network."""
+
+    @property
+    def connection_class(self):
+        return NullSMTP
+
+
+def configure(database, email="smtp"):
     """Configure Django from ``tests.settings`` with ``database`` as the default database."""
     values = base_settings(database)
-    values["EMAIL_BACKEND"] = EMAIL_BACKEND
+    values["EMAIL_BACKEND"] = EMAIL_BACKENDS[email]
+    values["EMAIL_USE_TLS"] = values["EMAIL_USE_SSL"] = False
+    values["EMAIL_HOST_USER"] = values["EMAIL_HOST_PASSWORD"] = ""
     # The sweep's work is the tasks privacy_tick enqueues (warnings, erasures): run them.
     values["TASKS"] = {"default": {"BACKEND": IMMEDIATE_TASKS}}
     # The tests' HOST (languages from CustomerProfile) is kept: the host's configuration.
@@ -635,10 +675,16 @@ def report(rows, args, database, setup, total_start):
         f"ERASURES_PER_TICK={privacy_settings.ERASURES_PER_TICK}, "
         f"ERASURE_CLAIM_TIMEOUT={privacy_settings.ERASURE_CLAIM_TIMEOUT}"
     )
-    print(
-        f"  email    : {settings.EMAIL_BACKEND} (renders each message to bytes, counts it, "
-        "keeps nothing)"
-    )
+    if settings.EMAIL_BACKEND == EMAIL_BACKENDS["smtp"]:
+        print(
+            f"  email    : {settings.EMAIL_BACKEND} (--email smtp: Django's SMTP backend, its "
+            "server a null connection that counts each message's bytes and keeps nothing)"
+        )
+    else:
+        print(
+            f"  email    : {settings.EMAIL_BACKEND} (--email django: not SMTP, so Django builds "
+            "each message; it renders it to bytes, counts it, keeps nothing)"
+        )
     print(
         f"  tasks    : {settings.TASKS['default']['BACKEND']} (the tick's warning and erasure "
         "tasks, one per batch, run inside the tick)"
@@ -770,6 +816,13 @@ def parse_args(argv=None):
         default=None,
         help="customers of each tracemalloc run (default 500, at most --naive; 0 skips them)",
     )
+    parser.add_argument(
+        "--email",
+        choices=sorted(EMAIL_BACKENDS),
+        default="smtp",
+        help="smtp (default): Django's SMTP backend over a null connection; django: a backend "
+        "that is not SMTP, which gets every message built by Django",
+    )
     parser.add_argument("--top", type=int, default=30, help="call sites listed per phase")
     return parser.parse_args(argv)
 
@@ -781,7 +834,7 @@ def main(argv=None):
     subset = min(args.naive, args.accounts)
     traced_n = min(500 if args.memory_accounts is None else args.memory_accounts, subset)
     total_start = time.perf_counter()
-    with run_database(configure) as database:
+    with run_database(configure, email=args.email) as database:
         from django.utils import timezone
 
         now = timezone.now()

@@ -101,6 +101,9 @@ _PLAIN_ADDRESS = re.compile(rf"{_DOT_ATOM}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\Z")
 _PLAIN_MESSAGE_ID = re.compile(rf"<{_DOT_ATOM}@{_DOT_ATOM}>\Z")
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n")
 _LONGEST_VALUE = 200  # characters of a value filled into one rendering (``_fillable``)
+# Bodies other than its own a prebuilt message keeps encoded, for the recipients that share
+# them (receipts alike): a handful per batch, and a bound on the memory.
+_BODIES_KEPT = 64
 # The policy of Django's messages, writing CRLF: the folding and parsing of their headers.
 _HEADER_POLICY = SMTP_POLICY if MODERN_EMAIL else compat32.clone(linesep="\r\n")
 _date_cache = (None, b"")
@@ -199,6 +202,7 @@ class PreparedEmail:
         self._literals = None  # the bytes between the placeholders, built on first use
         self._keys = None
         self._body_bytes = None
+        self._bodies = {}  # other recipients' bodies, encoded: a few kept (``_BODIES_KEPT``)
 
     def texts(self, values=None, body=None):
         """(subject, body, html) with the slot ``values`` ({token: value}) or ``body``."""
@@ -288,7 +292,11 @@ class PreparedEmail:
         elif text == self.body:
             filled["body"] = self._body_bytes
         else:
-            built = _body(text)
+            built = self._bodies.get(text)
+            if built is None:
+                built = _body(text)
+                if len(self._bodies) < _BODIES_KEPT:
+                    self._bodies[text] = built
             if built is None or built[0] != self.kind:
                 return None
             filled["body"] = built[1]
@@ -526,26 +534,35 @@ class _Renderer:
 
     def _each_context(self, items):
         """Each distinct context rendered once (receipts often repeat); the bodies of one
-        subject share one prebuilt message when Django would encode them alike."""
-        rendered, shared, result = {}, {}, []
+        subject share one prebuilt message when Django would encode them alike. A context
+        given for several customers (the same object: ``customer_messages``' ``key_of``) is
+        looked at once."""
+        rendered, shared, seen, result = {}, {}, {}, []
         for key, address, context in items:
-            try:
-                frozen = _freeze(context)
-            except TypeError:
-                frozen = object()  # not comparable: rendered on its own
-            if frozen not in rendered:
-                rendered[frozen] = self.texts(context)
-            subject, body = rendered[frozen]
-            kind = _body_kind(body)
-            if kind is None:
-                result.append((key, Outgoing(address, self.prepare(subject, body))))
-                continue
-            if (subject, kind) not in shared:
-                shared[subject, kind] = PreparedEmail(subject, body, any_body=True)
-            prepared = shared[subject, kind]
-            own = None if body == prepared.body else body
+            known = seen.get(id(context))
+            if known is None:  # the context is kept with it, so its id stays its own
+                known = (context, *self._prepared_for(context, rendered, shared))
+                seen[id(context)] = known
+            _context, prepared, own = known
             result.append((key, Outgoing(address, prepared, body=own)))
         return result
+
+    def _prepared_for(self, context, rendered, shared):
+        """(PreparedEmail, the body if not the prepared one's) of one context."""
+        try:
+            frozen = _freeze(context)
+        except TypeError:
+            frozen = object()  # not comparable: rendered on its own
+        if frozen not in rendered:
+            rendered[frozen] = self.texts(context)
+        subject, body = rendered[frozen]
+        kind = _body_kind(body)
+        if kind is None:
+            return self.prepare(subject, body), None
+        if (subject, kind) not in shared:
+            shared[subject, kind] = PreparedEmail(subject, body, any_body=True)
+        prepared = shared[subject, kind]
+        return prepared, None if body == prepared.body else body
 
 
 def _fillable(value):
@@ -573,22 +590,34 @@ def _freeze(value):
     raise TypeError(type(value).__name__)
 
 
-def customer_messages(users, name, context_of):
+def customer_messages(users, name, context_of, *, key_of=None):
     """{user pk: ``Outgoing``} for the users with an address, for ``send_each``.
 
     ``context_of(user)`` is called with the customer's language active, so dates and links
     read as the customer expects. Each distinct text is rendered and built once (see above).
+
+    With ``key_of``, customers of one language whose ``key_of(user)`` (hashable) is equal have
+    the same context: ``context_of`` is called for the first of them only, and their email is
+    rendered, built and encoded once, only the address being theirs (erasure receipts: the
+    customers whose records were alike).
     """
     from .i18n import customer_languages
 
     languages = customer_languages(users)
-    groups = {}
+    groups, shared = {}, {}
     for user in users:
         address = email_address(user)
-        if address:
-            with translation.override(languages[user.pk]):
+        if not address:
+            continue
+        language = languages[user.pk]
+        key = None if key_of is None else (language, key_of(user))
+        context = shared.get(key) if key is not None else None
+        if context is None:
+            with translation.override(language):
                 context = context_of(user)
-            groups.setdefault(languages[user.pk], []).append((user.pk, address, context))
+            if key is not None:
+                shared[key] = context
+        groups.setdefault(language, []).append((user.pk, address, context))
     if not groups:
         return {}
     renderer = _Renderer(name)

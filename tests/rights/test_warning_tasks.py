@@ -216,13 +216,16 @@ def test_a_warning_run_marks_each_email_in_flight_and_a_killed_run_never_sends_t
     assert not AccountClosure.objects.exclude(email_in_flight="").exists()
 
     # What SIGKILL during the second email leaves: the first recorded, the second in flight,
-    # the third claimed; the claim expires after ERASURE_CLAIM_TIMEOUT.
+    # the third claimed, the run registered (PostgreSQL); the claim expires after
+    # ERASURE_CLAIM_TIMEOUT.
     AccountClosure.objects.update(warned_at=None)
     mail.outbox.clear()
     first, second, third = AccountClosure.objects.filter(kind="deactivation").order_by("pk")
+    dead = uuid.uuid4()
     AccountClosure.objects.filter(pk__in=[first.pk, second.pk, third.pk]).update(
-        claim=uuid.uuid4(), claimed_at=when
+        claim=dead, claimed_at=when
     )
+    closures._register_run(connection, dead)
     AccountClosure.objects.filter(pk=first.pk).update(warned_at=when)
     AccountClosure.objects.filter(pk=second.pk).update(email_in_flight="erasure_warning")
     with time_machine.travel(when + timedelta(minutes=5), tick=False):

@@ -32,8 +32,9 @@ from django.db import migrations, models
 
 import wagtail_privacy.policies.pages
 
-#: The unlogged table of live notice-sending runs (``wagtail_privacy.notices.claims.RUNS_TABLE``).
-#: No Django model: only raw SQL in ``notices.claims`` reads and writes it. PostgreSQL empties an
+#: The unlogged table of live sending runs: the notices' (``notices.claims.RUNS_TABLE``) and the
+#: erasure emails' (``rights.closure.RUNS_TABLE``), apart by their tokens. No Django model: only
+#: raw SQL in those two modules reads and writes it. PostgreSQL empties an
 #: unlogged table after a crash and a promoted standby has it empty, which is what tells that a
 #: lost run's records may be lost too. Other databases (SQLite) do without it.
 NOTICE_RUNS_TABLE = "wagtail_privacy_notice_run"

@@ -12,16 +12,18 @@ is emailed before the user row, and so the address, is erased, and kept with the
 without personal data.
 """
 
+import json
 import logging
 import uuid
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Case, CharField, F, Q, Value, When
+from django.db import DatabaseError, IntegrityError, connections, router, transaction
+from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -324,14 +326,18 @@ def _unclaimed():
 
 
 def _take(closures, **fields):
-    """Claim ``closures`` for this sweep: (token, pks taken).
+    """Claim ``closures`` for this sweep: (token, {pk taken: its ``email_in_flight``}).
 
     The update re-checks the caller's filter on each row, so of two sweeps racing for the
-    same closures each closure goes to one of them.
+    same closures each closure goes to one of them. Claims of a stopped sweep are taken over
+    once its emails are settled (``_settle_lost_runs``).
     """
+    stopped = _settle_lost_runs(closures)
     token = uuid.uuid4()
     closures.update(claim=token, claimed_at=timezone.now(), **fields)
-    return token, set(AccountClosure.objects.filter(claim=token).values_list("pk", flat=True))
+    taken = AccountClosure.objects.filter(claim=token).values_list("pk", "email_in_flight")
+    _forget_runs(stopped)
+    return token, dict(taken)
 
 
 def _claim(candidates, now, limit):
@@ -340,7 +346,8 @@ def _claim(candidates, now, limit):
     ids = list(due.order_by("scheduled_for", "pk").values_list("pk", flat=True)[:limit])
     if not ids:
         return None, set()
-    return _take(due.filter(pk__in=ids), state=ClosureState.ERASING)
+    token, taken = _take(due.filter(pk__in=ids), state=ClosureState.ERASING)
+    return token, set(taken)
 
 
 def erase(closure_id, now=None):
@@ -400,18 +407,17 @@ def _erase_claimed(token):
         done = set(
             ErasureStep.objects.filter(closure__in=closures).values_list("closure_id", "source")
         )
+        erased = {}  # {closure pk: {source: result}} of the steps this sweep does
         for source in registry.sources():
             pending = [c for c in closures if c.user_id and (c.pk, source.name) not in done]
             if pending:
-                closures = _erase_source(source, token, closures, pending)
-        _send_receipts(closures)
+                closures = _erase_source(source, token, closures, pending, erased)
+        _send_receipts(token, closures, erased, resumed={pk for pk, _source in done})
         erased_at = timezone.now()
         with transaction.atomic():
             closures = _renew(token, closures)
             _erase_users([c.user_id for c in closures if c.user_id])
-            mine.filter(pk__in=[c.pk for c in closures]).update(
-                state=ClosureState.ERASED, erased_at=erased_at, claim=None
-            )
+            _record_erased(token, closures, erased_at)
             ledger.set_status_many(
                 [c.request_id for c in closures if c.request_id],
                 RequestStatus.COMPLETED,
@@ -429,84 +435,194 @@ def _erase_claimed(token):
 
 
 def _renew(token, closures):
-    """Renew the claim, inside the caller's transaction; returns the closures still ours.
+    """Hold the claim, inside the caller's transaction; returns the closures still ours.
 
-    The update locks the rows: a sweep taking over a stale claim waits for the transaction,
-    then finds the claim fresh and leaves it.
+    The rows are locked: a sweep taking over a stale claim waits for the transaction, then
+    finds the claim fresh and leaves it. A claim older than a quarter of
+    ``ERASURE_CLAIM_TIMEOUT`` is renewed (the update locks the rows); a younger one is only
+    locked (``SELECT ... FOR UPDATE``, which writes no new row versions): it stays fresh for
+    three quarters of the timeout more.
     """
-    renewed = AccountClosure.objects.filter(claim=token).update(claimed_at=timezone.now())
-    if renewed == len(closures):
+    now = timezone.now()
+    mine = AccountClosure.objects.filter(claim=token)
+    young = now - timedelta(seconds=privacy_settings.ERASURE_CLAIM_TIMEOUT / 4)
+    if all(c.claimed_at and c.claimed_at > young for c in closures):
+        kept = set(mine.select_for_update().values_list("pk", flat=True))
+    else:
+        renewed = mine.update(claimed_at=now)
+        for closure in closures:
+            closure.claimed_at = now
+        if renewed == len(closures):
+            return closures
+        kept = set(mine.values_list("pk", flat=True))
+    if len(kept) == len(closures):
         return closures
-    kept = set(AccountClosure.objects.filter(claim=token).values_list("pk", flat=True))
     return [c for c in closures if c.pk in kept]
 
 
-def _erase_source(source, token, closures, pending):
-    """Erase the ``pending`` accounts from one source; returns the closures still ours."""
+def _erase_source(source, token, closures, pending, erased):
+    """Erase the ``pending`` accounts from one source; returns the closures still ours.
+
+    The results, once committed, are added to ``erased`` ({closure pk: {source: result}}).
+    """
     with transaction.atomic():
         closures = _renew(token, closures)
         kept = {c.pk for c in closures}
         pending = [c for c in pending if c.pk in kept]
         with translation.override(None):  # receipts are stored in the source language
             results = source.erase_many([c.user for c in pending])
-            done_at = timezone.now()
-            ErasureStep.objects.bulk_create(
-                ErasureStep(
-                    closure=closure,
-                    source=source.name,
-                    done_at=done_at,
-                    result=_step_result(source, results[closure.user_id]),
-                )
-                for closure in pending
-            )
+            steps = _step_results(source, [(c.pk, results[c.user_id]) for c in pending])
+            _insert_steps(source.name, steps, timezone.now())
+    for pk, result in steps.items():
+        erased.setdefault(pk, {})[source.name] = result
     return closures
 
 
-def _step_result(source, result):
-    return {
-        "label": str(source.label),
-        "deleted": result.deleted,
-        "anonymised": result.anonymised,
-        "held": [
-            {
-                "reason": str(h.reason),
-                "count": h.count,
-                "until": h.until.isoformat() if h.until else None,
+def _insert_steps(source, steps, done_at):
+    """The ``ErasureStep`` rows of one source ({closure pk: result}), in one statement.
+
+    On PostgreSQL the rows go as arrays (``unnest``): the closures, and for each the number of
+    its result among the distinct ones, which go once (most accounts have the same result).
+    A batch of 500 accounts and a dozen sources is 6,000 rows.
+    """
+    connection = connections[router.db_for_write(ErasureStep)]
+    if connection.vendor != "postgresql":
+        ErasureStep.objects.bulk_create(
+            ErasureStep(closure_id=pk, source=source, done_at=done_at, result=result)
+            for pk, result in steps.items()
+        )
+        return
+    meta, quote = ErasureStep._meta, connection.ops.quote_name
+    columns = ", ".join(
+        quote(meta.get_field(name).column) for name in ("closure", "source", "done_at", "result")
+    )
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+        "SELECT x.closure, %s, %s, (%s::jsonb[])[x.result] "
+        f"FROM unnest(%s::{meta.get_field('closure').db_type(connection)}[], %s::int[]) "
+        "AS x(closure, result)"
+    )
+    texts, numbers = {}, []  # {JSON of a distinct result: its number, from 1}
+    shared = {}  # id of a result (``_step_results`` shares equal ones): its number
+    for result in steps.values():
+        number = shared.get(id(result))
+        if number is None:
+            number = texts.setdefault(json.dumps(result), len(texts) + 1)
+            shared[id(result)] = number
+        numbers.append(number)
+    done_at = connection.ops.adapt_datetimefield_value(done_at)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [source, done_at, list(texts), list(steps), numbers])
+
+
+def _record_erased(token, closures, erased_at):
+    """Mark ``closures`` erased and keep each one's receipt, inside the caller's transaction.
+
+    On PostgreSQL in one statement, which gathers each receipt from the closure's steps (the
+    receipts are those steps: ``_send_receipts``); elsewhere in two.
+    """
+    mine = AccountClosure.objects.filter(claim=token, pk__in=[c.pk for c in closures])
+    connection = connections[router.db_for_write(AccountClosure)]
+    if connection.vendor != "postgresql":
+        AccountClosure.objects.bulk_update(closures, ["receipt"])
+        mine.update(state=ClosureState.ERASED, erased_at=erased_at, claim=None)
+        return
+    meta, quote = AccountClosure._meta, connection.ops.quote_name
+    steps = ErasureStep._meta
+
+    def column(name, model=meta):
+        return quote(model.get_field(name).column)
+
+    pk = column(meta.pk.name)
+    receipt = (
+        f"SELECT jsonb_object_agg(step.{column('source', steps)}, step.{column('result', steps)}) "
+        f"FROM {quote(steps.db_table)} AS step WHERE step.{column('closure', steps)} = closure.{pk}"
+    )
+    sql = (
+        f"UPDATE {quote(meta.db_table)} AS closure "
+        f"SET {column('receipt')} = COALESCE(({receipt}), '{{}}'::jsonb), "
+        f"{column('state')} = %s, {column('erased_at')} = %s, {column('claim')} = NULL "
+        f"WHERE closure.{pk} = ANY(%s::{meta.pk.db_type(connection)}[]) "
+        f"AND closure.{column('claim')} = %s"
+    )
+    params = [
+        ClosureState.ERASED.value,
+        connection.ops.adapt_datetimefield_value(erased_at),
+        [c.pk for c in closures],
+        token,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _step_results(source, results):
+    """{closure pk: result of its step} of one source, from [(closure pk, ErasureResult)].
+
+    Equal results are one dict (read only): most accounts of a batch have the same.
+    """
+    label, shared, steps = str(source.label), {}, {}
+    for pk, result in results:
+        held = tuple(
+            (str(h.reason), h.count, h.until.isoformat() if h.until else None) for h in result.held
+        )
+        key = (result.deleted, result.anonymised, held)
+        step = shared.get(key)
+        if step is None:
+            step = shared[key] = {
+                "label": label,
+                "deleted": result.deleted,
+                "anonymised": result.anonymised,
+                "held": [
+                    {"reason": reason, "count": count, "until": until}
+                    for reason, count, until in held
+                ],
             }
-            for h in result.held
-        ],
-    }
+        steps[pk] = step
+    return steps
 
 
-def _send_receipts(closures):
-    """Keep each receipt with its closure, and email it before the address is erased."""
+def _send_receipts(token, closures, erased, resumed):
+    """Email each receipt before the address is erased (``_record_erased`` keeps them).
+
+    A receipt is the steps' results: those this sweep erased (``erased``), or, for the
+    accounts whose erasure an earlier sweep began (``resumed``), all their recorded steps.
+    Customers of one language whose receipts read alike get one email built once
+    (``_receipt_shape``), only the address filled in.
+    """
     receipts = {}
-    steps = ErasureStep.objects.filter(closure__in=closures).order_by("pk")
-    for closure_id, source, result in steps.values_list("closure_id", "source", "result"):
-        receipts.setdefault(closure_id, {})[source] = result
+    if resumed:
+        steps = ErasureStep.objects.filter(closure__in=resumed).order_by("pk")
+        for closure_id, source, result in steps.values_list("closure_id", "source", "result"):
+            receipts.setdefault(closure_id, {})[source] = result
     for closure in closures:
-        closure.receipt = receipts.get(closure.pk, {})
-    AccountClosure.objects.bulk_update(closures, ["receipt"])
-    # The batch is this sweep's already: no claim needed.
+        closure.receipt = (receipts if closure.pk in resumed else erased).get(closure.pk, {})
+    days = _dates_read_as_days()
+    # The batch is this sweep's already: no claim needed; its token names the run.
     email_customers(
         [c for c in closures if c.receipt_sent_at is None],
         "erasure_receipt",
         lambda closure: {"receipt": _readable(closure)},
+        key_of=lambda closure: _receipt_shape(closure.receipt, days),
         done={"receipt_sent_at": timezone.now()},
+        run=token,
     )
 
 
-def email_customers(closures, template, context_of, *, done, unless_done=None):
+def email_customers(
+    closures, template, context_of, *, done, unless_done=None, key_of=None, run=None
+):
     """Email the customer of each closure over one connection; returns how many were sent.
 
     Each email is marked in flight (``email_in_flight``) before it goes and recorded ``done``
-    after, in one statement per email (the one that records an email marks the next), and
-    the closures without an address are recorded done at the end. A run killed outright
-    (SIGKILL) thus leaves at most one closure marked: the next run that holds it counts that
-    email as given (it may have gone out) and never sends it again. With ``unless_done`` (a
-    ``Q`` of the closures not done yet), each closure is claimed first, so overlapping
-    sweeps do not email the same customer twice; the claim is released at the end, also when
-    the emails could not even be built.
+    after, in one statement per email (the one that records an email marks the next:
+    ``_EmailRecords``), and the closures without an address are recorded done at the end. A
+    run killed outright (SIGKILL) thus leaves at most one closure marked: the next run that
+    holds it counts that email as given (it may have gone out) and never sends it again.
+    With ``unless_done`` (a ``Q`` of the closures not done yet), each closure is claimed
+    first, so overlapping sweeps do not email the same customer twice; the claim is released
+    at the end, also when the emails could not even be built. ``run`` is the claim the
+    closures are held by otherwise (an erasure's batch). ``key_of(closure)``: see
+    ``mail.customer_messages``.
     """
     token = None
     if unless_done is not None:
@@ -514,28 +630,27 @@ def email_customers(closures, template, context_of, *, done, unless_done=None):
             AccountClosure.objects.filter(unless_done, _free(), pk__in=[c.pk for c in closures])
         )
         closures = [c for c in closures if c.pk in mine]
+        for closure in closures:
+            closure.email_in_flight = mine[closure.pk]
     closures = _settle_in_flight(closures, template, done)
     by_user = {c.user_id: c for c in closures if c.user_id}
     messages, sent = None, set()
-    marked, went = None, False  # the closure whose email is marked in flight; sent yet?
+    records = _EmailRecords(template, done, token or run or uuid.uuid4())
     try:
         messages = mail.customer_messages(
-            [c.user for c in by_user.values()], template, lambda user: context_of(by_user[user.pk])
+            [c.user for c in by_user.values()],
+            template,
+            lambda user: context_of(by_user[user.pk]),
+            key_of=None if key_of is None else lambda user: key_of(by_user[user.pk]),
         )
         with mail.Outbox() as outbox:
             for user_pk, message in messages.items():
-                closure_id = by_user[user_pk].pk
-                _mark(closure_id, template, recorded=marked, done=done)
-                marked, went = closure_id, False
+                records.mark(by_user[user_pk].pk)
                 outbox.send_message(message)
-                went = True
+                records.went = True
                 sent.add(user_pk)
     finally:
-        if marked is not None:
-            if went:
-                _mark(None, template, recorded=marked, done=done)
-            else:  # it failed before it went: not in flight any more
-                AccountClosure.objects.filter(pk=marked).update(email_in_flight="")
+        records.close()
         if messages is not None:
             unsent = [c.pk for c in closures if c.user_id not in messages]
             AccountClosure.objects.filter(pk__in=unsent).update(**done)
@@ -544,17 +659,187 @@ def email_customers(closures, template, context_of, *, done, unless_done=None):
     return len(sent)
 
 
-def _mark(closure_id, template, *, recorded, done):
-    """Record the closure ``recorded`` done and mark ``closure_id`` in flight: one statement."""
-    ids = [pk for pk in (recorded, closure_id) if pk is not None]
-    fields = {
-        name: Case(When(pk=recorded, then=Value(value)), default=F(name))
-        for name, value in done.items()
-    }
-    AccountClosure.objects.filter(pk__in=ids).update(
-        email_in_flight=Case(When(pk=closure_id, then=Value(template)), default=Value("")),
-        **fields,
-    )
+#: The unlogged table of live sending runs, PostgreSQL only: created by the plugin's
+#: migrations for the notices (``notices.claims.RUNS_TABLE``, which keeps its rows apart by
+#: their tokens). A crash of the server empties it, and a promoted standby has it empty.
+RUNS_TABLE = "wagtail_privacy_notice_run"
+
+#: The field that records each sweep email sent, by template: where a crash of the database
+#: server lost a run's records, its emails not recorded count as given (``_settle_lost_runs``).
+SENT_FIELDS = {
+    "erasure_receipt": "receipt_sent_at",
+    "erasure_warning": "warned_at",
+    "inactive_warning": "warned_at",
+}
+
+
+def _unlogged_runs(connection):
+    return connection.vendor == "postgresql"
+
+
+class _EmailRecords:
+    """The records of one run's emails: each marked in flight before it goes and recorded
+    ``done`` by the statement that marks the next, in plain SQL (one statement per email).
+
+    On PostgreSQL the records do not wait for the disk, as the notices' (``notices.claims``):
+    ``synchronous_commit`` is off for the session while the run sends. The first mark is
+    committed durably, together with the run's row in the unlogged ``RUNS_TABLE``; any later
+    durable commit (the claim's release, the erasure) flushes the records. A crash of the
+    server may lose the last records, and the crash empties the table too: whoever takes the
+    claims over counts the run's emails that are not recorded as given (``_settle_lost_runs``),
+    never sending one twice. A run killed while the server stays up loses no record: only
+    its email in flight is in doubt, as elsewhere (SQLite), where each record is an ordinary
+    commit.
+    """
+
+    def __init__(self, template, done, run):
+        self.alias = router.db_for_write(AccountClosure)
+        self.connection = connections[self.alias]
+        self.template, self.run = template, run
+        self.marked, self.went = None, False  # the closure whose email is in flight; gone yet?
+        self.registered = self.unwaited = False
+        self.cursor = None
+        meta, quote = AccountClosure._meta, self.connection.ops.quote_name
+
+        def column(name):
+            return quote(meta.get_field(name).column)
+
+        table, pk, flight = quote(meta.db_table), column(meta.pk.name), column("email_in_flight")
+        self.values = [
+            meta.get_field(name).get_db_prep_save(value, self.connection)
+            for name, value in done.items()
+        ]
+        fields = [column(name) for name in done]
+        recorded = "".join(f", {name} = %s" for name in fields)
+        moved = "".join(
+            f", {name} = CASE WHEN {pk} = %s THEN %s ELSE {name} END" for name in fields
+        )
+        self.first_sql = f"UPDATE {table} SET {flight} = %s WHERE {pk} = %s"
+        self.next_sql = (
+            f"UPDATE {table} SET {flight} = CASE WHEN {pk} = %s THEN %s ELSE '' END{moved} "
+            f"WHERE {pk} IN (%s, %s)"
+        )
+        self.last_sql = f"UPDATE {table} SET {flight} = ''{recorded} WHERE {pk} = %s"
+        self.unmark_sql = f"UPDATE {table} SET {flight} = '' WHERE {pk} = %s"
+
+    def _execute(self, sql, params):
+        if self.cursor is None:
+            self.cursor = self.connection.cursor()
+        self.cursor.execute(sql, params)
+
+    def mark(self, closure_id):
+        """Record the email marked before (it went) and mark ``closure_id``'s in flight."""
+        if self.marked is None:
+            self._start(closure_id)
+        else:
+            params = [closure_id, self.template]
+            for value in self.values:
+                params += [self.marked, value]
+            self._execute(self.next_sql, [*params, self.marked, closure_id])
+        self.marked, self.went = closure_id, False
+
+    def _start(self, closure_id):
+        if not _unlogged_runs(self.connection):
+            self._execute(self.first_sql, [self.template, closure_id])
+            return
+        with transaction.atomic(using=self.alias):
+            # This commit reaches the disk before anything is sent.
+            self._execute("SET LOCAL synchronous_commit TO on", [])
+            _register_run(self.connection, self.run)
+            self._execute(self.first_sql, [self.template, closure_id])
+        self.registered = self.unwaited = True
+        # From now on the records of this session do not wait for the disk.
+        self._execute("SET synchronous_commit TO off", [])
+
+    def close(self):
+        """Record the last email (or unmark it if it did not go), then end the run: its row
+        is removed once nothing is in flight, and the session waits for the disk again."""
+        try:
+            if self.marked is not None:
+                if self.went:
+                    self._execute(self.last_sql, [*self.values, self.marked])
+                else:  # it failed before it went: not in flight any more
+                    self._execute(self.unmark_sql, [self.marked])
+                self.marked = None
+            if self.registered:
+                self._execute(f"DELETE FROM {RUNS_TABLE} WHERE token = %s", [self.run])
+                self.registered = False
+        finally:
+            try:
+                if self.unwaited:
+                    self.unwaited = False
+                    self._execute("RESET synchronous_commit", [])
+            except DatabaseError:
+                pass  # the connection is gone, and the setting with it
+            finally:
+                if self.cursor is not None:
+                    self.cursor.close()
+                    self.cursor = None
+
+
+def _register_run(connection, token):
+    """Register a run sending emails in ``RUNS_TABLE`` (PostgreSQL; else nothing to do)."""
+    if not _unlogged_runs(connection):
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {RUNS_TABLE} (token, started_at) VALUES (%s, %s) "
+            "ON CONFLICT (token) DO NOTHING",
+            [token, timezone.now()],
+        )
+
+
+def _run_registered(connection, token):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {RUNS_TABLE} WHERE token = %s", [token])
+        return cursor.fetchone() is not None
+
+
+def _settle_lost_runs(closures):
+    """Before claims on ``closures`` are taken over: the emails of stopped runs whose records
+    the database server lost (a run with an email in flight but no row in ``RUNS_TABLE``) all
+    count as given, as if in flight, so none goes twice. Returns the claims taken over.
+
+    Only where records do not wait for the disk (PostgreSQL). A run that is still registered
+    lost no record: only its one email in flight is settled, by ``_settle_in_flight``.
+    """
+    connection = connections[router.db_for_write(AccountClosure)]
+    if not _unlogged_runs(connection):
+        return set()
+    stopped = set(closures.exclude(claim=None).values_list("claim", flat=True).distinct())
+    for token in stopped:
+        if _run_registered(connection, token):
+            continue
+        run = AccountClosure.objects.filter(claim=token)
+        for template in set(
+            run.exclude(email_in_flight="").values_list("email_in_flight", flat=True)
+        ):
+            sent = SENT_FIELDS.get(template)
+            if sent is None:
+                continue
+            count = run.filter(email_in_flight="", **{f"{sent}__isnull": True}).update(
+                email_in_flight=template
+            )
+            if count:
+                logger.warning(
+                    "The database server lost the records of a stopped run: %d more %s "
+                    "email(s) it did not record count as sent (some may have gone out), "
+                    "not resent.",
+                    count,
+                    template,
+                )
+    return stopped
+
+
+def _forget_runs(tokens):
+    """Remove the rows of runs whose claims were all taken over."""
+    if not tokens:
+        return
+    connection = connections[router.db_for_write(AccountClosure)]
+    held = set(AccountClosure.objects.filter(claim__in=tokens).values_list("claim", flat=True))
+    with connection.cursor() as cursor:
+        for token in tokens - held:
+            cursor.execute(f"DELETE FROM {RUNS_TABLE} WHERE token = %s", [token])
 
 
 def _settle_in_flight(closures, template, done):
@@ -591,6 +876,44 @@ def email_pending(pending, template, context_of, *, done, limit):
         seen += len(batch)
         sent += email_customers(batch, template, context_of, done=done, unless_done=pending)
     return sent
+
+
+def _receipt_shape(receipt, days):
+    """What the email of ``receipt`` says, as a key: receipts of one shape read the same in
+    any language. With ``days``, a hold's end counts by its day, as the email writes it."""
+    return tuple(
+        (
+            source,
+            line["label"],
+            line["deleted"],
+            line["anonymised"],
+            tuple(
+                (hold["reason"], hold["count"], _day(hold["until"]) if days else hold["until"])
+                for hold in line["held"]
+            ),
+        )
+        for source, line in receipt.items()
+    )
+
+
+def _day(until):
+    if not until:
+        return None
+    moment = datetime.fromisoformat(until)
+    return (timezone.localtime(moment) if timezone.is_aware(moment) else moment).date()
+
+
+def _dates_read_as_days():
+    """Whether every language of the site writes a date (``mail.local_date``) the same from
+    the start to the end of a day, as dates are: then two holds ending the same day read the
+    same. A site's own formats (``FORMAT_MODULE_PATH``) could show the time too."""
+    start = timezone.make_aware(datetime(2001, 1, 3))
+    end = start + timedelta(days=1, microseconds=-1)
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            if mail.local_date(start) != mail.local_date(end):
+                return False
+    return True
 
 
 def _readable(closure):
