@@ -68,15 +68,18 @@ def rows(only_wagtail_privacy):
 
 
 @pytest.fixture
-def database(django_db_setup, django_db_blocker):
+def database(django_db_setup, django_db_blocker, monkeypatch):
     """The test database as the tests before left it: no transaction, and no flush after.
 
     Not ``django_db(transaction=True)``: the flush after such a test either recreates the
     content types (without serialized_rollback), so that a serialized_rollback test after it
     fails to restore its own, or (with it) leaves an empty database, and its restore before
     the test fails after a transactional test of the first kind (tests/rights/ has some).
-    Without the marker pytest-django runs this test after every database test.
+    Without the marker pytest-django runs this test after every database test: after the
+    browser journeys too, whose Playwright may have left its event loop set as running in this
+    thread, where Django would refuse synchronous database work that is in fact alone here.
     """
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with django_db_blocker.unblock():
         yield
 
