@@ -261,6 +261,16 @@ def test_b_customer_reads_change_and_accepts(journey):
     journey.shot("what changes, in Slovenian", page=diff_page)
     diff_page.close()
 
+    # The policy's whole version history, a page of its own in the shop's layout.
+    history = journey.context.new_page()
+    response = history.goto(f"/{POLICY}/history/")
+    assert response.status == 200, response.status
+    expect(history.locator("h1")).to_have_text("Version history")
+    expect(history.get_by_role("link", name="Back to the version in effect")).to_be_visible()
+    expect_shop_layout(history, "en")
+    journey.shot("version history", page=history)
+    history.close()
+
     # The PDF of the version to accept (or of the upcoming one).
     pdf_link = page.get_by_test_id(f"pdf-{POLICY}")
     pdf_url = pdf_link.get_attribute("href") if pdf_link.count() else upcoming["pdf_url"]
