@@ -27,7 +27,10 @@ def test_page_shows_current_version_banner_and_history(client, page):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Old rules." in html and "New rules." not in html
-    assert "valid from" in html
+    # Both dates a policy promises about: when it was published, and from when it is valid.
+    meta = html.split('class="privacy-meta"', 1)[1].split("</p>", 1)[0]
+    assert "published on" in meta and "valid from" in meta
+    assert meta.index("published on") < meta.index("valid from")
     assert "A new version takes effect on" in html
     assert "We now keep reviews." in html
     assert page.url + "versions/2/" in html
