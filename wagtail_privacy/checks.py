@@ -56,6 +56,34 @@ def _check_host():
     return [Error(problem, id="wagtail_privacy.E008")]
 
 
+def _whole_days(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _check_notice_days(days):
+    if isinstance(days, dict):
+        levels = {"major", "minor", "editorial"}
+        if set(days) <= levels and all(_whole_days(v) for v in days.values()):
+            if days.get("editorial", 0):
+                return [
+                    Error(
+                        "WAGTAIL_PRIVACY['NOTICE_DAYS']['editorial'] must be 0: editorial "
+                        "changes take effect at once.",
+                        id="wagtail_privacy.E002",
+                    )
+                ]
+            return []
+    elif _whole_days(days):
+        return []
+    return [
+        Error(
+            "WAGTAIL_PRIVACY['NOTICE_DAYS'] must be a whole number of days, 0 or more, or a "
+            'dict of them per change level: {"major": 10, "minor": 10, "editorial": 0}.',
+            id="wagtail_privacy.E002",
+        )
+    ]
+
+
 @register(Tags.compatibility)
 def check_settings(app_configs=None, **kwargs):
     problems = []
@@ -80,14 +108,7 @@ def check_settings(app_configs=None, **kwargs):
                     id="wagtail_privacy.W001",
                 )
             )
-    days = privacy_settings.NOTICE_DAYS
-    if not isinstance(days, int) or isinstance(days, bool) or days < 0:
-        problems.append(
-            Error(
-                "WAGTAIL_PRIVACY['NOTICE_DAYS'] must be a whole number of days, 0 or more.",
-                id="wagtail_privacy.E002",
-            )
-        )
+    problems += _check_notice_days(privacy_settings.NOTICE_DAYS)
     kinds = privacy_settings.POLICY_KINDS
     if not kinds or not all(isinstance(k, (list, tuple)) and len(k) == 2 for k in kinds):
         problems.append(

@@ -11,7 +11,9 @@ from django.core.signals import setting_changed
 from django.utils.translation import gettext_lazy as _
 
 DEFAULTS = {
-    # Minimum days between publication and effective date of a major version.
+    # Minimum days between publication and effective date, per change level:
+    # {"major": 10, "minor": 10, "editorial": 0}; a number is the major changes' (the others
+    # then take effect at once). Editorial changes always take effect at once.
     "NOTICE_DAYS": 10,
     # Kinds of legal document an editor can choose for a policy page (value, label).
     "POLICY_KINDS": [
@@ -137,11 +139,19 @@ class PrivacySettings:
     def shop_name(self):
         return self.SHOP_NAME or getattr(settings, "WAGTAIL_SITE_NAME", "") or ""
 
+    def notice_days(self, level="major"):
+        """The days of notice ``NOTICE_DAYS`` promises before a change of ``level`` takes
+        effect (a number in the setting is the major changes'; levels it omits get none)."""
+        days = self.NOTICE_DAYS
+        if isinstance(days, dict):
+            return int(days.get(level, 0) or 0)
+        return int(days) if level == "major" else 0
+
     @property
     def notice_period(self):
-        """``NOTICE_DAYS`` as a ``timedelta``: how long before a major change binds a customer
-        they must have been told."""
-        return timedelta(days=self.NOTICE_DAYS)
+        """The major changes' notice as a ``timedelta``: how long before a major change binds
+        a customer they must have been told."""
+        return timedelta(days=self.notice_days("major"))
 
     @property
     def controller_name(self):

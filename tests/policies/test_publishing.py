@@ -76,6 +76,49 @@ def test_major_version_needs_the_notice_period(policies, settings):
     assert PolicyVersion.objects.get().change_level == "major"
 
 
+def test_notice_per_change_level(policies, settings):
+    """A shop promising "every change is published 10 days before it takes effect" gets it
+    for minor changes too; editorial ones still take effect at once."""
+    settings.WAGTAIL_PRIVACY = {"NOTICE_DAYS": {"major": 14, "minor": 10, "editorial": 0}}
+    page = policies.create()
+    policies.publish(page, level="editorial")  # the first version
+    for when, fragment in ((None, "10 days' notice of minor changes"), (3, "10 days before")):
+        with pytest.raises(ValidationError) as refused:
+            policies.publish(
+                page,
+                level="minor",
+                text="Reworded.",
+                effective_at=policies.days(when) if when is not None else None,
+            )
+        assert fragment in " ".join(refused.value.message_dict["effective_at"])
+    assert PolicyVersion.objects.count() == 1
+    with pytest.raises(ValidationError) as refused:
+        policies.publish(page, level="major", text="New rules.", effective_at=policies.days(11))
+    assert "14 days" in " ".join(refused.value.message_dict["effective_at"])
+    policies.publish(page, level="minor", text="Reworded.", effective_at=policies.days(11))
+    assert PolicyVersion.objects.get(number=2).change_level == "minor"
+
+
+@pytest.mark.parametrize(
+    "value,valid",
+    [
+        (10, True),
+        ({"major": 10, "minor": 5}, True),
+        ({"major": 10, "minor": 10, "editorial": 0}, True),
+        ({"major": 10, "editorial": 3}, False),
+        ({"major": 10, "minr": 3}, False),
+        ({"major": -1}, False),
+        ("10", False),
+    ],
+)
+def test_notice_days_are_checked_at_start_up(settings, value, valid):
+    from wagtail_privacy.checks import check_settings
+
+    settings.WAGTAIL_PRIVACY = {"NOTICE_DAYS": value}
+    found = [p for p in check_settings() if p.id == "wagtail_privacy.E002"]
+    assert (found == []) is valid
+
+
 @pytest.mark.parametrize(
     "level,effective,field,fragment",
     [

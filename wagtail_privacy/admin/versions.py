@@ -373,7 +373,7 @@ def _translation_wait(version):
         "languages": languages,
         "deadline": _date(deadline),
         "default": language_name(default_language()),
-        "days": privacy_settings.NOTICE_DAYS,
+        "days": privacy_settings.notice_days("major"),
         "bound": _date(max(version.effective_at, deadline + privacy_settings.notice_period)),
     }
 

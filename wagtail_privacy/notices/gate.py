@@ -213,7 +213,7 @@ def not_bound_yet(now):
     """A filter of notices whose version does not bind their customer yet: the change email
     still to go, or sent less than ``NOTICE_DAYS`` ago. None when ``NOTICE_DAYS`` is 0: a shop
     that promises no notice binds everyone at the effective date."""
-    if not privacy_settings.NOTICE_DAYS:
+    if not privacy_settings.notice_days("major"):
         return None
     return Q(email_state=EmailState.PENDING) | Q(
         email_state=EmailState.SENT, emailed_at__gt=now - privacy_settings.notice_period

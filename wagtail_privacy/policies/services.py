@@ -58,7 +58,8 @@ def plan_publication(*, translation_key, locale, slug, change_level, effective_a
 
     Rules: a translation of the latest version that lacks this language joins it (number,
     level and dates are shared). Otherwise a new version is planned: editorial takes effect at
-    once; minor at once or later; major no sooner than ``NOTICE_DAYS`` after now. The first
+    once; minor and major no sooner than their ``NOTICE_DAYS`` after now (minor: at once by
+    default, when the shop promises no notice of minor changes). The first
     version of a policy may come without a level: it is recorded as editorial, effective at
     once or on the (future) date given. An upcoming
     version is superseded, and only by a version of at least its level, so a major change
@@ -97,25 +98,41 @@ def plan_publication(*, translation_key, locale, slug, change_level, effective_a
                 "Editorial changes take effect at once: leave the effective date empty."
             )
         effective_at = now
-    elif change_level == ChangeLevel.MINOR:
+    elif change_level == ChangeLevel.MINOR and not privacy_settings.notice_days("minor"):
         if effective_at is None:
             effective_at = now
         elif effective_at < now:
             errors["effective_at"] = _("The effective date cannot be in the past.")
     else:
-        earliest = now + timedelta(days=privacy_settings.NOTICE_DAYS)
+        days = privacy_settings.notice_days(change_level)
+        earliest = now + timedelta(days=days)
+        values = {"days": days, "date": _date(earliest)}
         if effective_at is None:
-            errors["effective_at"] = _(
-                "A major change needs an effective date at least %(days)s days ahead "
-                "(on or after %(date)s)."
-            ) % {"days": privacy_settings.NOTICE_DAYS, "date": _date(earliest)}
+            errors["effective_at"] = (
+                _(
+                    "A major change needs an effective date at least %(days)s days ahead "
+                    "(on or after %(date)s)."
+                )
+                if change_level == ChangeLevel.MAJOR
+                else _(
+                    "This shop promises %(days)s days' notice of minor changes too: give an "
+                    "effective date on or after %(date)s."
+                )
+            ) % values
         elif effective_at < now:
             errors["effective_at"] = _("The effective date cannot be in the past.")
         elif effective_at < earliest:
-            errors["effective_at"] = _(
-                "A major change must be announced %(days)s days before it takes effect: "
-                "choose %(date)s or later."
-            ) % {"days": privacy_settings.NOTICE_DAYS, "date": _date(earliest)}
+            errors["effective_at"] = (
+                _(
+                    "A major change must be announced %(days)s days before it takes effect: "
+                    "choose %(date)s or later."
+                )
+                if change_level == ChangeLevel.MAJOR
+                else _(
+                    "A minor change must be announced %(days)s days before it takes effect: "
+                    "choose %(date)s or later."
+                )
+            ) % values
 
     supersedes = None
     if latest is not None and latest.effective_at > now:
