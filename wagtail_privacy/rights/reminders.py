@@ -1,21 +1,19 @@
 """Reminding the privacy officers of requests that fall due: one email digest per run of
 ``privacy_tick``, naming each request once when it is due soon and once when it is overdue."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q, Value
+from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from wagtail.users.models import UserProfile
 
 from .. import mail
-from ..conf import privacy_settings
 from ..i18n import default_language
 from ..tick import tick_step
-from .models import DataRequest, RequestStatus
+from .models import DataRequest
+from .stats import due_condition
 
 PERMISSION = "wagtail_privacy.access_privacy_centre"
 
@@ -32,15 +30,14 @@ def officers():
 
 def _pending(now):
     """(due soon, overdue): open requests not yet named at that threshold, by deadline."""
-    open_requests = DataRequest.objects.filter(status__in=RequestStatus.open_values()).annotate(
-        deadline_at=Coalesce("extended_until", "due_at")
+    by_deadline = (Coalesce("extended_until", "due_at"), "pk")
+    due_soon = DataRequest.objects.filter(
+        due_condition("due_soon", now), reminded_due_soon_at__isnull=True
     )
-    soon = now + timedelta(days=privacy_settings.REQUEST_DUE_SOON_DAYS)
-    overdue = open_requests.filter(deadline_at__lt=now, reminded_overdue_at__isnull=True)
-    due_soon = open_requests.filter(
-        Q(deadline_at__gte=now, deadline_at__lt=soon), reminded_due_soon_at__isnull=True
+    overdue = DataRequest.objects.filter(
+        due_condition("overdue", now), reminded_overdue_at__isnull=True
     )
-    return list(due_soon.order_by("deadline_at", "pk")), list(overdue.order_by("deadline_at", "pk"))
+    return list(due_soon.order_by(*by_deadline)), list(overdue.order_by(*by_deadline))
 
 
 def _list_url(**filters):
