@@ -84,6 +84,21 @@ def _check_notice_days(days):
     ]
 
 
+def _check_reminder_days(days):
+    if isinstance(days, (list, tuple)) and all(
+        isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in days
+    ):
+        return []
+    return [
+        Error(
+            "WAGTAIL_PRIVACY['ACCEPTANCE_REMINDER_DAYS'] must be a list of whole numbers of "
+            f"days, each 1 or more (got {days!r}).",
+            hint="For example (7, 1): a week and a day before the version takes effect.",
+            id="wagtail_privacy.E030",
+        )
+    ]
+
+
 @register(Tags.compatibility)
 def check_settings(app_configs=None, **kwargs):
     problems = []
@@ -109,6 +124,7 @@ def check_settings(app_configs=None, **kwargs):
                 )
             )
     problems += _check_notice_days(privacy_settings.NOTICE_DAYS)
+    problems += _check_reminder_days(privacy_settings.ACCEPTANCE_REMINDER_DAYS)
     kinds = privacy_settings.POLICY_KINDS
     if not kinds or not all(isinstance(k, (list, tuple)) and len(k) == 2 for k in kinds):
         problems.append(

@@ -39,6 +39,10 @@ DEFAULTS = {
     # before privacy_tick presumes them lost (a worker killed, a queue flushed) and sends
     # what they left pending itself.
     "NOTICE_TASKS_LOST_AFTER": 600,
+    # Days before a major version that asks for acceptance takes effect when customers who
+    # have neither accepted nor declined it are reminded, e.g. (7, 1); each reminder is
+    # emailed once. Empty: no reminders.
+    "ACCEPTANCE_REMINDER_DAYS": (),
     # What is kept of the IP address with an acceptance: "full", "truncated" or "none".
     "ACCEPTANCE_IP": "truncated",
     # Paths (regular expressions) the acceptance middleware never redirects.

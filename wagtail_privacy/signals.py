@@ -13,6 +13,9 @@ policy_version_withdrawn = Signal()
 #: Sent when a customer accepts a policy version. Arguments: ``acceptance``.
 policy_version_accepted = Signal()
 
+#: Sent when a customer declines a policy version. Arguments: ``decline``.
+policy_version_declined = Signal()
+
 #: Sent once the notices of a version have been created and emailed. Arguments: ``version``,
 #: ``notices`` (created), ``emailed``, ``failed``.
 policy_change_notified = Signal()

@@ -79,6 +79,8 @@ ERROR_CODES = {
     409: [
         "version_superseded",
         "version_withdrawn",
+        "already_accepted",
+        "not_declinable",
         "no_common_language",
         "export_not_ready",
         "deletion_blocked",

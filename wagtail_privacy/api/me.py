@@ -5,13 +5,13 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError
 
 from ..client import client_details
 from ..notices import acceptance as service
-from ..notices import gate
-from ..notices.models import AcceptanceChannel
+from ..notices import declines, gate
+from ..notices.models import AcceptanceChannel, Decline
 from ..policies.models import ChangeLevel
 from ..policies.resolution import load_texts
 from .auth import customer_auth
@@ -47,6 +47,9 @@ class RequiredOut(Schema):
     title: str
     version: int
     accepted_version: int | None
+    declined_at: datetime | None = Field(
+        None, description="When the customer declined this version (it is still owed)."
+    )
     url: str
     pdf_url: str
     changes_url: str | None
@@ -80,6 +83,32 @@ class AcceptanceOut(Schema):
     user_agent: str
 
 
+class DeclineOut(Schema):
+    id: int
+    policy: str
+    version: int
+    language: str
+    text_sha256: str
+    declined_at: datetime
+    channel: str
+    ip_address: str | None
+    user_agent: str
+
+
+class DeclinedOut(Schema):
+    """A version the customer declined and has not accepted since, and what they can do."""
+
+    policy: str
+    title: str
+    version: int
+    declined_at: datetime
+    effective_at: datetime
+    in_effect: bool = Field(description="Once true, the gate asks for the acceptance again.")
+    url: str
+    export_url: str = Field(description="POST here to download your data instead.")
+    deletion_url: str = Field(description="POST here to close your account instead.")
+
+
 class AcceptanceIn(Schema):
     policy: str
     version: Number
@@ -92,6 +121,7 @@ class AccountOut(Schema):
 
 class MeOut(Schema):
     acceptances_required: list[RequiredOut]
+    declined: list[DeclinedOut]
     notices: list[NoticeOut]
     account: AccountOut
 
@@ -101,6 +131,11 @@ def _required(user, language):
     if not missing:
         return []
     accepted = gate.accepted_numbers(user.pk)
+    declined = dict(
+        Decline.objects.filter(
+            user=user, version_id__in=[r.version_id for r in missing]
+        ).values_list("version_id", "declined_at")
+    )
     texts = load_texts([r.version_id for r in missing], language, full=False)
     out = []
     for requirement in missing:
@@ -112,6 +147,7 @@ def _required(user, language):
                 "title": text.title if text else requirement.slug,
                 "version": requirement.number,
                 "accepted_version": previous,
+                "declined_at": declined.get(requirement.version_id),
                 "url": _version_link(
                     "policy_version", requirement.slug, requirement.number, language
                 ),
@@ -160,6 +196,44 @@ def _notices(notices, language, now):
     return out
 
 
+def _declined(records, language, now):
+    records = list(records)
+    texts = load_texts([r.version_id for r in records], language, full=False)
+    export_url = reverse("wagtail_privacy_api:me_exports_create")
+    deletion_url = reverse("wagtail_privacy_api:me_delete")
+    out = []
+    for record in records:
+        text, slug, version = texts.get(record.version_id), record.policy.slug, record.version
+        out.append(
+            {
+                "policy": slug,
+                "title": text.title if text else slug,
+                "version": version.number,
+                "declined_at": record.declined_at,
+                "effective_at": version.effective_at,
+                "in_effect": version.effective_at <= now,
+                "url": _version_link("policy_version", slug, version.number, language),
+                "export_url": export_url,
+                "deletion_url": deletion_url,
+            }
+        )
+    return out
+
+
+def _decline(record):
+    return {
+        "id": record.pk,
+        "policy": record.policy.slug,
+        "version": record.version.number,
+        "language": record.language,
+        "text_sha256": record.text_sha256,
+        "declined_at": record.declined_at,
+        "channel": record.channel,
+        "ip_address": record.ip_address,
+        "user_agent": record.user_agent,
+    }
+
+
 def _acceptance(record):
     return {
         "id": record.pk,
@@ -181,9 +255,11 @@ def me(request):
     user = customer(request)
     language = request.privacy_language
     pending = service.notices_of(user).filter(acknowledged_at__isnull=True)
+    now = timezone.now()
     return {
         "acceptances_required": _required(user, language),
-        "notices": _notices(pending, language, timezone.now()),
+        "declined": _declined(declines.standing(user), language, now),
+        "notices": _notices(pending, language, now),
         "account": {"state": "active" if user.is_active else "inactive"},
     }
 
@@ -246,3 +322,47 @@ def accept_version(request, payload: AcceptanceIn):
         **client_details(request),
     )
     return Status(201 if created else 200, _acceptance(record))
+
+
+@router.get(
+    "me/declines/",
+    response={**COMMON, 200: list[DeclineOut], **ERRORS},
+    url_name="me_declines",
+    summary="Proof of what I declined and when",
+)
+def my_declines(request):
+    return [_decline(d) for d in declines.declines_of(customer(request))]
+
+
+@router.post(
+    "me/declines/",
+    response={
+        **COMMON,
+        200: DeclineOut,
+        201: DeclineOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+        **ERRORS,
+    },
+    url_name="me_decline",
+    summary="Decline a policy version (the current one, or the upcoming one)",
+    description=(
+        "Recorded with the same proof as an acceptance. Nothing changes before the version "
+        "takes effect; afterwards the acceptance gate keeps asking for it. `/me/` then lists "
+        "it under `declined`, with the export and account deletion endpoints. Accepting the "
+        "version (or a later one) ends the decline. `409 already_accepted` when the customer "
+        "accepted it (or a later one), `409 not_declinable` when it does not ask for acceptance."
+    ),
+)
+def decline_version(request, payload: AcceptanceIn):
+    user = customer(request)
+    record, created = declines.decline(
+        user,
+        payload.policy,
+        payload.version,
+        language=request.privacy_language,
+        channel=payload.channel,
+        **client_details(request),
+    )
+    return Status(201 if created else 200, _decline(record))

@@ -9,15 +9,12 @@ from ..exceptions import NotFound, PrivacyError
 from ..policies.lookup import get_policy, state_with_version
 from ..policies.resolution import load_texts
 from ..signals import policy_version_accepted
-from .models import Acceptance, AcceptanceChannel, ChangeNotice
+from .models import Acceptance, AcceptanceChannel, ChangeNotice, EmailState
 
 
-def accept(user, slug, number, *, language, channel=AcceptanceChannel.API, ip=None, user_agent=""):
-    """Record that ``user`` accepts version ``number`` of policy ``slug``.
-
-    Only the current version or the upcoming one (early acceptance) can be accepted. Accepting
-    the same version again returns the first record. Returns ``(acceptance, created)``.
-    """
+def decidable(slug, number, language, channel):
+    """The policy, version ``number`` and its text in ``language``, if a customer may decide
+    on it now: only the current version or the upcoming one (early), never a withdrawn one."""
     if channel not in AcceptanceChannel.values:
         raise PrivacyError(_("Unknown acceptance channel."), code="invalid_input", status=422)
     policy = get_policy(slug)
@@ -39,6 +36,16 @@ def accept(user, slug, number, *, language, channel=AcceptanceChannel.API, ip=No
             params={"latest_version": latest.number},
         )
     text = state.text(version) or load_texts([version.pk], language)[version.pk]
+    return policy, version, text
+
+
+def accept(user, slug, number, *, language, channel=AcceptanceChannel.API, ip=None, user_agent=""):
+    """Record that ``user`` accepts version ``number`` of policy ``slug``.
+
+    Only the current version or the upcoming one (early acceptance) can be accepted. Accepting
+    the same version again returns the first record. Returns ``(acceptance, created)``.
+    """
+    policy, version, text = decidable(slug, number, language, channel)
     existing = Acceptance.objects.filter(user=user, version=version).first()
     if existing is not None:
         return existing, False
@@ -56,10 +63,7 @@ def accept(user, slug, number, *, language, channel=AcceptanceChannel.API, ip=No
                 user_agent=(user_agent or "")[:512],
                 channel=channel,
             )
-            # Accepting a version acknowledges its notice.
-            ChangeNotice.objects.filter(
-                user=user, version=version, acknowledged_at__isnull=True
-            ).update(acknowledged_at=now)
+            decided(user, version, now)
             # Nothing to tell the gate: a session that does not show this acceptance yet makes
             # it read the database on the customer's next request, in any process.
     except IntegrityError:
@@ -67,6 +71,22 @@ def accept(user, slug, number, *, language, channel=AcceptanceChannel.API, ip=No
         return Acceptance.objects.get(user=user, version=version), False
     policy_version_accepted.send(sender=Acceptance, acceptance=acceptance)
     return acceptance, True
+
+
+def decided(user, version, now):
+    """A decision on ``version`` acknowledges its notice and cancels reminders not yet sent."""
+    notices = ChangeNotice.objects.filter(user=user, version=version)
+    notices.filter(acknowledged_at__isnull=True).update(acknowledged_at=now)
+    notices.filter(reminder_email_state=EmailState.PENDING).update(
+        reminder_email_state=EmailState.NONE
+    )
+
+
+def accepted(user, version):
+    """Whether ``user`` accepted ``version`` or a later version of its policy."""
+    return Acceptance.objects.filter(
+        user=user, policy_id=version.policy_id, version__number__gte=version.number
+    ).exists()
 
 
 def acceptances_of(user):

@@ -40,6 +40,7 @@ STATE_FIELDS = {
     emails.CHANGE: ("email_state", "emailed_at"),
     emails.EFFECTIVE: ("effective_email_state", "effective_emailed_at"),
     emails.WITHDRAWN: ("withdrawal_email_state", "withdrawal_emailed_at"),
+    emails.REMINDER: ("reminder_email_state", "reminder_emailed_at"),
 }
 
 

@@ -21,6 +21,7 @@ from ..policies.resolution import load_texts
 CHANGE = "change"
 EFFECTIVE = "effective"
 WITHDRAWN = "withdrawn"
+REMINDER = "reminder"
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,8 @@ def _replacement(version):
 
 
 def build(version, language, kind, previous=None, links=None):
-    """The email for ``version`` in ``language``; ``kind`` is CHANGE, EFFECTIVE or WITHDRAWN.
+    """The email for ``version`` in ``language``; ``kind`` is CHANGE, EFFECTIVE, WITHDRAWN or
+    REMINDER.
 
     ``links`` (from ``links_by_language``) saves resolving the version's URLs again. The
     WITHDRAWN email links to the version that replaced it.
@@ -128,6 +130,7 @@ def build(version, language, kind, previous=None, links=None):
             "language_name": language_name(language) if shown != language else "",
             "text_language_name": language_name(shown) if shown != language else "",
             "requires_acceptance": version.requires_acceptance,
+            "account_url": privacy_settings.ACCOUNT_URL,
             **links,
         }
         if replacement is not None:

@@ -9,6 +9,7 @@ script gets the 403 JSON ``policy_acceptance_required``.
 
 import re
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
@@ -66,7 +67,8 @@ def acceptance_required(view):
 class AcceptanceMiddleware:
     """Redirect signed-in customers of server-rendered sites to the accept page.
 
-    Exempt: anonymous users, staff (``ACCEPTANCE_EXEMPT_STAFF``), the accept page, static and
+    Exempt: anonymous users, staff (``ACCEPTANCE_EXEMPT_STAFF``), the accept page, the
+    privacy centre (``ACCOUNT_URL``'s path: export and closing stay in reach), static and
     media files, the Wagtail admin, the privacy API, and ``ACCEPTANCE_EXEMPT_URLS``. The
     refusal goes through the doors: a page asked for by a script (``Accept:
     application/json``) gets the 403 JSON instead of the redirect. It also renders an
@@ -98,6 +100,10 @@ class AcceptanceMiddleware:
     @staticmethod
     def _reversed_prefixes():
         yield accept_url()
+        # A customer who declined must still reach their privacy centre: export, closing.
+        account = urlsplit(privacy_settings.ACCOUNT_URL or "").path
+        if account not in ("", "/"):
+            yield account
         for name in ("wagtailadmin_home", "wagtail_privacy_api:policy_list", "admin:index"):
             try:
                 url = reverse(name)

@@ -300,8 +300,21 @@ def start(version_id, *, batch_size=None):
     return {"notices": created, "chunks": chunks.count}
 
 
+#: The fan-out's field that records when the tasks of each kind of later email were enqueued.
+ENQUEUED_FIELDS = {
+    emails.EFFECTIVE: "effective_enqueued_at",
+    emails.REMINDER: "reminders_enqueued_at",
+}
+
+
 def start_effective(version_id, *, now=None, batch_size=None):
-    """Enqueue a task per batch of customers owed the "now in effect" email of a version.
+    """Enqueue a task per batch of customers owed the "now in effect" email of a version."""
+    return start_pending(version_id, emails.EFFECTIVE, now=now, batch_size=batch_size)
+
+
+def start_pending(version_id, kind, *, now=None, batch_size=None):
+    """Enqueue a task per batch of customers whose ``kind`` email of a version is pending
+    (``EFFECTIVE`` or ``REMINDER``).
 
     Left alone while tasks enqueued before may still be at work (enqueued or claiming
     within ``NOTICE_TASKS_LOST_AFTER``); returns the number of tasks enqueued, or None when
@@ -315,15 +328,16 @@ def start_effective(version_id, *, now=None, batch_size=None):
     if ChangeNotice.objects.filter(version=version, email_claimed_at__gte=since).exists():
         return None
     # The update is the guard: of two ticks at once, one enqueues.
+    field = ENQUEUED_FIELDS[kind]
     taken = (
         NoticeFanOut.objects.filter(version=version)
-        .filter(Q(effective_enqueued_at__isnull=True) | Q(effective_enqueued_at__lt=since))
-        .update(effective_enqueued_at=now)
+        .filter(Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": since}))
+        .update(**{field: now})
     )
     if not taken:
         return None
-    recover(version, emails.EFFECTIVE, since)
-    chunks = _Chunks(version, emails.EFFECTIVE, _links(version))
+    recover(version, kind, since)
+    chunks = _Chunks(version, kind, _links(version))
     chunks.enqueue_pending(now, batch_size)
     return chunks.count
 

@@ -67,6 +67,13 @@ class ChangeNotice(models.Model):
     withdrawal_emailed_at = models.DateTimeField(
         _("“will not take effect” emailed at"), null=True, blank=True
     )
+    # Reminders to customers who have neither accepted nor declined a version before it takes
+    # effect (``ACCEPTANCE_REMINDER_DAYS``): how many of the schedule were due, and the email.
+    reminders_due = models.PositiveSmallIntegerField(_("reminders due"), default=0)
+    reminder_email_state = models.CharField(
+        _("reminder email"), max_length=20, choices=EmailState.choices, default=EmailState.NONE
+    )
+    reminder_emailed_at = models.DateTimeField(_("reminder emailed at"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     retracted_at = models.DateTimeField(_("retracted at"), null=True, blank=True)
 
@@ -137,6 +144,53 @@ class Acceptance(AppendOnlyModel):
         return f"acceptance {self.pk} of version {self.version_id}"
 
 
+class Decline(AppendOnlyModel):
+    """A customer's refusal of one policy version: proof like an acceptance's, append-only.
+
+    It changes nothing before the version takes effect; afterwards the gate keeps asking.
+    Accepting later (the same version or a newer one) is what ends it.
+    """
+
+    redactable_fields = ("ip_address", "user_agent")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="privacy_declines",
+        verbose_name=_("customer"),
+    )
+    policy = models.ForeignKey(
+        "wagtail_privacy.Policy",
+        on_delete=models.PROTECT,
+        related_name="declines",
+        verbose_name=_("policy"),
+    )
+    version = models.ForeignKey(
+        "wagtail_privacy.PolicyVersion",
+        on_delete=models.PROTECT,
+        related_name="declines",
+        verbose_name=_("version"),
+    )
+    language = models.CharField(_("language"), max_length=20)
+    text_sha256 = models.CharField(_("SHA-256 of the declined text"), max_length=64)
+    declined_at = models.DateTimeField(_("declined at"))
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=512, blank=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=AcceptanceChannel.choices)
+
+    class Meta:
+        verbose_name = _("decline")
+        verbose_name_plural = _("declines")
+        ordering = ["-declined_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "version"], name="privacy_decline_once")
+        ]
+
+    def __str__(self):
+        return f"decline {self.pk} of version {self.version_id}"
+
+
 class NoticeFanOut(models.Model):
     """Progress of notifying the audience of one version, so the work resumes after a crash."""
 
@@ -154,6 +208,9 @@ class NoticeFanOut(models.Model):
     # them to those tasks unless they were lost.
     effective_enqueued_at = models.DateTimeField(
         _("now-in-effect emails enqueued at"), null=True, blank=True
+    )
+    reminders_enqueued_at = models.DateTimeField(
+        _("reminder emails enqueued at"), null=True, blank=True
     )
 
     class Meta:

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from ..sources import OWN_RECORDS, ModelSource, register
-from .models import Acceptance, ChangeNotice
+from .models import Acceptance, ChangeNotice, Decline
 
 
 @register
@@ -32,6 +32,36 @@ class AcceptanceSource(ModelSource):
         return self.keep_as_proof(
             users,
             _("Proof of what was accepted, without personal data"),
+            lambda rows: rows.redact(ip_address=None, user_agent=""),
+        )
+
+
+@register
+class DeclineSource(ModelSource):
+    name = "declines"
+    field_labels = {"policy__slug": _("Policy"), "version__number": _("Version")}
+    label = _("Policy versions declined")
+    order = 25
+    model = Decline
+    fields = (
+        "policy__slug",
+        "version__number",
+        "language",
+        "text_sha256",
+        "declined_at",
+        "ip_address",
+        "user_agent",
+        "channel",
+    )
+    purposes = _("Proving which version of our terms and policies you declined, and when.")
+    recipients = OWN_RECORDS
+    retention = _("As long as we may need to prove it, then kept without personal data.")
+    origin = _("You, when you declined.")
+
+    def erase_many(self, users):
+        return self.keep_as_proof(
+            users,
+            _("Proof of what was declined, without personal data"),
             lambda rows: rows.redact(ip_address=None, user_agent=""),
         )
 

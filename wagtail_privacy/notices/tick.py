@@ -8,8 +8,16 @@ from django.db.models import Q
 
 from ..policies.models import ChangeLevel, PolicyVersion
 from ..tick import tick_step
-from . import emails
-from .fanout import fan_out, in_progress, notifies, send_pending, start_effective, withdrawals_left
+from . import emails, reminders
+from .fanout import (
+    fan_out,
+    in_progress,
+    notifies,
+    send_pending,
+    start_effective,
+    start_pending,
+    withdrawals_left,
+)
 from .gate import not_bound_yet
 from .models import ChangeNotice, EmailState
 
@@ -63,4 +71,22 @@ def notify_in_effect(now, dry_run):
         else:
             report["versions"] += 1
             report["tasks"] += tasks
+    return report
+
+
+@tick_step("acceptance_reminders")
+def remind_undecided(now, dry_run):
+    """Mark the reminders that fell due (``ACCEPTANCE_REMINDER_DAYS``) and enqueue their
+    emails; pending ones whose tasks were lost are enqueued again."""
+    report = {"reminders": 0, "tasks": 0}
+    for version in reminders.versions_to_remind(now):
+        report["reminders"] += reminders.mark_due(version, now, dry_run)
+    if dry_run:
+        return {"reminders_due": report["reminders"]}
+    pending = ChangeNotice.objects.filter(
+        reminder_email_state=EmailState.PENDING, retracted_at__isnull=True
+    )
+    for version_id in pending.values_list("version_id", flat=True).distinct():
+        tasks = start_pending(version_id, emails.REMINDER, now=now)
+        report["tasks"] += tasks or 0
     return report
