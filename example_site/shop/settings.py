@@ -240,6 +240,9 @@ WAGTAIL_PRIVACY = {
     "HOST": "shop.privacy_hooks.ShopHost",
     # The storefront's privacy centre, linked from emails (e.g. "your export is ready").
     "ACCOUNT_URL": f"{BASE_URL}/storefront/#account",
+    # Customers who have neither accepted nor declined a major change hear again a week and
+    # a day before it takes effect.
+    "ACCEPTANCE_REMINDER_DAYS": (7, 1),
 }
 if os.environ.get("DEMO_NOTICE_DAYS"):
     # Days of notice before a major change; tests set 0 to watch a change take effect.

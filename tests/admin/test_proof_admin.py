@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from wagtail_privacy.notices import acceptance, fanout
+from wagtail_privacy.notices import acceptance, declines, fanout
 from wagtail_privacy.notices.models import ChangeNotice
 from wagtail_privacy.policies.models import PolicyVersion
 
@@ -40,6 +40,17 @@ def test_version_row_shows_notice_and_acceptance_figures(client, editor, history
     assert row["still_required"] == 1
     html = response.content.decode()
     assert "2 emailed" in html and "1 still required" in html
+    assert "Declined:" not in html
+
+
+def test_version_row_counts_declines(client, editor, other_customer, history):
+    declines.decline(other_customer, "privacy-policy", 2, language="en")
+    client.force_login(editor)
+    response = client.get(reverse("wagtail_privacy_versions:history", args=[history.pk]))
+    row = next(r for r in response.context["rows"] if r["version"].number == 2)
+    assert row["figures"]["declines"] == 1
+    assert row["still_required"] == 1  # a decline is not an acceptance
+    assert "Declined: 1" in response.content.decode()
 
 
 def test_proof_csv_lists_notices_and_acceptances(client, editor, customer, history):

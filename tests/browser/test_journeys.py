@@ -1,4 +1,4 @@
-"""Seven journeys through the demo shop in a real Chromium (see conftest.py for the live server).
+"""Ten journeys through the demo shop in a real Chromium (see conftest.py for the live server).
 
 (a) an editor publishes a major change of the privacy policy and the notices are emailed;
 (b) a customer sees the upcoming change, reads what changes (the package's page, in the shop's
@@ -15,7 +15,9 @@
 (h) the editor makes a group's members privacy officers in Settings → Groups (ticking "Can
     access the privacy centre"): a member who is not a superuser then has the Privacy menu and
     the dashboard, a member of another group has neither;
-(i) the demo's privacy officer (not a superuser) filters the requests list.
+(i) the demo's privacy officer (not a superuser) filters the requests list;
+(j) a customer declines the upcoming version in the storefront, is offered her data and
+    closing the account, and accepts it after all.
 
 They run in this order against one demo shop: (b) sees the version (a) published. Every page
 each journey reaches is checked for accessibility with axe-core (see conftest.py and axe.py).
@@ -290,12 +292,13 @@ def test_b_customer_reads_change_and_accepts(journey):
     gate = journey.context.new_page()
     gate.goto("/account/orders/")
     gate.wait_for_url(re.compile(r"/privacy/accept/\?next=%2Faccount%2Forders%2F$"))
-    expect(gate.locator("form button[type=submit]")).to_be_visible()
+    expect(gate.get_by_test_id("accept-submit")).to_be_visible()
+    expect(gate.get_by_test_id("decline-submit")).to_be_visible()
     expect_shop_layout(gate, "en")
     journey.shot("orders behind the acceptance gate", page=gate)
     # The accept page in her language, and still the accept page (/sl/privacy/accept/).
     assert "/sl/privacy/accept/?next=" in switch_language(gate, "sl")
-    expect(gate.locator("form button[type=submit]")).to_be_visible()
+    expect(gate.get_by_test_id("accept-submit")).to_be_visible()
     journey.shot("acceptance gate in Slovenian", page=gate)
     gate.close()
 
@@ -672,3 +675,41 @@ def test_i_demo_officer_filters_the_requests_list(journey):
     page.wait_for_url(re.compile(r"/admin/privacy/requests/\d+/$"))
     expect(page.get_by_text("late@example.com")).to_be_visible()
     officer.shot("overdue request")
+
+
+def test_j_customer_declines_upcoming_version_then_accepts(journey):
+    eva = journey("j-upcoming-version-declined")
+    page = eva.page
+    upcoming = policy_detail(eva)["upcoming"]
+    assert upcoming, "journey (a) published an upcoming version"
+    storefront_sign_in(eva, "eva@example.com")
+
+    page.goto(f"/storefront/#{POLICY}/{upcoming['number']}")
+    decline = page.get_by_test_id("reader-decline")
+    expect(decline).to_be_visible()
+    eva.shot("upcoming version with accept and decline")
+    decline.click()
+    message = page.get_by_test_id("reader-accept-message")
+    expect(message).to_have_class(re.compile(r"\bok\b"))
+    expect(message).to_contain_text("Nothing changes until it takes effect")
+    expect(page.get_by_test_id("reader-declined")).to_be_visible()
+    expect(page.get_by_test_id("reader-decline")).to_have_count(0)
+    eva.shot("upcoming version declined")
+
+    # The privacy centre lists it, with the way out: her data, or closing the account.
+    page.goto("/storefront/#account")
+    card = page.get_by_test_id(f"declined-{POLICY}")
+    expect(card).to_be_visible()
+    eva.shot("declined version in the privacy centre")
+    card.get_by_test_id("declined-export").click()
+    expect(page.get_by_test_id("export-start")).to_be_focused()
+    records = eva.context.request.get("/api/privacy/v1/me/declines/").json()
+    assert [(r["policy"], r["version"]) for r in records] == [(POLICY, upcoming["number"])]
+
+    # She changes her mind.
+    card.get_by_test_id(f"accept-declined-{POLICY}").click()
+    expect(page.get_by_test_id("accept-message")).to_have_class(re.compile(r"\bok\b"))
+    expect(page.get_by_test_id(f"declined-{POLICY}")).to_have_count(0)
+    eva.shot("declined version accepted after all")
+    me = eva.context.request.get("/api/privacy/v1/me/").json()
+    assert me["declined"] == []

@@ -4,12 +4,12 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q
 
 from .audience import audience
-from .models import Acceptance, ChangeNotice, EmailState
+from .models import Acceptance, ChangeNotice, Decline, EmailState
 
 
 def notice_figures(version_ids):
-    """Per version id: notices, emailed, failed, unconfirmed, acknowledged, retracted and
-    acceptances.
+    """Per version id: notices, emailed, failed, unconfirmed, acknowledged, retracted,
+    acceptances and declines.
 
     ``notices`` counts the notices still standing; ``retracted`` those withdrawn with their
     version (emails already sent for them still count as ``emailed``).
@@ -33,11 +33,22 @@ def notice_figures(version_ids):
         .annotate(n=Count("pk"))
         .values_list("version_id", "n")
     )
+    declined = dict(
+        Decline.objects.filter(version_id__in=version_ids)
+        .values("version_id")
+        .annotate(n=Count("pk"))
+        .values_list("version_id", "n")
+    )
     empty = dict.fromkeys(
         ("notices", "emailed", "failed", "unconfirmed", "acknowledged", "retracted"), 0
     )
     return {
-        vid: {**empty, **figures.get(vid, {}), "acceptances": accepted.get(vid, 0)}
+        vid: {
+            **empty,
+            **figures.get(vid, {}),
+            "acceptances": accepted.get(vid, 0),
+            "declines": declined.get(vid, 0),
+        }
         for vid in version_ids
     }
 

@@ -145,6 +145,14 @@
       acceptedEarly: "Thank you: you accepted “{title}”, version {number}. It applies from {date}.",
       acceptedOn: "You accepted this version on {date}.",
       signInToAccept: "Sign in to accept it now",
+      declineNow: "Decline version {number}",
+      declinedFlash: "You declined “{title}”, version {number}. We keep a record of it.",
+      declinedOn: "You declined this version on {date}.",
+      declinedUpcoming: "Nothing changes until it takes effect on {date}. Then, to keep using your account, you will need to accept it. You can also download your data or close your account.",
+      declinedInEffect: "It is in effect: to keep using your account, accept it. You can also download your data or close your account.",
+      declinedTitle: "Versions you declined",
+      goToExport: "Download my data",
+      goToClosure: "Close my account",
     },
     sl: {
       documents: "Pravni dokumenti",
@@ -274,6 +282,14 @@
       acceptedEarly: "Hvala: sprejeli ste dokument »{title}«, različico {number}. Velja od {date}.",
       acceptedOn: "To različico ste sprejeli {date}.",
       signInToAccept: "Prijavite se, da jo sprejmete že zdaj",
+      declineNow: "Zavrnem različico {number}",
+      declinedFlash: "Zavrnili ste »{title}«, različico {number}. Zavrnitev smo zabeležili.",
+      declinedOn: "To različico ste zavrnili {date}.",
+      declinedUpcoming: "Do začetka veljavnosti {date} se nič ne spremeni. Nato boste za uporabo računa morali različico sprejeti. Lahko pa prenesete svoje podatke ali zaprete račun.",
+      declinedInEffect: "Različica že velja: za nadaljnjo uporabo računa jo sprejmite. Lahko pa prenesete svoje podatke ali zaprete račun.",
+      declinedTitle: "Različice, ki ste jih zavrnili",
+      goToExport: "Prenesi moje podatke",
+      goToClosure: "Zapri moj račun",
     },
     sq: {
       documents: "Dokumentet ligjore",
@@ -404,6 +420,14 @@
       acceptedEarly: "Faleminderit: pranuat «{title}», versionin {number}. Vlen nga {date}.",
       acceptedOn: "E pranuat këtë version më {date}.",
       signInToAccept: "Hyni për ta pranuar që tani",
+      declineNow: "Refuzoj versionin {number}",
+      declinedFlash: "Refuzuat “{title}”, versionin {number}. E kemi regjistruar refuzimin.",
+      declinedOn: "E refuzuat këtë version më {date}.",
+      declinedUpcoming: "Asgjë nuk ndryshon deri sa të hyjë në fuqi më {date}. Pas kësaj, për të vazhduar të përdorni llogarinë, do t’ju duhet ta pranoni. Mund edhe të shkarkoni të dhënat tuaja ose të mbyllni llogarinë.",
+      declinedInEffect: "Është në fuqi: për të vazhduar të përdorni llogarinë, pranojeni. Mund edhe të shkarkoni të dhënat tuaja ose të mbyllni llogarinë.",
+      declinedTitle: "Versionet që keni refuzuar",
+      goToExport: "Shkarko të dhënat e mia",
+      goToClosure: "Mbyll llogarinë time",
     },
     hr: {
       documents: "Pravni dokumenti",
@@ -533,6 +557,14 @@
       acceptedEarly: "Hvala: prihvatili ste „{title}”, verziju {number}. Vrijedi od {date}.",
       acceptedOn: "Ovu ste verziju prihvatili {date}.",
       signInToAccept: "Prijavite se da je prihvatite već sada",
+      declineNow: "Odbijam verziju {number}",
+      declinedFlash: "Odbili ste „{title}”, verziju {number}. Odbijanje smo zabilježili.",
+      declinedOn: "Ovu ste verziju odbili {date}.",
+      declinedUpcoming: "Ništa se ne mijenja do stupanja na snagu {date}. Nakon toga, za daljnje korištenje računa morat ćete je prihvatiti. Možete i preuzeti svoje podatke ili zatvoriti račun.",
+      declinedInEffect: "Na snazi je: za daljnje korištenje računa prihvatite je. Možete i preuzeti svoje podatke ili zatvoriti račun.",
+      declinedTitle: "Verzije koje ste odbili",
+      goToExport: "Preuzmi moje podatke",
+      goToClosure: "Zatvori moj račun",
     },
   };
 
@@ -980,9 +1012,15 @@
     // GET /me/acceptances/: 200 signed in (has she accepted this version already?), 401 not.
     let signedIn = true;
     let accepted = null;
+    let declined = null;
+    const mine = (record) => record.policy === detail.slug && record.version === version.number;
     try {
-      const records = await getJSON(`${API}/me/acceptances/`);
-      accepted = records.find((record) => record.policy === detail.slug && record.version === version.number) || null;
+      const [acceptances, declines] = await Promise.all([
+        getJSON(`${API}/me/acceptances/`),
+        getJSON(`${API}/me/declines/`),
+      ]);
+      accepted = acceptances.find(mine) || null;
+      declined = declines.find(mine) || null;
     } catch (error) {
       if (error.status !== 401) {
         const box = byId("reader-accept");
@@ -991,10 +1029,10 @@
       }
       signedIn = false;
     }
-    renderEarlyAcceptance(detail, version, signedIn, accepted);
+    renderEarlyAcceptance(detail, version, signedIn, accepted, declined);
   }
 
-  function renderEarlyAcceptance(detail, version, signedIn, accepted) {
+  function renderEarlyAcceptance(detail, version, signedIn, accepted, declined) {
     const box = byId("reader-accept");
     if (!box || box.dataset.version !== String(version.number)) return; // the reader moved on
     if (!signedIn) {
@@ -1016,9 +1054,12 @@
       );
     } else {
       box.replaceChildren(
+        declined
+          ? el("p", { "data-testid": "reader-declined" }, t("declinedOn", { date: formatDate(declined.declined_at) }))
+          : null,
         el(
           "p",
-          {},
+          { className: "confirm-actions" },
           el(
             "button",
             {
@@ -1029,9 +1070,37 @@
             },
             t("acceptNow", { number: version.number }),
           ),
+          declined
+            ? null
+            : el(
+                "button",
+                {
+                  type: "button",
+                  "data-testid": "reader-decline",
+                  onclick: (event) => declineEarly(detail, version, event.currentTarget),
+                },
+                t("declineNow", { number: version.number }),
+              ),
         ),
       );
     }
+  }
+
+  async function declineEarly(detail, version, button) {
+    const message = byId("reader-accept-message");
+    button.disabled = true;
+    try {
+      const record = await api("POST", `${API}/me/declines/`, { policy: detail.slug, version: version.number });
+      const title = version.title || detail.title;
+      showFlash(message, true, `${t("declinedFlash", { title, number: version.number })} ${t("declinedUpcoming", { date: formatDate(version.effective_at) })}`);
+      renderEarlyAcceptance(detail, version, true, null, record);
+    } catch (error) {
+      button.disabled = false;
+      if (error.status === 401) renderEarlyAcceptance(detail, version, false, null, null);
+      showFlash(message, false, error.message);
+    }
+    message.focus();
+    refreshMe().catch(() => {});
   }
 
   async function acceptEarly(detail, version, button) {
@@ -1042,10 +1111,10 @@
       const record = await api("POST", `${API}/me/acceptances/`, { policy: detail.slug, version: version.number });
       const title = version.title || detail.title;
       showFlash(message, true, t("acceptedEarly", { title, number: version.number, date: formatDate(version.effective_at) }));
-      renderEarlyAcceptance(detail, version, true, record);
+      renderEarlyAcceptance(detail, version, true, record, null);
     } catch (error) {
       if (error.status === 401) {
-        renderEarlyAcceptance(detail, version, false, null);
+        renderEarlyAcceptance(detail, version, false, null, null);
       } else {
         button.disabled = false;
         button.textContent = t("acceptNow", { number: version.number });
@@ -1219,14 +1288,78 @@
     const flash = state.acceptFlash;
     showFlash(byId("accept-message"), flash && flash.ok, flash && flash.text);
     const required = (state.me && state.me.acceptances_required) || [];
-    if (!required.length) {
-      list.replaceChildren(el("p", { className: "muted", "data-testid": "acceptances-none" }, t("nothingToAccept")));
-      return;
+    // Declined versions not in effect yet (those in effect are among the required ones).
+    const declined = ((state.me && state.me.declined) || []).filter((item) => !item.in_effect);
+    const parts = [];
+    if (required.length) {
+      parts.push(el("p", {}, t("acceptIntro")), el("ul", { className: "cards" }, required.map(renderRequirement)));
+    } else {
+      parts.push(el("p", { className: "muted", "data-testid": "acceptances-none" }, t("nothingToAccept")));
     }
-    list.replaceChildren(
-      el("p", {}, t("acceptIntro")),
-      el("ul", { className: "cards" }, required.map(renderRequirement)),
+    if (declined.length) {
+      parts.push(
+        el("h4", {}, t("declinedTitle")),
+        el("ul", { className: "cards", "data-testid": "declined-list" }, declined.map(renderDeclined)),
+      );
+    }
+    list.replaceChildren(...parts);
+  }
+
+  function wayOut() {
+    // Declined: the export and the account's closure, further down the privacy centre.
+    const jump = (sectionId, buttonId) => () => {
+      byId(sectionId).scrollIntoView();
+      byId(buttonId).focus();
+    };
+    return el(
+      "p",
+      { className: "links" },
+      el("button", { type: "button", className: "link", "data-testid": "declined-export", onclick: jump("export", "export-start") }, t("goToExport")),
+      el("button", { type: "button", className: "link", "data-testid": "declined-closure", onclick: jump("closure", "deactivate-start") }, t("goToClosure")),
     );
+  }
+
+  function renderDeclined(item) {
+    const slug = item.policy;
+    return el(
+      "li",
+      { className: "card", "data-testid": `declined-${slug}` },
+      el("strong", { className: "card-title" }, item.title),
+      el("span", { className: "meta" }, t("version", { number: item.version })),
+      el("p", {}, t("declinedOn", { date: formatDate(item.declined_at) })),
+      el("p", {}, t("declinedUpcoming", { date: formatDate(item.effective_at) })),
+      wayOut(),
+      el(
+        "button",
+        {
+          type: "button",
+          className: "primary",
+          "data-testid": `accept-declined-${slug}`,
+          onclick: (event) => acceptVersion(item, event.currentTarget),
+        },
+        t("accept", { number: item.version }),
+      ),
+    );
+  }
+
+  async function declineVersion(item, button) {
+    button.disabled = true;
+    button.textContent = t("saving");
+    try {
+      await api("POST", `${API}/me/declines/`, { policy: item.policy, version: item.version });
+      state.acceptFlash = { ok: true, text: t("declinedFlash", { title: item.title, number: item.version }) };
+    } catch (error) {
+      if (lostSession(error)) return;
+      state.acceptFlash = { ok: false, text: error.message };
+    }
+    try {
+      await refreshMe();
+    } catch (error) {
+      state.acceptFlash = { ok: false, text: t("error", { detail: error.message }) };
+    }
+    renderAcceptances();
+    byId("accept-message").focus();
+    loadNotices(); // deciding on a version also marks its notice as read
   }
 
   function renderRequirement(item) {
@@ -1264,16 +1397,39 @@
       item.changes_url
         ? el("div", { id: panelId, className: "changes", "data-testid": panelId, hidden: true })
         : null,
+      item.declined_at
+        ? el(
+            "div",
+            { "data-testid": `declined-${slug}` },
+            el("p", {}, t("declinedOn", { date: formatDate(item.declined_at) }), " ", t("declinedInEffect")),
+            wayOut(),
+          )
+        : null,
       el(
-        "button",
-        {
-          type: "button",
-          className: "primary",
-          id: `accept-${slug}`,
-          "data-testid": `accept-${slug}`,
-          onclick: (event) => acceptVersion(item, event.currentTarget),
-        },
-        t("accept", { number: item.version }),
+        "p",
+        { className: "confirm-actions" },
+        el(
+          "button",
+          {
+            type: "button",
+            className: "primary",
+            id: `accept-${slug}`,
+            "data-testid": `accept-${slug}`,
+            onclick: (event) => acceptVersion(item, event.currentTarget),
+          },
+          t("accept", { number: item.version }),
+        ),
+        item.declined_at
+          ? null
+          : el(
+              "button",
+              {
+                type: "button",
+                "data-testid": `decline-${slug}`,
+                onclick: (event) => declineVersion(item, event.currentTarget),
+              },
+              t("declineNow", { number: item.version }),
+            ),
       ),
     );
   }
