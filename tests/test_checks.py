@@ -179,6 +179,91 @@ def test_sources_are_checked_against_their_models():
     )
 
 
+def test_retention_rules_that_cannot_be_applied_are_errors():
+    from tests.testapp.models import Invoice, Order
+    from wagtail_privacy.sources import DataSource, ModelSource
+
+    class Base(ModelSource):
+        label, model, user_field, fields = "Invoices", Invoice, "customer", ("number",)
+
+    class NoFrom(Base):
+        name, keep_for = "no_from", "10y"
+
+    class NotADate(Base):
+        name, keep_for, keep_from = "not_a_date", "10y", "number"
+
+    class BadPeriod(Base):
+        name, keep_for, keep_from = "bad_period", "10 years", "issued_at"
+
+    class NoTime(Base):
+        name, keep_for, keep_from = "no_time", "0y", "issued_at"
+
+    class NoFor(Base):
+        name, keep_from = "no_for", "issued_at"
+
+    class NoMapping(Base):
+        name, keep_for, keep_from, after_retention = "no_mapping", "5y", "issued_at", "anonymise"
+
+    class Unknown(Base):
+        name, keep_for, keep_from, after_retention = "unknown", "5y", "issued_at", "archive"
+
+    class Linked(ModelSource):
+        """Orders' customer link cannot be cleared: anonymised orders would still be hers."""
+
+        name, label, model, user_field, fields = "linked", "Orders", Order, "customer", ("number",)
+        keep_for, keep_from, after_retention = "60m", "placed_at", "anonymise"
+        anonymise = {"delivery_notes": ""}
+
+    class Generic(DataSource):
+        name, label, fields, erasable, kept_reason = "generic", "Generic", ("x",), False, "-"
+        keep_for, keep_from = "1y", "at"
+
+    class Fine(Base):
+        name, keep_for, keep_from, after_retention = "fine", "60m", "issued_at", "anonymise"
+        anonymise = {"billing_name": ""}
+
+    problems = source_problems(
+        NoFrom, NotADate, BadPeriod, NoTime, NoFor, NoMapping, Unknown, Linked, Generic, Fine
+    )
+    assert {problem_id for problem_id, _msg in problems} == {"wagtail_privacy.E022"}
+    found = [msg for _id, msg in problems]
+
+    def about(name):
+        return [msg.split("): ", 1)[-1] for msg in found if f"'{name}'" in msg]
+
+    assert about("no_from") == [
+        "keep_for '10y' needs keep_from, a date or datetime field of testapp.Invoice the age "
+        "counts from (not None)."
+    ]
+    assert about("not_a_date") == [
+        "keep_for '10y' needs keep_from, a date or datetime field of testapp.Invoice the age "
+        "counts from (not 'number')."
+    ]
+    assert about("bad_period") == [
+        "keep_for: '10 years' is not a period: write a whole number of days, months or years, "
+        'such as "30d", "1m" or "10y".'
+    ]
+    assert about("no_time") == ["keep_for '0y' is no time at all."]
+    assert about("no_for") == [
+        "keep_from 'issued_at' without keep_for: say how long records are kept."
+    ]
+    assert about("no_mapping") == [
+        "after_retention 'anonymise' needs an anonymise mapping: the fields that are blanked, "
+        "and the values written."
+    ]
+    assert about("unknown") == ["after_retention must be 'delete' or 'anonymise', not 'archive'."]
+    assert sorted(about("linked")) == [
+        "anonymise names 'delivery_notes', which is no field of testapp.Order.",
+        "anonymising records unlinks them from the user: user_field 'customer' must be a "
+        "nullable foreign key of testapp.Order.",
+    ]
+    assert about("generic") == [
+        "Data source 'generic' (" + Generic.__qualname__ + ") declares keep_for/keep_from, "
+        "which only a ModelSource applies."
+    ]
+    assert about("fine") == []
+
+
 def test_checks_run_with_manage_py_check():
     """The checks are registered: ``manage.py check`` reports a broken host source."""
     from django.core.management import call_command

@@ -398,10 +398,76 @@ def _check_model_source(source):
     return problems
 
 
+def _check_retention(source):
+    """A retention rule that cannot be applied is an error, never a rule silently skipped."""
+    from .sources import ModelSource
+
+    where = f"Data source {source.name!r} ({type(source).__qualname__})"
+    keep_for, keep_from = getattr(source, "keep_for", None), getattr(source, "keep_from", None)
+    if not isinstance(source, ModelSource):
+        if (keep_for or keep_from) and not source.has_retention_rule():
+            return [
+                Error(
+                    f"{where} declares keep_for/keep_from, which only a ModelSource applies.",
+                    hint="Implement apply_retention(now, dry_run) on the source.",
+                    id="wagtail_privacy.E022",
+                )
+            ]
+        return []
+    model = source.model
+    if model is None:
+        return []  # E017
+    problems = []
+
+    def error(text, hint=None):
+        problems.append(Error(f"{where}: {text}", hint=hint, id="wagtail_privacy.E022"))
+
+    if not keep_for:
+        if keep_from:
+            error(f"keep_from {keep_from!r} without keep_for: say how long records are kept.")
+        return problems
+    try:
+        period = Period.parse(keep_for, units="dmy")
+    except InvalidPeriod as invalid:
+        error(f"keep_for: {invalid}")
+    else:
+        if period.count < 1:
+            error(f"keep_for {keep_for!r} is no time at all.")
+    counted_from = _lookup(model, keep_from or "")
+    if counted_from is None or counted_from.get_internal_type() not in (
+        "DateField",
+        "DateTimeField",
+    ):
+        error(
+            f"keep_for {keep_for!r} needs keep_from, a date or datetime field of "
+            f"{model._meta.label} the age counts from (not {keep_from!r})."
+        )
+    if source.after_retention not in ("delete", "anonymise"):
+        error(f"after_retention must be 'delete' or 'anonymise', not {source.after_retention!r}.")
+    elif source.after_retention == "anonymise":
+        if not source.anonymise:
+            error(
+                "after_retention 'anonymise' needs an anonymise mapping: the fields that are "
+                "blanked, and the values written."
+            )
+        link = _lookup(model, source.user_field)
+        if "__" in source.user_field or link is None or not link.null:
+            error(
+                "anonymising records unlinks them from the user: user_field "
+                f"{source.user_field!r} must be a nullable foreign key of {model._meta.label}.",
+                hint="Add null=True to the foreign key (and a migration), or delete the records.",
+            )
+        if not source.hold_years:  # else E019 names them
+            for name in source.anonymise:
+                if _lookup(model, name) is None or "__" in name:
+                    error(f"anonymise names {name!r}, which is no field of {model._meta.label}.")
+    return problems
+
+
 @register()
 def check_sources(app_configs=None, **kwargs):
     """Every registered data source is complete: a label, fields, and for a ``ModelSource``
-    fields, user link and legal hold that exist on its model."""
+    fields, user link, legal hold and retention rule that exist on its model."""
     from .sources import ModelSource, registry
 
     problems = []
@@ -416,4 +482,5 @@ def check_sources(app_configs=None, **kwargs):
             )
         if isinstance(source, ModelSource):
             problems += _check_model_source(source)
+        problems += _check_retention(source)
     return problems

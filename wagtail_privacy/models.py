@@ -18,12 +18,14 @@ from .rights.models import (
     DataRequest,
     DataRequestEvent,
     ErasureStep,
+    RetentionRun,
 )
 
 __all__ = [
     "BackgroundFailure",
     "AccountClosure",
     "ErasureStep",
+    "RetentionRun",
     "Acceptance",
     "AcceptanceChannel",
     "ChangeNotice",

@@ -22,16 +22,37 @@ Put sources in a ``privacy_sources`` module of any installed app: it is imported
 The contract fails closed: a source must say how its records are erased (``erase`` or
 ``erase_many``) or declare that they are kept (``erasable = False`` with a ``kept_reason``),
 a second source under a name already taken is refused, and system checks look at every
-registered source (``wagtail_privacy.E017``-``E020``) when the site starts.
+registered source (``wagtail_privacy.E017``-``E020``, ``E022``) when the site starts.
+
+Records may also have an age after which they go, whether or not the account still exists
+(retention for live accounts)::
+
+    @register
+    class InvoiceSource(ModelSource):
+        ...
+        keep_for = "10y"  # a period: "10y", "60m" or "90d"
+        keep_from = "issued_at"  # a date or datetime field (or a lookup) the age counts from
+        after_retention = "delete"  # or "anonymise": blank ``anonymise`` and unlink the user
+
+The ``retention`` step of ``privacy_tick`` applies these rules (``apply_retention``) in
+batches; a source that is not a ``ModelSource`` implements ``apply_retention(now, dry_run)``
+itself. A ``keep_for`` without a ``keep_from`` (or with a field that is no date, a period that
+cannot be read, ``"anonymise"`` without an ``anonymise`` mapping) is a system check error
+(``E022``): a rule that cannot be applied must not be silently skipped.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
-from django.db.models import Count, Max
+from django.db import transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .batching import batches
+from .conf import privacy_settings
+from .periods import Period
 
 #: The usual ``recipients`` of records that never leave the shop.
 OWN_RECORDS = _("Kept by this shop only; our hosting provider processes it on our behalf.")
@@ -91,8 +112,11 @@ class DataSource:
     (``{field: {value: translatable name}}`` for coded values), ``blockers(user)``
     (a list of ``Blocker``: reasons the account cannot be deleted yet), ``count_for(users)``
     (how many records the accounts of a user queryset have here, for dry runs and receipts of
-    kept records; ``None`` if unknown) and ``purge_expired(now, dry_run)`` (delete anonymised
-    records whose legal hold has ended; return how many).
+    kept records; ``None`` if unknown), ``purge_expired(now, dry_run)`` (delete anonymised
+    records whose legal hold has ended; return how many) and ``apply_retention(now, dry_run)``
+    (delete or anonymise the records, of live and erased accounts alike, that are past the age
+    the shop keeps them for; return how many, or how many are due in a dry run; it must be
+    safe to run twice and to resume after a crash).
 
     Erasure sweeps call ``erase_many`` inside one transaction per source and batch, so a
     source that erases in a few statements per batch keeps sweeps of many accounts fast.
@@ -140,6 +164,14 @@ class DataSource:
     def purge_expired(self, now, dry_run=False):
         return 0
 
+    def apply_retention(self, now, dry_run=False):
+        return 0
+
+    @classmethod
+    def has_retention_rule(cls):
+        """Whether the source retires its records by age (the ``retention`` step runs it)."""
+        return cls.apply_retention is not DataSource.apply_retention
+
     @classmethod
     def erases(cls):
         """Whether the class says how its records are erased (or that they are kept)."""
@@ -175,6 +207,11 @@ class ModelSource(DataSource):
     anonymised instead (``anonymise`` maps fields to the values written, and ``user_field``,
     which must then be a nullable foreign key, is cleared); ``purge_expired`` deletes them once
     the hold ends. ``hold_reason`` says why, to the customer.
+
+    Whether or not the account exists, rows older than ``keep_for`` (a period: ``"10y"``,
+    ``"60m"``, ``"90d"``) counted from ``keep_from`` (a date or datetime field, or a lookup;
+    rows where it is empty are kept) are deleted, or with ``after_retention = "anonymise"``
+    kept for statistics with the ``anonymise`` mapping written and ``user_field`` cleared.
     """
 
     model = None
@@ -184,6 +221,9 @@ class ModelSource(DataSource):
     hold_from: str | None = None
     hold_reason = ""
     anonymise: dict = {}
+    keep_for: str | None = None
+    keep_from: str | None = None
+    after_retention = "delete"
 
     def queryset(self, user):
         return self.model._default_manager.filter(**{self.user_field: user}).order_by("pk")
@@ -263,6 +303,44 @@ class ModelSource(DataSource):
         while ids := list(expired.order_by("pk").values_list("pk", flat=True)[: self.chunk_size]):
             purged += _delete(self.model._default_manager.filter(pk__in=ids))
         return purged
+
+    @classmethod
+    def has_retention_rule(cls):
+        return bool(cls.keep_for) or cls.apply_retention is not ModelSource.apply_retention
+
+    def retention_due(self, now):
+        """The rows, of any account or none, past ``keep_for`` and not yet deleted or
+        anonymised: what a run at ``now`` retires."""
+        cutoff = Period.parse(self.keep_for, units="dmy").before(now)
+        if field_path(self.model, self.keep_from)[-1].get_internal_type() == "DateField":
+            cutoff = cutoff.date()
+        rows = self.model._default_manager.filter(**{f"{self.keep_from}__lt": cutoff})
+        if self.after_retention == "anonymise":
+            # Rows already anonymised are left alone, so a second run counts nothing.
+            done = Q(**{f"{self.user_field}__isnull": True}, **self.anonymise)
+            rows = rows.exclude(done)
+        return rows
+
+    def apply_retention(self, now, dry_run=False):
+        """Retire the rows past ``keep_for``: batches of ``RETENTION_BATCH_SIZE`` rows by
+        primary key, each in its own transaction, so a run that dies leaves whole batches done
+        and the next run finishes the rest."""
+        if not self.keep_for:
+            return 0
+        if dry_run:
+            return self.retention_due(now).count()
+        size = privacy_settings.RETENTION_BATCH_SIZE
+        due = self.retention_due(now).values_list("pk", flat=True)
+        done = 0
+        for batch in batches(due, size, key=lambda pk: pk):
+            with transaction.atomic():
+                # Still due: an overlapping run may have retired some of them meanwhile.
+                rows = self.retention_due(now).filter(pk__in=batch)
+                if self.after_retention == "anonymise":
+                    done += rows.update(**self.anonymise, **{self.user_field: None})
+                else:
+                    done += _delete(rows)
+        return done
 
     def records(self, user):
         names = list(self.fields)

@@ -3,6 +3,8 @@
 wagtail_privacy imports this module at start-up. Addresses are deleted outright when a customer
 deletes the account; orders, invoices and contracts are records the law makes the shop keep,
 so they are anonymised and kept until their hold ends, then ``privacy_tick`` deletes them.
+They are not kept longer for a customer who still has an account: ``keep_for`` deletes them at
+the same age whether or not the account exists.
 An unpaid order blocks the deletion until it is paid or settled with the shop.
 """
 
@@ -58,6 +60,8 @@ class OrderSource(ModelSource):
     hold_years = 5
     hold_from = "placed_at"
     hold_reason = _("Orders are contract data: we must keep them for 5 years.")
+    keep_for = "5y"
+    keep_from = "placed_at"
     anonymise = {
         "delivery_name": ANONYMISED,
         "delivery_street": ANONYMISED,
@@ -103,6 +107,8 @@ class InvoiceSource(ModelSource):
     hold_years = 10
     hold_from = "issued_at"
     hold_reason = _("Accounting law makes us keep invoices for 10 years.")
+    keep_for = "10y"
+    keep_from = "issued_at"
     anonymise = {"billing_name": ANONYMISED, "billing_address": ANONYMISED, "vat_id": ""}
 
 
@@ -121,4 +127,6 @@ class ContractSource(ModelSource):
     hold_years = 5
     hold_from = "signed_at"
     hold_reason = _("Contract data is kept for 5 years.")
+    keep_for = "5y"
+    keep_from = "signed_at"
     anonymise = {"customer_name": ANONYMISED, "customer_email": ""}

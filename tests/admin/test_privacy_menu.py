@@ -41,6 +41,7 @@ ALL_ITEMS = [
     "Customer proof",
     "Consent overview",
     "Background failures",
+    "Retention runs",
 ]
 
 
@@ -81,6 +82,7 @@ def test_the_section_is_a_viewset_group_of_the_centre_viewsets():
         reverse("wagtail_privacy_proof:search"),
         reverse("wagtail_privacy_consent:overview"),
         reverse("wagtail_privacy_background:index"),
+        reverse("wagtail_privacy_retention_runs:index"),
     ]
     # Each viewset's item lives in the section, not a second time in the main menu.
     assert not any(v.add_to_admin_menu for v in group.registerables)
@@ -104,11 +106,13 @@ def test_each_item_is_shown_to_the_users_its_screen_serves(rf, editor):
     assert section(rf, make_user("watcher", "access_privacy_centre")) == [
         "Dashboard",
         "Background failures",
+        "Retention runs",
     ]
     assert section(rf, make_user("handler", "access_privacy_centre", "view_datarequest")) == [
         "Dashboard",
         "Privacy requests",
         "Background failures",
+        "Retention runs",
     ]
 
 
@@ -172,6 +176,7 @@ def test_a_site_adds_a_screen_to_the_section(rf, with_reports):
         "Privacy requests",
         "Reports",
         "Background failures",
+        "Retention runs",
     ]
     assert "Reports" not in shown_to(watcher)
     # its URLs are behind the centre permission like the others'

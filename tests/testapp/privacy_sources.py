@@ -37,6 +37,9 @@ class InvoiceSource(ModelSource):
     hold_from = "issued_at"
     hold_reason = "Accounting law: invoices are kept 10 years."
     anonymise = {"billing_name": "", "billing_address": ""}
+    # Live customers' invoices too: deleted 10 years after issue.
+    keep_for = "10y"
+    keep_from = "issued_at"
 
 
 @register

@@ -20,6 +20,7 @@ from .consent import ConsentOverviewViewSet
 from .mixins import ACCESS, PrivacyCentreViewSet, centre_policy
 from .proof import ProofViewSet
 from .requests import RequestViewSet
+from .retention_runs import RetentionRunViewSet
 
 
 class PrivacyViewSetGroup(ViewSetGroup):
@@ -41,6 +42,7 @@ class PrivacyViewSetGroup(ViewSetGroup):
         ProofViewSet,
         ConsentOverviewViewSet,
         BackgroundViewSet,
+        RetentionRunViewSet,
     )
 
     def __init__(self):

@@ -317,3 +317,30 @@ class CustomerSession(models.Model):
 
     def __str__(self):
         return f"session of {self.user_id}"
+
+
+class RetentionRun(AppendOnlyModel):
+    """One run of the ``retention`` step of ``privacy_tick`` (append-only): when it ran and how
+    many records of each source it deleted or anonymised. Counts only, no personal data.
+
+    Written when the run starts; ``finished_at`` and ``counts`` are filled once at its end, so a
+    run that died shows as unfinished (the next run finishes its work).
+    """
+
+    mutable_once_fields = ("finished_at", "counts")
+
+    started_at = models.DateTimeField(_("started at"), db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    counts = models.JSONField(_("records per source"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self):
+        return f"retention run {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def total(self):
+        return sum((self.counts or {}).values())

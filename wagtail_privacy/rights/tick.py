@@ -111,3 +111,14 @@ def purge_holds(now, dry_run):
     counts = retention.purge_holds(now, dry_run)
     prefix = "expired_" if dry_run else "purged_"
     return {f"{prefix}{name}": count for name, count in counts.items() if count} or {"purged": 0}
+
+
+@tick_step("retention")
+def apply_retention(now, dry_run):
+    """Delete or anonymise records past the age their source keeps them for, whether or not
+    the account still exists (counts per source; each real run leaves a ``RetentionRun``)."""
+    from .record_retention import apply_rules
+
+    counts = apply_rules(now, dry_run)
+    prefix = "due_" if dry_run else "retired_"
+    return {f"{prefix}{name}": count for name, count in counts.items()} or {"retired": 0}
