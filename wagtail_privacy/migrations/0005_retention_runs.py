@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wagtail_privacy', '0003_withdrawal_confirmations'),
+        ('wagtail_privacy', '0004_policy_declines'),
     ]
 
     operations = [
