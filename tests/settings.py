@@ -109,4 +109,14 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
-WAGTAIL_PRIVACY = {"HOST": "tests.testapp.hooks.ProfileHost"}
+WAGTAIL_PRIVACY = {
+    "HOST": "tests.testapp.hooks.ProfileHost",
+    "CONTROLLER_CONTACT": "privacy@shop.example, Main Street 1, Ljubljana",
+    "SUPERVISORY_AUTHORITY": {
+        "name": "Information Commissioner",
+        "address": "Dunajska cesta 22, 1000 Ljubljana",
+        "email": "gp.ip@ip-rs.si",
+        "url": "https://www.ip-rs.si/",
+    },
+    "TRANSFERS": "None: your data stays within the European Economic Area.",
+}

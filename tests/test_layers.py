@@ -18,6 +18,7 @@ GROUND = {
     "formats",
     "hosts",
     "i18n",
+    "information",
     "mail",
     "periods",
     "records",

@@ -100,6 +100,45 @@ def _check_reminder_days(days):
 
 
 @register(Tags.compatibility)
+def check_information(app_configs=None, **kwargs):
+    """The Art. 15 information the shop must state (``information.py``)."""
+    problems = []
+    authority = privacy_settings.SUPERVISORY_AUTHORITY
+    if authority is None:
+        problems.append(
+            Warning(
+                "WAGTAIL_PRIVACY['SUPERVISORY_AUTHORITY'] is not set: customers are not told "
+                "where they may complain (Art. 15(1)(f) GDPR).",
+                hint='For example {"name": "Informacijski pooblaščenec", "url": '
+                '"https://www.ip-rs.si/"}.',
+                id="wagtail_privacy.W005",
+            )
+        )
+    elif (
+        not isinstance(authority, dict)
+        or not authority.get("name")
+        or set(authority) - {"name", "address", "email", "url"}
+    ):
+        problems.append(
+            Error(
+                "WAGTAIL_PRIVACY['SUPERVISORY_AUTHORITY'] must be a dict with a \"name\" and "
+                'optionally "address", "email" and "url".',
+                id="wagtail_privacy.E031",
+            )
+        )
+    if privacy_settings.TRANSFERS is None:
+        problems.append(
+            Warning(
+                "WAGTAIL_PRIVACY['TRANSFERS'] is not set: customers are not told whether their "
+                "data leaves the European Economic Area (Art. 15(1)(c) and 15(2) GDPR).",
+                hint='Say so even when it does not: "None: your data stays in the EEA."',
+                id="wagtail_privacy.W004",
+            )
+        )
+    return problems
+
+
+@register(Tags.compatibility)
 def check_settings(app_configs=None, **kwargs):
     problems = []
     raw = getattr(settings, "WAGTAIL_PRIVACY", {})
@@ -484,3 +523,21 @@ def check_sources(app_configs=None, **kwargs):
             problems += _check_model_source(source)
         problems += _check_retention(source)
     return problems
+
+
+@register(Tags.compatibility)
+def check_source_information(app_configs=None, **kwargs):
+    """Every source states its legal basis, which customers read in their Art. 15 information."""
+    from .sources import registry
+
+    return [
+        Warning(
+            f"Data source {source.name!r} ({type(source).__qualname__}) does not state its "
+            "legal_basis: customers are told on which legal basis their data is processed "
+            "(Art. 13 and 15 GDPR).",
+            hint="For example wagtail_privacy.sources.CONTRACT.",
+            id="wagtail_privacy.W006",
+        )
+        for source in registry.sources()
+        if not str(source.legal_basis)
+    ]

@@ -25,6 +25,20 @@ DEFAULTS = {
     "SHOP_NAME": None,
     # The data controller, the author in PDF metadata; None means the shop name.
     "CONTROLLER_NAME": None,
+    # How to reach the controller about personal data (an address, an email), for the Art. 15
+    # information in /me/information/ and exports; None: not stated.
+    "CONTROLLER_CONTACT": None,
+    # The data protection officer's contact, if the shop has appointed one (None: none).
+    "DPO_CONTACT": None,
+    # Where customers may complain: {"name": ..., "address": ..., "email": ..., "url": ...}
+    # (only "name" is required). None: the authority is not named (system check W005).
+    "SUPERVISORY_AUTHORITY": None,
+    # Whether personal data leaves the European Economic Area, and with which safeguards
+    # (Art. 15(2) GDPR), for every source that does not say otherwise. None: not stated (W004).
+    "TRANSFERS": None,
+    # Decisions made about customers by automated means alone (Art. 22), and their logic; None
+    # says there are none.
+    "AUTOMATED_DECISIONS": None,
     # The shop's adapter: dotted path to a subclass of ``wagtail_privacy.hosts.Host`` saying
     # who is told of a change, each customer's language and their last activity. None: Host.
     "HOST": None,

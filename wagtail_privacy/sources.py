@@ -57,6 +57,12 @@ from .periods import Period
 #: The usual ``recipients`` of records that never leave the shop.
 OWN_RECORDS = _("Kept by this shop only; our hosting provider processes it on our behalf.")
 
+#: Usual ``legal_basis`` statements (Art. 6(1) GDPR); a legitimate interest names its own.
+CONSENT = _("Your consent (Art. 6(1)(a) GDPR).")
+CONTRACT = _("Our contract with you (Art. 6(1)(b) GDPR).")
+LEGAL_OBLIGATION = _("A legal obligation we are subject to (Art. 6(1)(c) GDPR).")
+SECURITY = _("Our legitimate interest in keeping your account secure (Art. 6(1)(f) GDPR).")
+
 
 @dataclass(frozen=True)
 class Blocker:
@@ -107,7 +113,9 @@ class DataSource:
       "0 deleted" for records it silently kept.
 
     They may provide ``order`` (lower comes first, default 100), the Art. 15 information
-    (``purposes``, ``recipients``, ``retention``, ``origin``), ``field_labels`` (``{field:
+    (``purposes``, ``legal_basis``, ``recipients``, ``transfers`` — outside the EEA, with the
+    safeguards; None: as the ``TRANSFERS`` setting says — ``retention``, ``origin``),
+    ``field_labels`` (``{field:
     translatable column title}`` for the export; the field name otherwise), ``field_choices``
     (``{field: {value: translatable name}}`` for coded values), ``blockers(user)``
     (a list of ``Blocker``: reasons the account cannot be deleted yet), ``count_for(users)``
@@ -129,7 +137,9 @@ class DataSource:
     field_labels: dict = {}
     field_choices: dict = {}
     purposes = ""
+    legal_basis = ""
     recipients = ""
+    transfers = None
     retention = ""
     origin = ""
     erasable = True
@@ -189,7 +199,9 @@ class DataSource:
             "name": self.name,
             "label": str(self.label),
             "purposes": str(self.purposes),
+            "legal_basis": str(self.legal_basis),
             "recipients": str(self.recipients),
+            "transfers": None if self.transfers is None else str(self.transfers),
             "retention": str(self.retention),
             "origin": str(self.origin),
             "fields": list(self.fields),

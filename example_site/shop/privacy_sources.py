@@ -11,7 +11,7 @@ An unpaid order blocks the deletion until it is paid or settled with the shop.
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from wagtail_privacy.sources import Blocker, ModelSource, register
+from wagtail_privacy.sources import CONTRACT, LEGAL_OBLIGATION, Blocker, ModelSource, register
 
 from .models import Address, Contract, Invoice, Order
 
@@ -27,6 +27,7 @@ class AddressSource(ModelSource):
     user_field = "customer"
     fields = ("name", "street", "postcode", "city", "country", "phone")
     purposes = _("Delivering your orders to the addresses you choose.")
+    legal_basis = CONTRACT
     recipients = _("Parcel service (the delivery address of each order).")
     retention = _("Until you delete them or your account.")
     origin = _("You, in your address book or at checkout.")
@@ -51,6 +52,7 @@ class OrderSource(ModelSource):
         "customer_note",
     )
     purposes = _("Delivering your orders, taking payment and handling complaints and returns.")
+    legal_basis = CONTRACT
     recipients = _("Parcel service; payment provider.")
     retention = _(
         "5 years after the order (contract data); after your account is deleted, without "
@@ -101,6 +103,7 @@ class InvoiceSource(ModelSource):
         "vat_id",
     )
     purposes = _("Billing your orders and keeping the accounts the law requires.")
+    legal_basis = LEGAL_OBLIGATION
     recipients = _("Our accountant; the tax authority on request.")
     retention = _("10 years after the invoice is issued (accounting and tax law).")
     origin = _("You, when you order; we issue the invoice.")
@@ -121,6 +124,7 @@ class ContractSource(ModelSource):
     user_field = "customer"
     fields = ("signed_at", "terms_version", "customer_name", "customer_email")
     purposes = _("Proving the terms of sale you agreed to.")
+    legal_basis = CONTRACT
     recipients = _("Kept by this shop only; our lawyers if there is a dispute.")
     retention = _("5 years after signing (contract data).")
     origin = _("You, when you accepted the terms of sale.")

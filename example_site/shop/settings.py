@@ -237,6 +237,15 @@ if S3_BUCKET:
 WAGTAIL_PRIVACY = {
     "SHOP_NAME": "Lipa & Co.",
     "CONTROLLER_NAME": "Lipa d.o.o., Lipova ulica 7, 1000 Ljubljana",
+    # The Art. 15 information (GET /api/privacy/v1/me/information/ and every export).
+    "CONTROLLER_CONTACT": "zasebnost@lipa.example, Lipova ulica 7, 1000 Ljubljana",
+    "SUPERVISORY_AUTHORITY": {
+        "name": "Informacijski pooblaščenec",
+        "address": "Dunajska cesta 22, 1000 Ljubljana",
+        "email": "gp.ip@ip-rs.si",
+        "url": "https://www.ip-rs.si/",
+    },
+    "TRANSFERS": "None: your data stays within the European Economic Area.",
     "HOST": "shop.privacy_hooks.ShopHost",
     # The storefront's privacy centre, linked from emails (e.g. "your export is ready").
     "ACCOUNT_URL": f"{BASE_URL}/storefront/#account",

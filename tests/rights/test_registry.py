@@ -8,10 +8,11 @@ from wagtail_privacy.sources import DataSource, ErasureResult, ModelSource, Regi
 
 def test_built_in_and_host_sources_in_order():
     names = [s.name for s in registry.sources()]
-    assert names[:9] == [
+    assert names[:10] == [
         "account",
         "sessions",
         "acceptances",
+        "declines",
         "notices",
         "consents",
         "data_requests",

@@ -1,6 +1,6 @@
 """The test shop's own personal data, registered the way a host registers it."""
 
-from wagtail_privacy.sources import Blocker, ModelSource, register
+from wagtail_privacy.sources import CONTRACT, LEGAL_OBLIGATION, Blocker, ModelSource, register
 
 from .models import Address, Invoice, Order
 
@@ -14,6 +14,8 @@ class OrderSource(ModelSource):
     user_field = "customer"
     fields = ("number", "placed_at", "total", "delivery_note")
     purposes = "Delivering orders."
+    legal_basis = CONTRACT
+    transfers = "The parcel service's tracking runs in the United States (standard clauses)."
     recipients = "Parcel service."
     retention = "10 years."
     origin = "The customer, when ordering."
@@ -33,6 +35,7 @@ class InvoiceSource(ModelSource):
     model = Invoice
     user_field = "customer"
     fields = ("number", "issued_at", "billing_name", "billing_address")
+    legal_basis = LEGAL_OBLIGATION
     hold_years = 10
     hold_from = "issued_at"
     hold_reason = "Accounting law: invoices are kept 10 years."
@@ -50,3 +53,4 @@ class AddressSource(ModelSource):
     model = Address
     user_field = "customer"
     fields = ("street", "phone")
+    legal_basis = CONTRACT

@@ -19,6 +19,7 @@ from .closure import router as closure_router
 from .consent import public as unsubscribe_router
 from .consent import router as consent_router
 from .errors import describe_body_errors, describe_error_codes, error_response, install_handlers
+from .information import router as information_router
 from .me import router as me_router
 from .policies import router as policies_router
 from .rights import router as rights_router
@@ -66,6 +67,7 @@ def in_reader_language(view):
 
 api.add_router("", policies_router)
 api.add_router("", me_router)
+api.add_router("", information_router)
 api.add_router("", rights_router)
 api.add_router("", consent_router)
 api.add_router("", unsubscribe_router)

@@ -3,7 +3,7 @@
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from ..sources import ErasureResult, ModelSource, emails_of, register
+from ..sources import LEGAL_OBLIGATION, ErasureResult, ModelSource, emails_of, register
 from .models import ConsentRecord, email_hash
 
 
@@ -42,6 +42,7 @@ class ConsentSourceOfData(ModelSource):
         "user_agent",
     )
     purposes = _("Knowing what you agreed to receive, and proving it.")
+    legal_basis = LEGAL_OBLIGATION
     recipients = _("Kept by this shop only; our hosting provider processes it on our behalf.")
     retention = _("As long as we may need to prove it; kept without personal data after erasure.")
     origin = _("You, when you gave or withdrew consent.")

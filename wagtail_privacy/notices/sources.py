@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from ..sources import OWN_RECORDS, ModelSource, register
+from ..sources import LEGAL_OBLIGATION, OWN_RECORDS, ModelSource, register
 from .models import Acceptance, ChangeNotice, Decline
 
 
@@ -24,6 +24,7 @@ class AcceptanceSource(ModelSource):
         "channel",
     )
     purposes = _("Proving which version of our terms and policies you accepted, and when.")
+    legal_basis = LEGAL_OBLIGATION
     recipients = OWN_RECORDS
     retention = _("As long as we may need to prove it, then kept without personal data.")
     origin = _("You, when you accepted.")
@@ -54,6 +55,7 @@ class DeclineSource(ModelSource):
         "channel",
     )
     purposes = _("Proving which version of our terms and policies you declined, and when.")
+    legal_basis = LEGAL_OBLIGATION
     recipients = OWN_RECORDS
     retention = _("As long as we may need to prove it, then kept without personal data.")
     origin = _("You, when you declined.")
@@ -84,6 +86,7 @@ class NoticeSource(ModelSource):
         "retracted_at",
     )
     purposes = _("Telling you about changes to our policies, and proving that we did.")
+    legal_basis = LEGAL_OBLIGATION
     recipients = OWN_RECORDS
     retention = _("As long as we may need to prove it.")
     origin = _("This shop, when a policy changed.")

@@ -31,7 +31,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from .. import mail
+from .. import information, mail
 from ..conf import privacy_settings
 from ..exceptions import NotFound, PrivacyError
 from ..i18n import customer_languages
@@ -186,10 +186,13 @@ def _write_sources(archive, user, sources, columns, generated_at, scratch, heart
             "version": 1,
             "generated_at": generated_at.isoformat(),
             "subject": {"id": str(user.pk)},
+            "information": {
+                key: value for key, value in information.information().items() if key != "sources"
+            },
         }
         out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "sources": [')
         for index, source in enumerate(sources):
-            described = json.dumps(source.describe(), ensure_ascii=False)
+            described = json.dumps(information.describe(source), ensure_ascii=False)
             out.write(("," if index else "") + described[:-1] + ', "records": [')
             copies = _SourceFiles(scratch, source, columns[source.name])
             files.append(copies)
@@ -217,7 +220,7 @@ def _write_index(archive, files, generated_at, language):
         {
             "sources": [
                 {
-                    "info": f.source.describe(),
+                    "info": information.describe(f.source),
                     "count": f.count,
                     "file": f"{f.source.name}.csv",
                     # Where the records go: made here, holding no data.
@@ -228,6 +231,9 @@ def _write_index(archive, files, generated_at, language):
             "generated_at": generated_at,
             "shop_name": privacy_settings.shop_name,
             "controller_name": privacy_settings.controller_name,
+            "controller": information.controller(),
+            "authority": information.authority(),
+            "automated_decisions": information.automated_decisions(),
             "language": language,
         },
     )

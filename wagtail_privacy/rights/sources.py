@@ -11,7 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import ModelLogEntry
 
 from ..sources import (
+    CONTRACT,
+    LEGAL_OBLIGATION,
     OWN_RECORDS,
+    SECURITY,
     DataSource,
     ErasureResult,
     ModelSource,
@@ -29,6 +32,7 @@ class AccountSource(DataSource):
     label = _("Account")
     order = 10
     purposes = _("Running your customer account: signing in, orders and messages about it.")
+    legal_basis = CONTRACT
     recipients = OWN_RECORDS
     retention = _("While the account exists; then it is deleted (see deactivation and deletion).")
     origin = _("You, when you registered and when you changed your account.")
@@ -64,6 +68,7 @@ class SessionSource(DataSource):
     order = 15
     fields = ("signed_in_at",)
     purposes = _("Keeping you signed in.")
+    legal_basis = SECURITY
     recipients = OWN_RECORDS
     retention = _("Until you sign out or the session expires.")
     origin = _("You, when you signed in.")
@@ -102,6 +107,7 @@ class RequestSource(ModelSource):
         "closed_at",
     )
     purposes = _("Answering your requests about your personal data within the legal deadlines.")
+    legal_basis = LEGAL_OBLIGATION
     recipients = OWN_RECORDS
     retention = _("Three years after the request is closed, then kept without personal data.")
     origin = _("You, when you made a request; our staff, when they answered it.")
@@ -140,6 +146,7 @@ class ActivityLogSource(DataSource):
     order = 60
     fields = ("action", "at")
     purposes = _("Keeping a record of what our staff did with your account.")
+    legal_basis = SECURITY
     recipients = OWN_RECORDS
     retention = _("As long as the log is kept; without your name after erasure.")
     origin = _("Our staff, when they worked on your account.")
@@ -184,6 +191,7 @@ class ExportSource(ModelSource):
     model = DataExport
     fields = ("created_at", "status", "finished_at", "expires_at", "size")
     purposes = _("Giving you a copy of your data.")
+    legal_basis = LEGAL_OBLIGATION
     recipients = OWN_RECORDS
     retention = _("The file is deleted after a few days.")
     origin = _("You, when you asked for a copy.")

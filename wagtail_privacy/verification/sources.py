@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp import device_classes
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from ..sources import OWN_RECORDS, DataSource, ErasureResult, count_by_user, register
+from ..sources import OWN_RECORDS, SECURITY, DataSource, ErasureResult, count_by_user, register
 from .service import method_name
 
 
@@ -42,6 +42,7 @@ class OtpDeviceSource(DataSource):
         }
     }
     purposes = _("Confirming it is you before sensitive changes to your data.")
+    legal_basis = SECURITY
     recipients = OWN_RECORDS
     retention = _("While the account exists.")
     origin = _("You, when you set up a verification method.")
