@@ -274,3 +274,36 @@ def test_the_admin_shows_avatars_without_the_internet(demo):
     html = result["html"]
     assert "gravatar" not in html
     assert "wagtailadmin/images/default-user-avatar" in html
+
+
+def test_the_demo_customer_is_asked_to_agree_to_a_revised_wording(demo):
+    """The demo revises the recommendations' wording after ana agreed: her consents page says
+    why it no longer counts, and agreeing again restores it; the newsletter shows its expiry."""
+    result = demo(
+        """
+        client = Client()
+        client.force_login(User.objects.get(username="ana"))
+        url = "/api/privacy/v1/me/consents/"
+
+        def email(key):
+            [purpose] = [p for p in client.get(url).json() if p["key"] == key]
+            return next(c for c in purpose["channels"] if c["channel"] == "email")
+
+        out["before"] = email("profiling")["renewal"]
+        out["newsletter_expires"] = email("newsletter")["expires_at"] is not None
+        client.put(url + "profiling/", {"channels": {"email": True}},
+                   content_type="application/json")
+        after = email("profiling")
+        out["after"] = [after["granted"], after["renewal"]]
+        """,
+    )
+    assert result == {
+        "before": {
+            "reason": "wording_changed",
+            "agreed_version": 1,
+            "current_version": 2,
+            "expired_at": None,
+        },
+        "newsletter_expires": True,
+        "after": [True, None],
+    }

@@ -13,7 +13,10 @@ class WagtailPrivacyConfig(AppConfig):
             checks,  # noqa: F401  (registers system checks)
             service_checks,  # noqa: F401  (registers the service checks: Redis, S3)
         )
-        from .consent import confirmations  # noqa: F401  (the withdrawal_confirmations step)
+        from .consent import (
+            confirmations,  # noqa: F401  (the withdrawal_confirmations step)
+            renewals,  # noqa: F401  (the consent_renewals step)
+        )
         from .consent import receivers as consent_receivers
         from .notices import receivers as notice_receivers
         from .notices import tick as notice_steps  # noqa: F401  (registers privacy_tick steps)

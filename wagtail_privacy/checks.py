@@ -234,6 +234,14 @@ def check_settings(app_configs=None, **kwargs):
                 )
             )
     problems += _check_sweeps()
+    if not _whole(privacy_settings.CONSENT_RENEWAL_NOTICE_DAYS, 1):
+        problems.append(
+            Error(
+                "WAGTAIL_PRIVACY['CONSENT_RENEWAL_NOTICE_DAYS'] must be a whole number of days, "
+                "1 or more: customers are asked to renew an expiring consent that long before.",
+                id="wagtail_privacy.E023",
+            )
+        )
     problems += _check_host()
     problems += _check_periods()
     paths = list(privacy_settings.API_AUTHENTICATION)

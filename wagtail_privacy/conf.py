@@ -101,6 +101,9 @@ DEFAULTS = {
     "EXPORT_RETENTION_DAYS": 7,
     # The customer's privacy centre on the storefront, linked from emails (None: no link).
     "ACCOUNT_URL": None,
+    # Days before a consent expires (a purpose's "valid for") that the customer is emailed to
+    # renew it; from then on, granting it again renews it.
+    "CONSENT_RENEWAL_NOTICE_DAYS": 30,
     # Days between asking for deletion and the erasure; the customer can cancel meanwhile.
     "DELETION_GRACE_DAYS": 14,
     # Days a deactivated account's data is kept before it is erased.

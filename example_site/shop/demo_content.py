@@ -1614,6 +1614,8 @@ CONSENT_PURPOSES = [
         "key": "newsletter",
         "channels": ["email"],
         "sort_order": 10,
+        # Asked again every two years (the customer is emailed a month before).
+        "valid_for": "24m",
         "text": {
             "en": {
                 "name": "Newsletter",
@@ -1714,6 +1716,8 @@ CONSENT_PURPOSES = [
         "key": "profiling",
         "channels": ["email"],
         "sort_order": 30,
+        # Revised since the demo customers agreed (``REVISIONS``): they are asked again.
+        "renew_on_wording_change": True,
         "text": {
             "en": {
                 "name": "Personalised recommendations",
@@ -1757,6 +1761,37 @@ CONSENT_PURPOSES = [
         },
     },
 ]
+
+# Wordings revised after the demo consents were given: {purpose: {language: version 2}}. The
+# purpose renews on wording changes, so the storefront shows the customer why to agree again.
+REVISIONS = {
+    "profiling": {
+        "en": (
+            "Yes, use my orders, the products I look at and the articles I read in the tea "
+            "journal to recommend teas and ceramics I may like, by email and in the shop. I can "
+            "withdraw this consent at any time in my account; recommendations then stop being "
+            "personalised."
+        ),
+        "sl": (
+            "Da, na podlagi mojih naročil, izdelkov, ki si jih ogledam, in člankov, ki jih "
+            "preberem v čajnem dnevniku, mi po e-pošti in v trgovini priporočajte čaje in "
+            "keramiko, ki bi mi utegnili biti všeč. To privolitev lahko kadar koli prekličem v "
+            "svojem računu; priporočila potem niso več prilagojena meni."
+        ),
+        "sq": (
+            "Po, përdorni porositë e mia, produktet që shikoj dhe artikujt që lexoj në revistën "
+            "e çajit për të më rekomanduar çajra dhe qeramikë që mund të më pëlqejnë, me email "
+            "dhe në dyqan. Mund ta tërheq këtë pëlqim në çdo kohë në llogarinë time; atëherë "
+            "rekomandimet nuk personalizohen më."
+        ),
+        "hr": (
+            "Da, upotrijebite moje narudžbe, proizvode koje pregledavam i članke koje čitam u "
+            "čajnom dnevniku kako biste mi e-poštom i u trgovini preporučili čajeve i keramiku "
+            "koji bi mi se mogli svidjeti. Ovu privolu mogu povući u bilo kojem trenutku u svom "
+            "računu; preporuke tada više nisu personalizirane."
+        ),
+    },
+}
 
 # (username, purpose, channel, days ago, where it was given): all granted. Recent enough that
 # the privacy policy version the records name was already in force.

@@ -1,9 +1,10 @@
 """Consent endpoints: the customer's choices, and one-click unsubscribe without signing in."""
 
 from datetime import datetime
+from typing import Literal
 
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from ..client import client_details
 from ..consent import service, unsubscribe
@@ -17,14 +18,36 @@ public = Router(tags=["consent"])
 ERRORS = {401: ErrorOut, 403: ErrorOut}
 
 
+class RenewalOut(Schema):
+    reason: Literal["wording_changed", "expired"] = Field(
+        description="Why the consent no longer counts: the purpose's wording changed since "
+        "the customer agreed (and the purpose asks for a new agreement then), or it expired."
+    )
+    agreed_version: int = Field(description="The wording version the customer agreed to.")
+    current_version: int = Field(description="The purpose's wording version now.")
+    expired_at: datetime | None = Field(
+        description='When it expired (reason "expired"); else null.'
+    )
+
+
 class ChannelState(Schema):
     channel: str
     label: str
-    granted: bool
+    granted: bool = Field(
+        description="Whether the customer's consent counts now. False also for a consent "
+        "given but lapsed (see renewal): granting it again restores it."
+    )
     since: datetime | None
     # False: no longer offered (removed from the purpose, or the purpose retired or deleted);
     # listed only while granted, so the customer can withdraw it.
     offered: bool
+    expires_at: datetime | None = Field(
+        description="When a consent that counts expires unless renewed (purposes valid for a "
+        "period); the customer is emailed before and can renew it by granting it again."
+    )
+    renewal: RenewalOut | None = Field(
+        description="Set when the customer gave this consent but it no longer counts: why."
+    )
 
 
 class PurposeOut(Schema):
@@ -43,24 +66,42 @@ class ChannelsIn(Schema):
     channels: dict[str, bool]
 
 
-def _channel(channel, last, offered):
+def _channel(channel, last, offered, rule, now):
+    judged = None
+    if last is not None and last.granted:
+        judged = service.judge(rule, last.wording_version, last.at, now)
+    renewal = None
+    if judged is not None and not judged.counts:
+        renewal = {
+            "reason": judged.lapsed,
+            "agreed_version": judged.agreed_version,
+            "current_version": judged.current_version,
+            "expired_at": judged.expires_at if judged.lapsed == service.EXPIRED else None,
+        }
     return {
         "channel": channel,
         "label": str(dict(Channel.choices).get(channel, channel)),
-        "granted": bool(last and last.granted),
+        "granted": bool(judged and judged.counts),
         "since": last.at if last else None,
         "offered": offered,
+        "expires_at": judged.expires_at if judged and judged.counts else None,
+        "renewal": renewal,
     }
 
 
 def _overview(user, language):
-    """Purposes on offer, and those the customer still grants though no longer offered."""
+    """Purposes on offer, and those the customer still grants though no longer offered.
+
+    Grants are judged by the default-language purposes (``service.rules``), as recorded."""
     current = service.current_records(user)
+    rules = service.rules()
+    now = timezone.now()
     granted = sorted(key for key, last in current.items() if last.granted)
     out = []
     listed = set()
     for purpose in service.purposes(language, include_retired=True):
-        listed.add(purpose.key)
+        key = purpose.key
+        listed.add(key)
         offered = [] if purpose.retired else purpose.channels
         kept = [c for p, c in granted if p == purpose.key and c not in offered]
         if not offered and not kept:
@@ -74,8 +115,11 @@ def _overview(user, language):
                 "wording_version": purpose.wording_version,
                 "legal_basis": purpose.legal_basis,
                 "retired": purpose.retired,
-                "channels": [_channel(c, current.get((purpose.key, c)), True) for c in offered]
-                + [_channel(c, current[(purpose.key, c)], False) for c in kept],
+                "channels": [
+                    _channel(c, current.get((purpose.key, c)), True, rules.get(key), now)
+                    for c in offered
+                ]
+                + [_channel(c, current[(key, c)], False, rules.get(key), now) for c in kept],
             }
         )
     # Purposes deleted since: named by their key, under the wording version agreed to.
@@ -93,7 +137,7 @@ def _overview(user, language):
                 "wording_version": records[-1].wording_version,
                 "legal_basis": LegalBasis.CONSENT,
                 "retired": True,
-                "channels": [_channel(r.channel, r, False) for r in records],
+                "channels": [_channel(r.channel, r, False, None, now) for r in records],
             }
         )
     return out

@@ -3,12 +3,24 @@
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import TranslatableMixin
 
+from ..periods import InvalidPeriod, Period
 from ..records import AppendOnlyModel
+
+
+def validate_period(value):
+    """A purpose's ``valid_for``: a whole number of days or months ("730d", "24m"), not 0."""
+    try:
+        period = Period.parse(value)
+    except InvalidPeriod:
+        period = None
+    if period is None or period.count < 1:
+        raise ValidationError(_("Write a whole number of days or months, such as “730d” or “24m”."))
 
 
 class Channel(models.TextChoices):
@@ -35,6 +47,25 @@ class ConsentPurpose(TranslatableMixin, models.Model):
         _("wording"), help_text=_("The text customers agree to. Change it, and raise the version.")
     )
     wording_version = models.PositiveIntegerField(_("wording version"), default=1)
+    renew_on_wording_change = models.BooleanField(
+        _("renew consent when the wording changes"),
+        default=False,
+        help_text=_(
+            "When you raise the wording version, consents given to an earlier wording no "
+            "longer count until the customer agrees to the new one."
+        ),
+    )
+    valid_for = models.CharField(
+        _("consent valid for"),
+        max_length=16,
+        blank=True,
+        validators=[validate_period],
+        help_text=_(
+            "How long a consent lasts before the customer must give it again, in days or "
+            "months: “730d” or “24m”. Customers are asked to renew it before it expires. "
+            "Leave empty: it lasts until withdrawn."
+        ),
+    )
     legal_basis = models.CharField(
         _("legal basis"), max_length=30, choices=LegalBasis.choices, default=LegalBasis.CONSENT
     )
@@ -54,8 +85,14 @@ class ConsentPurpose(TranslatableMixin, models.Model):
         FieldPanel("name"),
         FieldPanel("description"),
         MultiFieldPanel(
-            [FieldPanel("wording"), FieldPanel("wording_version")], heading=_("Wording")
+            [
+                FieldPanel("wording"),
+                FieldPanel("wording_version"),
+                FieldPanel("renew_on_wording_change"),
+            ],
+            heading=_("Wording"),
         ),
+        FieldPanel("valid_for"),
         FieldPanel("legal_basis"),
         MultiFieldPanel(
             [FieldPanel("email"), FieldPanel("sms"), FieldPanel("phone"), FieldPanel("post")],
@@ -81,6 +118,11 @@ class ConsentPurpose(TranslatableMixin, models.Model):
         return [c for c in Channel.values if getattr(self, c)]
 
     @property
+    def validity(self):
+        """``valid_for`` as a ``Period``, or None: consents last until withdrawn."""
+        return Period.parse(self.valid_for) if self.valid_for else None
+
+    @property
     def wording_sha256(self):
         return hashlib.sha256(self.wording.encode()).hexdigest()
 
@@ -100,8 +142,9 @@ class ConsentRecord(AppendOnlyModel):
 
     # Erasure blanks these; the rest of the proof stays.
     redactable_fields = ("ip_address", "user_agent", "email", "email_sha256")
-    # When the confirmation of a withdrawal was emailed (``consent.confirmations``).
-    mutable_once_fields = ("confirmed_at",)
+    # When the confirmation of a withdrawal was emailed (``consent.confirmations``), and when
+    # a grant that expires was asked to be renewed (``consent.renewals``).
+    mutable_once_fields = ("confirmed_at", "renewal_requested_at")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -132,6 +175,7 @@ class ConsentRecord(AppendOnlyModel):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=512, blank=True)
     confirmed_at = models.DateTimeField(_("withdrawal confirmed at"), null=True, blank=True)
+    renewal_requested_at = models.DateTimeField(_("renewal requested at"), null=True, blank=True)
     # 1, 2, 3... per subject, purpose and channel. Unique per subject, so two writers racing
     # to record the same change collide in the database instead of both writing proof.
     sequence = models.PositiveIntegerField(_("sequence"), editable=False)

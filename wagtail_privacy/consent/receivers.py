@@ -9,5 +9,20 @@ def on_email_verified(sender, user, **kwargs):
     join_guest(user)
 
 
+def on_purpose_changed(sender, **kwargs):
+    from .service import forget_rules
+
+    forget_rules()
+
+
 def connect():
+    from django.db.models.signals import post_delete, post_save
+
+    from .models import ConsentPurpose
+
     email_verified.connect(on_email_verified, dispatch_uid="privacy_consent_email_verified")
+    # A new wording or validity counts at once for has_consent, which caches the purposes.
+    for signal in (post_save, post_delete):
+        signal.connect(
+            on_purpose_changed, sender=ConsentPurpose, dispatch_uid="privacy_consent_rules"
+        )

@@ -3,9 +3,16 @@
 The ledger is append-only; the current state of a subject is the latest record per purpose
 and channel, read in one query however long the history. ``has_consent`` answers from the
 cache and is refreshed as soon as anything changes, so a withdrawal counts at once.
+
+A grant counts while it is live: not given to an earlier wording of a purpose that renews on
+wording changes, and not older than the purpose's ``valid_for``. The cache holds each grant's
+wording version and date, and the purposes' rules apart (forgotten when a purpose is saved),
+so neither a new wording nor the passing of time hides behind a cached answer.
 """
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -14,12 +21,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..client import minimise_ip
+from ..conf import privacy_settings
 from ..exceptions import NotFound, PrivacyError
 from ..i18n import default_language
+from ..periods import Period
 from .models import Channel, ConsentPurpose, ConsentRecord, ConsentSource, email_hash
 
-STATE_KEY = "wagtail_privacy:consent:v1:{}"
+# v2: the grants' wording version and date, not a bare yes or no.
+STATE_KEY = "wagtail_privacy:consent:v2:{}"
 STATE_TIMEOUT = 24 * 3600
+RULES_KEY = "wagtail_privacy:consent:rules:v1"
+# Saving a purpose forgets the rules at once; this bounds a stale copy written by a reader
+# that raced the save.
+RULES_TIMEOUT = 600
+
+#: Why a grant no longer counts.
+WORDING_CHANGED = "wording_changed"
+EXPIRED = "expired"
 
 
 @dataclass(frozen=True)
@@ -88,19 +106,137 @@ def current_records(subject):
     }
 
 
-def state(subject):
-    """{(purpose, channel): granted} from the cache, or one query."""
+@dataclass(frozen=True)
+class Rule:
+    """What decides whether a grant of a purpose still counts: the default-language purpose's
+    (the one grants are recorded under, ``get_purpose``)."""
+
+    renew_on_wording_change: bool
+    wording_version: int
+    valid_for: str  # "" : never expires
+
+    @classmethod
+    def of(cls, purpose):
+        return cls(purpose.renew_on_wording_change, purpose.wording_version, purpose.valid_for)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A grant judged at one moment: ``lapsed`` says why it no longer counts ("" if it does);
+    ``expires_at``, when it stops (stopped) counting for its age."""
+
+    lapsed: str = ""
+    agreed_version: int | None = None
+    current_version: int | None = None
+    expires_at: datetime | None = None
+
+    @property
+    def counts(self):
+        return not self.lapsed
+
+
+@lru_cache(maxsize=64)
+def _period(code):
+    return Period.parse(code)
+
+
+def judge(rule, wording_version, granted_at, now):
+    """The ``Standing`` at ``now`` of a grant of ``wording_version`` given at ``granted_at``
+    (``rule`` None: a purpose deleted since, whose grants count as before)."""
+    if rule is None:
+        return Standing()
+    expires_at = _period(rule.valid_for).after(granted_at) if rule.valid_for else None
+    lapsed = ""
+    if rule.renew_on_wording_change and wording_version != rule.wording_version:
+        lapsed = WORDING_CHANGED
+    elif expires_at is not None and expires_at <= now:
+        lapsed = EXPIRED
+    return Standing(lapsed, wording_version, rule.wording_version, expires_at)
+
+
+def renewal_window():
+    """How long before a grant expires the customer is asked to renew it, and may."""
+    return timedelta(days=privacy_settings.CONSENT_RENEWAL_NOTICE_DAYS)
+
+
+def rules():
+    """{purpose key: ``Rule``} from the cache, or one query."""
+    found = cache.get(RULES_KEY)
+    return found if found is not None else _load_rules()
+
+
+def _load_rules():
+    found = {p.key: Rule.of(p) for p in purposes(default_language(), include_retired=True)}
+    cache.set(RULES_KEY, found, RULES_TIMEOUT)
+    return found
+
+
+def forget_rules():
+    """Called when a purpose is saved or deleted (``consent.receivers``)."""
+    cache.delete(RULES_KEY)
+    transaction.on_commit(lambda: cache.delete(RULES_KEY))
+
+
+def _load_grants(subject):
+    grants = {
+        key: (r.wording_version, r.at) for key, r in current_records(subject).items() if r.granted
+    }
+    cache.set(subject.cache_key, grants, STATE_TIMEOUT)
+    return grants
+
+
+def _grants_and_rules(subject):
+    """({(purpose, channel): (wording version, granted at)}, rules): one cache round trip in
+    steady state."""
+    found = cache.get_many([subject.cache_key, RULES_KEY])
+    grants = found.get(subject.cache_key)
+    if grants is None:
+        grants = _load_grants(subject)
+    known = found.get(RULES_KEY)
+    if known is None:
+        known = _load_rules()
+    return grants, known
+
+
+def state(subject, now=None):
+    """{(purpose, channel): whether the grant counts} for every standing grant of ``subject``
+    (withdrawn ones are absent), from the cache."""
     subject = Subject.of(subject)
-    cached = cache.get(subject.cache_key)
-    if cached is None:
-        cached = {key: r.granted for key, r in current_records(subject).items()}
-        cache.set(subject.cache_key, cached, STATE_TIMEOUT)
-    return cached
+    now = now or timezone.now()
+    grants, known = _grants_and_rules(subject)
+    return {
+        key: judge(known.get(key[0]), version, at, now).counts
+        for key, (version, at) in grants.items()
+    }
 
 
-def has_consent(subject, purpose, channel):
-    """Whether ``subject`` currently agrees to ``purpose`` by ``channel`` (for host mailers)."""
-    return state(subject).get((purpose, channel), False)
+def has_consent(subject, purpose, channel, now=None):
+    """Whether ``subject`` currently agrees to ``purpose`` by ``channel`` (for host mailers):
+    granted, and the grant still counts (current wording if the purpose renews on wording
+    changes; not expired)."""
+    subject = Subject.of(subject)
+    grants, known = _grants_and_rules(subject)
+    grant = grants.get((purpose, channel))
+    if grant is None:
+        return False
+    return judge(known.get(purpose), grant[0], grant[1], now or timezone.now()).counts
+
+
+def standing(record, purpose, now=None):
+    """The ``Standing`` of the latest ``record`` of a purpose (None if it is not a grant)."""
+    if record is None or not record.granted:
+        return None
+    rule = Rule.of(purpose) if purpose is not None else None
+    return judge(rule, record.wording_version, record.at, now or timezone.now())
+
+
+def _renews(purpose, last, now):
+    """Whether granting again records a new grant: the last one lapsed, or it is within the
+    renewal window (the customer was asked to renew it)."""
+    judged = standing(last, purpose, now)
+    if judged is None or not judged.counts:
+        return True
+    return judged.expires_at is not None and judged.expires_at - renewal_window() <= now
 
 
 def _forget(subject):
@@ -259,8 +395,10 @@ def set_channels(subject, purpose_key, channels, *, source, ip=None, user_agent=
         records = []
         for channel, granted in channels.items():
             last = current.get((purpose_key, channel))
-            if (last.granted if last else False) == bool(granted):
-                continue  # no change, nothing to prove
+            if granted and not _renews(purpose, last, now):
+                continue  # a grant that counts: nothing new to prove
+            if not granted and not (last and last.granted):
+                continue  # nothing granted to withdraw
             records.append(
                 _new_record(
                     subject,

@@ -71,6 +71,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self.ensure_consent_purposes(locales)
             self.ensure_consents()
+            self.ensure_wording_revisions(locales)
 
         if self.changes:
             self.stdout.write(self.style.SUCCESS(f"Demo loaded ({self.changes} changes)."))
@@ -372,6 +373,8 @@ class Command(BaseCommand):
                     key=spec["key"],
                     locale=locales["en"],
                     sort_order=spec["sort_order"],
+                    renew_on_wording_change=spec.get("renew_on_wording_change", False),
+                    valid_for=spec.get("valid_for", ""),
                     **{channel: channel in spec["channels"] for channel in Channel.values},
                     **spec["text"]["en"],
                 )
@@ -401,6 +404,21 @@ class Command(BaseCommand):
                 now=self.now - timedelta(days=days_ago),
             )
             self.done(f"consent of {username}: {key} by {channel}")
+
+    def ensure_wording_revisions(self, locales):
+        """Version 2 of a purpose's wording, as an editor would publish it after the demo
+        consents: customers who agreed to version 1 are asked to agree again."""
+        for key, texts in demo.REVISIONS.items():
+            purpose = ConsentPurpose.objects.get(key=key, locale=locales["en"])
+            if purpose.wording_version >= 2:
+                continue
+            for language, wording in texts.items():
+                translation = purpose.get_translation_or_none(locales[language])
+                if translation is None:
+                    continue
+                translation.wording, translation.wording_version = wording, 2
+                translation.save()
+            self.done(f"consent purpose {key}: wording version 2")
 
     # ----------------------------------------------------------------------------------------
 

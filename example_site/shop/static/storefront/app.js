@@ -104,6 +104,9 @@
       consentSince: "since {date}",
       consentWithdrawnOn: "withdrawn on {date}",
       consentWordingVersion: "Wording version {number}",
+      consentExpires: "valid until {date}",
+      consentWordingChanged: "The wording changed since you agreed to version {agreed} (now version {current}): agree again to keep it.",
+      consentExpired: "Your consent expired on {date}: agree again to keep it.",
       consentGranted: "Saved: you agreed to “{name}” by {channel}.",
       consentWithdrawn: "Saved: you withdrew your consent to “{name}” by {channel}.",
       // Closing the account
@@ -241,6 +244,9 @@
       consentSince: "od {date}",
       consentWithdrawnOn: "preklicano {date}",
       consentWordingVersion: "Besedilo privolitve, različica {number}",
+      consentExpires: "velja do {date}",
+      consentWordingChanged: "Besedilo se je spremenilo, odkar ste privolili v različico {agreed} (zdaj različica {current}): znova privolite, če jo želite ohraniti.",
+      consentExpired: "Vaša privolitev je potekla {date}: znova privolite, če jo želite ohraniti.",
       consentGranted: "Shranjeno: privolili ste v »{name}« ({channel}).",
       consentWithdrawn: "Shranjeno: preklicali ste privolitev v »{name}« ({channel}).",
       // Closing the account
@@ -378,6 +384,9 @@
       consentSince: "që nga {date}",
       consentWithdrawnOn: "tërhequr më {date}",
       consentWordingVersion: "Teksti i pëlqimit, versioni {number}",
+      consentExpires: "vlen deri më {date}",
+      consentWordingChanged: "Teksti ka ndryshuar që kur dhatë pëlqimin për versionin {agreed} (tani versioni {current}): jepeni përsëri për ta mbajtur.",
+      consentExpired: "Pëlqimi juaj skadoi më {date}: jepeni përsëri për ta mbajtur.",
       consentGranted: "U ruajt: dhatë pëlqimin për «{name}» ({channel}).",
       consentWithdrawn: "U ruajt: tërhoqët pëlqimin për «{name}» ({channel}).",
       // Closing the account
@@ -516,6 +525,9 @@
       consentSince: "od {date}",
       consentWithdrawnOn: "povučeno {date}",
       consentWordingVersion: "Tekst privole, verzija {number}",
+      consentExpires: "vrijedi do {date}",
+      consentWordingChanged: "Tekst se promijenio otkad ste pristali na verziju {agreed} (sada verzija {current}): ponovno dajte privolu da je zadržite.",
+      consentExpired: "Vaša privola istekla je {date}: ponovno dajte privolu da je zadržite.",
       consentGranted: "Spremljeno: dali ste privolu za „{name}” ({channel}).",
       consentWithdrawn: "Spremljeno: povukli ste privolu za „{name}” ({channel}).",
       // Closing the account
@@ -1616,9 +1628,21 @@
   function renderChannel(purpose, channel, wordingId) {
     const id = `consent-${purpose.key}-${channel.channel}`;
     let when = null;
-    if (channel.since) {
+    if (channel.since && !channel.renewal) {
       const date = formatDate(channel.since);
       when = channel.granted ? t("consentSince", { date }) : t("consentWithdrawnOn", { date });
+      if (channel.expires_at) when += ` · ${t("consentExpires", { date: formatDate(channel.expires_at) })}`;
+    }
+    // A consent given but no longer counting: say why, so the customer can agree again.
+    let renewal = null;
+    if (channel.renewal) {
+      renewal =
+        channel.renewal.reason === "expired"
+          ? t("consentExpired", { date: formatDate(channel.renewal.expired_at) })
+          : t("consentWordingChanged", {
+              agreed: channel.renewal.agreed_version,
+              current: channel.renewal.current_version,
+            });
     }
     return el(
       "li",
@@ -1635,6 +1659,7 @@
       }),
       el("label", { for: id }, channel.label),
       when ? el("span", { className: "meta", "data-testid": `${id}-since` }, when) : null,
+      renewal ? el("p", { className: "renewal", role: "note", "data-testid": `${id}-renewal` }, renewal) : null,
     );
   }
 
