@@ -3,7 +3,8 @@
 wagtail_privacy imports this module at start-up. Addresses are deleted outright when a customer
 deletes the account; orders, invoices and contracts are records the law makes the shop keep,
 so they are anonymised and kept until their hold ends, then ``privacy_tick`` deletes them.
-An unpaid order blocks the deletion until it is paid or settled with the shop.
+An unpaid order blocks the deletion, and any erasure of the account (the end of a
+deactivation, inactivity), until it is paid or settled with the shop.
 """
 
 from django.utils.translation import gettext
@@ -66,18 +67,22 @@ class OrderSource(ModelSource):
         "customer_note": "",
     }
 
-    def blockers(self, user):
-        unpaid = self.queryset(user).filter(status=Order.Status.UNPAID)
-        return [
-            Blocker(
-                code="unpaid_order",
-                message=gettext(
-                    "Order %(number)s is unpaid: pay it or contact us before deleting your account."
+    def blockers_many(self, users):
+        # Deletion and every erasure sweep ask: one query per batch of accounts.
+        found = {user.pk: [] for user in users}
+        unpaid = self.rows_of([user.pk for user in users]).filter(status=Order.Status.UNPAID)
+        for customer, number in unpaid.order_by("pk").values_list("customer", "number"):
+            found[customer].append(
+                Blocker(
+                    code="unpaid_order",
+                    message=gettext(
+                        "Order %(number)s is unpaid: pay it or contact us before deleting "
+                        "your account."
+                    )
+                    % {"number": number},
                 )
-                % {"number": order.number},
             )
-            for order in unpaid.only("number")
-        ]
+        return found
 
 
 @register
