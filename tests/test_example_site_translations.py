@@ -102,14 +102,17 @@ class Unpaid:
     def filter(self, **lookups):
         return self
 
-    def only(self, *fields):
-        return [SimpleNamespace(number="LC-1042")]
+    def order_by(self, *fields):
+        return self
+
+    def values_list(self, *fields):
+        return [(1, "LC-1042")]
 
 
-with mock.patch.object(OrderSource, "queryset", lambda self, user: Unpaid()):
+with mock.patch.object(OrderSource, "rows_of", lambda self, users: Unpaid()):
     for language in ("sl", "sq", "hr", "en"):
         with translation.override(language):
-            [blocker] = OrderSource().blockers(None)
+            [blocker] = OrderSource().blockers(SimpleNamespace(pk=1))
             print(language, blocker.message, sep="\\t")
 """
 

@@ -118,7 +118,9 @@ class DataSource:
     ``field_labels`` (``{field:
     translatable column title}`` for the export; the field name otherwise), ``field_choices``
     (``{field: {value: translatable name}}`` for coded values), ``blockers(user)``
-    (a list of ``Blocker``: reasons the account cannot be deleted yet), ``count_for(users)``
+    (a list of ``Blocker``: reasons the account cannot be deleted, nor erased by any sweep,
+    yet) and ``blockers_many(users)`` (the same for a batch: ``{user pk: [Blocker]}``, every
+    pk of ``users`` present; by default ``blockers`` once per account), ``count_for(users)``
     (how many records the accounts of a user queryset have here, for dry runs and receipts of
     kept records; ``None`` if unknown), ``purge_expired(now, dry_run)`` (delete anonymised
     records whose legal hold has ended; return how many) and ``apply_retention(now, dry_run)``
@@ -149,7 +151,12 @@ class DataSource:
         raise NotImplementedError(f"{type(self).__name__} must implement records(user).")
 
     def blockers(self, user):
+        if type(self).blockers_many is not DataSource.blockers_many:
+            return self.blockers_many([user])[user.pk]
         return []
+
+    def blockers_many(self, users):
+        return {user.pk: list(self.blockers(user)) for user in users}
 
     def erase(self, user):
         if not self.erasable or type(self).erase_many is not DataSource.erase_many:

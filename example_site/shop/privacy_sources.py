@@ -5,7 +5,8 @@ deletes the account; orders, invoices and contracts are records the law makes th
 so they are anonymised and kept until their hold ends, then ``privacy_tick`` deletes them.
 They are not kept longer for a customer who still has an account: ``keep_for`` deletes them at
 the same age whether or not the account exists.
-An unpaid order blocks the deletion until it is paid or settled with the shop.
+An unpaid order blocks the deletion, and any erasure of the account (the end of a
+deactivation, inactivity), until it is paid or settled with the shop.
 """
 
 from django.utils.translation import gettext
@@ -72,18 +73,22 @@ class OrderSource(ModelSource):
         "customer_note": "",
     }
 
-    def blockers(self, user):
-        unpaid = self.queryset(user).filter(status=Order.Status.UNPAID)
-        return [
-            Blocker(
-                code="unpaid_order",
-                message=gettext(
-                    "Order %(number)s is unpaid: pay it or contact us before deleting your account."
+    def blockers_many(self, users):
+        # Deletion and every erasure sweep ask: one query per batch of accounts.
+        found = {user.pk: [] for user in users}
+        unpaid = self.rows_of([user.pk for user in users]).filter(status=Order.Status.UNPAID)
+        for customer, number in unpaid.order_by("pk").values_list("customer", "number"):
+            found[customer].append(
+                Blocker(
+                    code="unpaid_order",
+                    message=gettext(
+                        "Order %(number)s is unpaid: pay it or contact us before deleting "
+                        "your account."
+                    )
+                    % {"number": number},
                 )
-                % {"number": order.number},
             )
-            for order in unpaid.only("number")
-        ]
+        return found
 
 
 @register

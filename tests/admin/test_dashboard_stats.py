@@ -156,7 +156,7 @@ def test_closure_figures(customer, other_customer, django_assert_num_queries):
     closure.deactivate(other_customer, proof=without_step_up("test"))
     with django_assert_num_queries(1):
         pending = rights_stats.pending_closures()
-    assert pending == {"deletions": 1, "deactivations": 1, "inactive": 0}
+    assert pending == {"deletions": 1, "deactivations": 1, "inactive": 0, "held": 0}
     assert rights_stats.recent_erasures() == []
 
 

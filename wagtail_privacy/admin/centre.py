@@ -64,6 +64,8 @@ class DashboardView(
         )
         context["erasures"] = rights_stats.recent_erasures()
         context["closures"] = self.closures_context(can["requests"])
+        # Who is held names customers: for the users who may see the requests.
+        context["held"] = rights_stats.held_erasures() if can["requests"] else None
         context["failing"] = unresolved().count()
         context["failures_url"] = (
             reverse("wagtail_privacy_background:index") if can["failures"] else None

@@ -1,9 +1,11 @@
-"""The Wagtail dashboard's summary line for privacy officers: requests overdue or due soon."""
+"""The Wagtail dashboard's summary line for privacy officers: requests overdue or due soon,
+and erasures on hold."""
 
+from django.urls import reverse
 from django.utils.functional import cached_property
 from wagtail.admin.site_summary import SummaryItem
 
-from ..rights.stats import due_counts
+from ..rights.stats import due_counts, pending_closures
 from .requests import permission_policy, requests_url
 
 
@@ -24,4 +26,6 @@ class RequestDeadlinesSummaryItem(SummaryItem):
             "due_soon": self.counts["due_soon"],
             "overdue_url": requests_url(due="overdue"),
             "due_soon_url": requests_url(due="due_soon"),
+            "held": pending_closures()["held"],
+            "held_url": reverse("wagtail_privacy_centre:dashboard") + "#privacy-centre-held",
         }

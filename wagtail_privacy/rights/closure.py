@@ -61,12 +61,29 @@ def active_closure(user):
 
 def blockers(user):
     """Every reason the account cannot be deleted yet, from every source."""
-    found = []
+    return blockers_of([user])[user.pk]
+
+
+def blockers_of(users):
+    """{user pk: every reason the account cannot be erased yet}, one call per source.
+
+    Fails closed: a source that does not answer for an account raises, so the account is
+    not erased.
+    """
+    found = {user.pk: [] for user in users}
+    if not users:
+        return found
     for source in registry.sources():
-        for blocker in source.blockers(user):
-            found.append(
-                {"source": source.name, "code": blocker.code, "message": str(blocker.message)}
-            )
+        answers = source.blockers_many(users)
+        for user in users:
+            if user.pk not in answers:
+                raise ImproperlyConfigured(
+                    f"{type(source).__name__}.blockers_many() must answer for every account."
+                )
+            found[user.pk] += [
+                {"source": source.name, "code": b.code, "message": str(b.message)}
+                for b in answers[user.pk]
+            ]
     return found
 
 
@@ -229,7 +246,7 @@ def cancel(closure, now=None):
     now = now or timezone.now()
     with transaction.atomic():
         updated = AccountClosure.objects.filter(
-            pk=closure.pk, state__in=[ClosureState.WARNED, ClosureState.SCHEDULED]
+            pk=closure.pk, state__in=ClosureState.cancellable_values()
         ).update(state=ClosureState.CANCELLED, cancelled_at=now)
         if not updated:
             raise PrivacyError(
@@ -351,13 +368,22 @@ def _claim(candidates, now, limit):
 
 
 def erase(closure_id, now=None):
-    """Erase the account of one due closure; resumable and idempotent. None if not due."""
+    """Erase the account of one due closure; resumable and idempotent. None if not due.
+
+    The closure returned is ``blocked`` instead if something holds its erasure.
+    """
     now = now or timezone.now()
     token, taken = _claim(AccountClosure.objects.filter(pk=closure_id), now, 1)
     if not taken:
         return None
     _erase_claimed(token)
     return AccountClosure.objects.get(pk=closure_id)
+
+
+def _erase_one(closure_id, now):
+    """1 if the account of ``closure_id`` was erased now, else 0 (not due, or on hold)."""
+    token, taken = _claim(AccountClosure.objects.filter(pk=closure_id), now, 1)
+    return _erase_claimed(token) if taken else 0
 
 
 def erase_due(now, limit=None):
@@ -385,7 +411,7 @@ def erase_due(now, limit=None):
                 continue
             for pk in ids:  # find the account that fails; erase the others
                 try:
-                    erased += erase(pk, now) is not None
+                    erased += _erase_one(pk, now)
                 except Exception as single:
                     failed.append(pk)
                     errors.append(single)
@@ -407,6 +433,9 @@ def _erase_claimed(token):
         done = set(
             ErasureStep.objects.filter(closure__in=closures).values_list("closure_id", "source")
         )
+        closures = _hold_blocked(token, closures, {pk for pk, _source in done})
+        if not closures:
+            return 0
         erased = {}  # {closure pk: {source: result}} of the steps this sweep does
         for source in registry.sources():
             pending = [c for c in closures if c.user_id and (c.pk, source.name) not in done]
@@ -432,6 +461,38 @@ def _erase_claimed(token):
         closure.state, closure.erased_at = ClosureState.ERASED, erased_at
         account_erased.send(sender=AccountClosure, closure=closure)
     return len(closures)
+
+
+def _hold_blocked(token, closures, begun):
+    """Put on hold the claimed closures whose account something still blocks; returns the
+    others, to erase.
+
+    Checked here, after the claim and before any source erases, so a blocker that appeared
+    since the erasure was scheduled (an order left unpaid) holds it. An erasure already
+    begun (``begun``: closures with steps done) was checked when it began and is finished.
+    The account is left as it is: deactivated, or (an inactive customer's) usable.
+    """
+    fresh = [c for c in closures if c.user_id and c.pk not in begun]
+    found = blockers_of([c.user for c in fresh])
+    blocked = [c for c in fresh if found[c.user_id]]
+    if not blocked:
+        return closures
+    now = timezone.now()
+    with transaction.atomic():
+        held = _renew(token, blocked)
+        for closure in held:
+            closure.state, closure.blockers, closure.blocked_at = (
+                ClosureState.BLOCKED,
+                found[closure.user_id],
+                now,
+            )
+            closure.claim = closure.claimed_at = None
+        AccountClosure.objects.bulk_update(
+            held, ["state", "blockers", "blocked_at", "claim", "claimed_at"]
+        )
+    logger.info("%d erasure(s) put on hold: something still blocks them", len(held))
+    blocked = {c.pk for c in blocked}
+    return [c for c in closures if c.pk not in blocked]
 
 
 def _renew(token, closures):
@@ -667,6 +728,7 @@ RUNS_TABLE = "wagtail_privacy_notice_run"
 #: The field that records each sweep email sent, by template: where a crash of the database
 #: server lost a run's records, its emails not recorded count as given (``_settle_lost_runs``).
 SENT_FIELDS = {
+    "erasure_held": "blocked_notice_sent_at",
     "erasure_receipt": "receipt_sent_at",
     "erasure_warning": "warned_at",
     "inactive_warning": "warned_at",

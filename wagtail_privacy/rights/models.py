@@ -187,12 +187,19 @@ class ClosureState(models.TextChoices):
     WARNED = "warned", _("Warned")
     SCHEDULED = "scheduled", _("Erasure scheduled")
     ERASING = "erasing", _("Being erased")
+    # Due, but something the customer must settle first (an unpaid order) holds it.
+    BLOCKED = "blocked", _("Erasure on hold")
     ERASED = "erased", _("Erased")
     CANCELLED = "cancelled", _("Cancelled")
 
     @classmethod
     def active_values(cls):
-        return [cls.WARNED, cls.SCHEDULED, cls.ERASING]
+        return [cls.WARNED, cls.SCHEDULED, cls.ERASING, cls.BLOCKED]
+
+    @classmethod
+    def cancellable_values(cls):
+        """The customer may still keep the account (reactivate, sign in, cancel)."""
+        return [cls.WARNED, cls.SCHEDULED, cls.BLOCKED]
 
 
 class AccountClosure(models.Model):
@@ -226,6 +233,13 @@ class AccountClosure(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
     receipt_sent_at = models.DateTimeField(_("receipt sent at"), null=True, blank=True)
+    # An erasure on hold: what holds it ([{"source", "code", "message"}]), since when, and
+    # when the customer was told what to settle (once per closure).
+    blockers = models.JSONField(_("blocked by"), default=list, blank=True)
+    blocked_at = models.DateTimeField(_("on hold since"), null=True, blank=True)
+    blocked_notice_sent_at = models.DateTimeField(
+        _("told what to settle at"), null=True, blank=True
+    )
     # The email (its template) being sent to this customer: left set only by a run that was
     # killed, whose email may have gone out; the next run counts it as sent.
     email_in_flight = models.CharField(max_length=50, blank=True, default="", editable=False)
@@ -241,7 +255,7 @@ class AccountClosure(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user"],
-                condition=models.Q(state__in=["warned", "scheduled", "erasing"]),
+                condition=models.Q(state__in=["warned", "scheduled", "erasing", "blocked"]),
                 name="privacy_one_active_closure",
             )
         ]

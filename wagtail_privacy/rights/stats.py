@@ -53,11 +53,22 @@ def due_counts(now=None):
 
 
 def pending_closures():
-    """Accounts on their way out, by kind: ``deletions``, ``deactivations``, ``inactive``."""
+    """Accounts on their way out, by kind: ``deletions``, ``deactivations``, ``inactive``;
+    and ``held``, those of any kind whose erasure is on hold."""
     return AccountClosure.objects.filter(state__in=ClosureState.active_values()).aggregate(
         deletions=Count("pk", filter=Q(kind=ClosureKind.DELETION)),
         deactivations=Count("pk", filter=Q(kind=ClosureKind.DEACTIVATION)),
         inactive=Count("pk", filter=Q(kind=ClosureKind.INACTIVITY)),
+        held=Count("pk", filter=Q(state=ClosureState.BLOCKED)),
+    )
+
+
+def held_erasures(limit=50):
+    """The first ``limit`` erasures on hold, the longest held first, with their customers."""
+    return list(
+        AccountClosure.objects.filter(state=ClosureState.BLOCKED)
+        .select_related("user", "request")
+        .order_by("blocked_at", "pk")[:limit]
     )
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from ..background import recorded
-from . import closure, erasure_warnings
+from . import closure, erasure_warnings, holds
 from .export import build
 
 
@@ -51,3 +51,11 @@ def send_inactivity_warnings(*, limit: int) -> int:
     so no customer is warned twice.
     """
     return erasure_warnings.send_inactivity_warnings(timezone.now(), limit)
+
+
+@task()
+@recorded(_("Tell customers what to settle before their erasure"))
+def send_hold_notices(*, limit: int) -> int:
+    """Email up to ``limit`` customers whose erasure is on hold what blocks it; returns how
+    many. Each task claims its own batch, so no customer is told twice."""
+    return holds.send_notices(timezone.now(), limit)

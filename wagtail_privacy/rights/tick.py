@@ -6,7 +6,7 @@ from django_tasks import TaskResult, TaskResultStatus
 
 from ..conf import privacy_settings
 from ..tick import tick_step
-from . import closure, erasure_warnings, export, retention
+from . import closure, erasure_warnings, export, holds, retention
 from .models import AccountClosure, DataExport
 
 
@@ -33,7 +33,11 @@ def close_accounts(now, dry_run):
     the warning emails and the erasures are tasks, one per batch (``_enqueue``), which any
     number of task workers share. ``warning_tasks`` and ``erasure_tasks`` count the tasks
     enqueued; ``deactivation_warnings``, ``inactive_warned`` and ``erased`` what the tasks
-    that ran at once (an immediate backend) did. The dry run counts and enqueues nothing.
+    that ran at once (an immediate backend) did. Erasures on hold are checked again first
+    (``holds.release``): those released are erased with the others due; ``on_hold`` counts
+    the holds left, and ``hold_notices`` the customers told what to settle (tasks too,
+    ``hold_notice_tasks``). The dry run counts and enqueues nothing: ``erasures_to_hold``
+    are the due erasures that something blocks.
     """
     opened = retention.open_inactive(now, dry_run)
     pending = AccountClosure.objects
@@ -43,11 +47,19 @@ def close_accounts(now, dry_run):
         report = {"deactivation_warnings": deactivated, "inactive_warned": opened + inactive}
         returned, scheduled = retention.settle_warned(now, dry_run)
         report.update(inactive_returned=returned, inactive_scheduled=scheduled)
+        released, cancelled = holds.release(now, dry_run)
+        report.update(holds_to_release=released, holds_to_cancel=cancelled)
         due = closure.due_erasures(now)
         report["erasures_due"] = due.count()
+        report["erasures_to_hold"] = holds.would_hold(now)
         report.update(closure.records_to_erase(due))
         return report
-    from .tasks import erase_due_accounts, send_deactivation_warnings, send_inactivity_warnings
+    from .tasks import (
+        erase_due_accounts,
+        send_deactivation_warnings,
+        send_hold_notices,
+        send_inactivity_warnings,
+    )
 
     deactivation = _enqueue(send_deactivation_warnings, deactivated)
     inactivity = _enqueue(send_inactivity_warnings, inactive)
@@ -58,11 +70,21 @@ def close_accounts(now, dry_run):
     }
     returned, scheduled = retention.settle_warned(now)
     report.update(inactive_returned=returned, inactive_scheduled=scheduled)
+    released, cancelled = holds.release(now)
+    report.update(holds_released=released, holds_cancelled=cancelled)
     limit = privacy_settings.ERASURES_PER_TICK
     due = closure.due_erasures(now).count()
     erasures = _enqueue(erase_due_accounts, due if limit is None else min(due, limit))
     report.update(erasure_tasks=erasures.tasks, erased=erasures.done)
-    for enqueued in (deactivation, inactivity, erasures):
+    # After the erasures: with an immediate backend, the holds they made are told at once.
+    untold = AccountClosure.objects.filter(holds.notice_pending()).count()
+    notices = _enqueue(send_hold_notices, untold)
+    report.update(
+        on_hold=holds.on_hold().count(),
+        hold_notices=notices.done,
+        hold_notice_tasks=notices.tasks,
+    )
+    for enqueued in (deactivation, inactivity, erasures, notices):
         if enqueued.failed is not None:
             raise TaskFailed(enqueued.failed)
     return report

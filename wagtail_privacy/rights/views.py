@@ -60,7 +60,7 @@ def _check(token):
     closure = closures.reactivation_closure(token)
     if closure.state == ClosureState.CANCELLED:
         return True
-    if closure.state not in (ClosureState.WARNED, ClosureState.SCHEDULED):
+    if closure.state not in ClosureState.cancellable_values():
         raise PrivacyError(
             _("This account can no longer be reactivated."),
             code="closure_not_cancellable",
