@@ -4,6 +4,9 @@ wagtail_privacy imports this module at start-up. Addresses are deleted outright 
 deletes the account; orders, invoices and contracts are records the law makes the shop keep,
 so they are anonymised and kept until their hold ends, then ``privacy_tick`` deletes them.
 An unpaid order blocks the deletion until it is paid or settled with the shop.
+
+Guest orders (placed without an account) are found by their email address: a guest who
+confirms the address gets them in an export, or has them erased (anonymised under the hold).
 """
 
 from django.utils.translation import gettext
@@ -37,6 +40,7 @@ class OrderSource(ModelSource):
     order = 110
     model = Order
     user_field = "customer"
+    email_field = "email"  # guest orders
     fields = (
         "number",
         "placed_at",
@@ -59,6 +63,7 @@ class OrderSource(ModelSource):
     hold_from = "placed_at"
     hold_reason = _("Orders are contract data: we must keep them for 5 years.")
     anonymise = {
+        "email": "",
         "delivery_name": ANONYMISED,
         "delivery_street": ANONYMISED,
         "delivery_postcode": "",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from ..background import recorded
-from . import closure, erasure_warnings
+from . import closure, erasure_warnings, guests
 from .export import build
 
 
@@ -51,3 +51,19 @@ def send_inactivity_warnings(*, limit: int) -> int:
     so no customer is warned twice.
     """
     return erasure_warnings.send_inactivity_warnings(timezone.now(), limit)
+
+
+@task()
+@recorded(_("Email the confirmation of a request by email address"))
+def send_request_confirmation(request_id: int) -> str:
+    """The confirmation link (or, for an account's address, the way to the privacy centre);
+    a request no longer awaiting its confirmation is left alone."""
+    return guests.send_confirmation(request_id)
+
+
+@task()
+@recorded(_("Erase a guest's records"))
+def erase_guest_task(request_id: int) -> str:
+    """Erase the records of a confirmed guest's request; safe to run again."""
+    request = guests.erase(request_id)
+    return request.status if request else ""
