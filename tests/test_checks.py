@@ -90,6 +90,22 @@ def test_sweep_settings_are_checked(settings, key, value):
     assert ids(settings) == {"wagtail_privacy.E011"}
 
 
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("REQUEST_CONFIRMATION_TTL", 60),  # shorter than an hour: nobody reads mail that fast
+        ("REQUEST_CONFIRMATION_TTL", 30 * 24 * 3600),  # the clock would stay paused a month
+        ("REQUEST_CONFIRMATION_TTL", "48h"),
+        ("PUBLIC_REQUESTS_PER_ADDRESS", 0),
+        ("PUBLIC_REQUESTS_PER_IP", None),
+        ("PUBLIC_REQUEST_WINDOW", -1),
+    ],
+)
+def test_request_confirmation_settings_are_checked(settings, key, value):
+    settings.WAGTAIL_PRIVACY = {key: value}
+    assert ids(settings) == {"wagtail_privacy.E042"}
+
+
 def test_a_host_that_is_not_a_host_subclass_is_reported(settings):
     settings.WAGTAIL_PRIVACY = {"HOST": "tests.testapp.hooks.profile_languages"}
     assert "wagtail_privacy.E008" in ids(settings)
@@ -115,7 +131,7 @@ def test_every_registered_source_passes_the_checks():
 
 
 def test_sources_are_checked_against_their_models():
-    from tests.testapp.models import Invoice, Order
+    from tests.testapp.models import Address, Invoice, Order
     from wagtail_privacy.sources import ModelSource
 
     class Typo(ModelSource):
@@ -127,11 +143,11 @@ def test_sources_are_checked_against_their_models():
         fields = ("number",)
 
     class HeldButLinked(ModelSource):
-        """Orders' customer link cannot be cleared: a hold would fail at erasure."""
+        """Addresses' customer link cannot be cleared: a hold would fail at erasure."""
 
-        name, label, model, user_field = "held", "Held", Order, "customer"
-        fields = ("number",)
-        hold_years, hold_from, anonymise = 10, "number", {"delivery_notes": ""}
+        name, label, model, user_field = "held", "Held", Address, "customer"
+        fields = ("street",)
+        hold_years, hold_from, anonymise = 10, "street", {"delivery_notes": ""}
 
     class Nameless(ModelSource):
         name, model, user_field, fields = "nameless", Invoice, "customer", ()
@@ -157,18 +173,18 @@ def test_sources_are_checked_against_their_models():
             (
                 "wagtail_privacy.E019",
                 "Data source 'held' (" + HeldButLinked.__qualname__ + "): "
-                "anonymise names 'delivery_notes', which is no field of testapp.Order.",
+                "anonymise names 'delivery_notes', which is no field of testapp.Address.",
             ),
             (
                 "wagtail_privacy.E019",
                 "Data source 'held' (" + HeldButLinked.__qualname__ + "): "
-                "hold_from 'number' must name a date field of testapp.Order.",
+                "hold_from 'street' must name a date field of testapp.Address.",
             ),
             (
                 "wagtail_privacy.E019",
                 "Data source 'held' (" + HeldButLinked.__qualname__ + ") keeps "
                 "records under a legal hold, which unlinks them from the user: "
-                "user_field 'customer' must be a nullable foreign key of testapp.Order.",
+                "user_field 'customer' must be a nullable foreign key of testapp.Address.",
             ),
             (
                 "wagtail_privacy.E020",

@@ -42,6 +42,25 @@ def _check_periods():
     return problems
 
 
+def _check_request_confirmation():
+    """The confirmation link of requests by email, and the public form's limits (E042)."""
+    wrong = []
+    ttl = privacy_settings.REQUEST_CONFIRMATION_TTL
+    if not _whole(ttl, 3600):
+        wrong.append(
+            ("REQUEST_CONFIRMATION_TTL", "must be a whole number of seconds, 3600 or more")
+        )
+    elif ttl > 14 * 24 * 3600:
+        # The clock of an unconfirmed request is paused: a long link would pause it for long.
+        wrong.append(("REQUEST_CONFIRMATION_TTL", "must be 14 days (1209600 seconds) or less"))
+    for key in ("PUBLIC_REQUESTS_PER_ADDRESS", "PUBLIC_REQUESTS_PER_IP", "PUBLIC_REQUEST_WINDOW"):
+        if not _whole(getattr(privacy_settings, key), 1):
+            wrong.append((key, "must be a whole number, 1 or more"))
+    return [
+        Error(f"WAGTAIL_PRIVACY['{key}'] {text}.", id="wagtail_privacy.E042") for key, text in wrong
+    ]
+
+
 def _check_host():
     try:
         host()
@@ -242,6 +261,7 @@ def check_settings(app_configs=None, **kwargs):
                 id="wagtail_privacy.E023",
             )
         )
+    problems += _check_request_confirmation()
     problems += _check_host()
     problems += _check_periods()
     paths = list(privacy_settings.API_AUTHENTICATION)
@@ -442,6 +462,48 @@ def _check_model_source(source):
                         id="wagtail_privacy.E019",
                     )
                 )
+    return problems + _check_email_field(source, where, link)
+
+
+def _check_email_field(source, where, link):
+    """``email_field`` finds guests' rows: a text field of the model itself, on a model whose
+    rows can be without a user."""
+    if not source.email_field:
+        return []
+    model = source.model
+    field = _lookup(model, source.email_field)
+    problems = []
+    if (
+        field is None
+        or "__" in source.email_field
+        or field.get_internal_type() not in ("CharField", "EmailField", "TextField")
+    ):
+        problems.append(
+            Error(
+                f"{where}: email_field {source.email_field!r} must name a text field of "
+                f"{model._meta.label} holding the guest's email address.",
+                id="wagtail_privacy.E040",
+            )
+        )
+    if source.hold_years and source.email_field not in source.anonymise:
+        problems.append(
+            Error(
+                f"{where} keeps rows under a legal hold and finds guests' rows by "
+                f"email_field {source.email_field!r}, which anonymise does not blank: an "
+                "erased customer's kept rows would be found by their address.",
+                hint=f'Add "{source.email_field}": "" to anonymise.',
+                id="wagtail_privacy.E041",
+            )
+        )
+    if link is not None and not link.null:
+        problems.append(
+            Error(
+                f"{where}: email_field finds rows without a user, but user_field "
+                f"{source.user_field!r} of {model._meta.label} is never empty.",
+                hint="Make the foreign key nullable for guests' rows, or drop email_field.",
+                id="wagtail_privacy.E040",
+            )
+        )
     return problems
 
 

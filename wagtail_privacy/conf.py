@@ -80,6 +80,14 @@ DEFAULTS = {
     "REQUEST_MAX_EXTENSION": "2m",
     # Open requests due within this many days are listed as due soon.
     "REQUEST_DUE_SOON_DAYS": 7,
+    # Requests by email address (the public form, or staff): seconds the emailed confirmation
+    # link works; a request still unconfirmed then is closed as unverified by privacy_tick.
+    "REQUEST_CONFIRMATION_TTL": 48 * 3600,
+    # The public request form: requests accepted per email address, and per IP address, within
+    # PUBLIC_REQUEST_WINDOW seconds (counted in THROTTLE_CACHE); more answer 429.
+    "PUBLIC_REQUESTS_PER_ADDRESS": 3,
+    "PUBLIC_REQUESTS_PER_IP": 10,
+    "PUBLIC_REQUEST_WINDOW": 3600,
     # Seconds a step-up verification stays fresh for export, deletion and deactivation.
     "STEP_UP_MAX_AGE": 600,
     # The shop's page where a customer confirms it is them (a one-time code), as a URL path:

@@ -22,7 +22,7 @@ Put sources in a ``privacy_sources`` module of any installed app: it is imported
 The contract fails closed: a source must say how its records are erased (``erase`` or
 ``erase_many``) or declare that they are kept (``erasable = False`` with a ``kept_reason``),
 a second source under a name already taken is refused, and system checks look at every
-registered source (``wagtail_privacy.E017``-``E020``, ``E022``) when the site starts.
+registered source (``wagtail_privacy.E017``-``E020``, ``E022``, ``E040``) when the site starts.
 
 Records may also have an age after which they go, whether or not the account still exists
 (retention for live accounts)::
@@ -39,6 +39,11 @@ batches; a source that is not a ``ModelSource`` implements ``apply_retention(now
 itself. A ``keep_for`` without a ``keep_from`` (or with a field that is no date, a period that
 cannot be read, ``"anonymise"`` without an ``anonymise`` mapping) is a system check error
 (``E022``): a rule that cannot be applied must not be silently skipped.
+
+Guests (people without an account: guest orders, newsletter sign-ups) are found by email
+address: a ``ModelSource`` with an ``email_field`` exports and erases its rows that have no user
+under that address (``records_for_email``, ``erase_email``). The same rule fails closed: a
+source that finds records by email must say how they are erased by email, too.
 """
 
 from dataclasses import dataclass, field
@@ -130,6 +135,8 @@ class DataSource:
 
     Erasure sweeps call ``erase_many`` inside one transaction per source and batch, so a
     source that erases in a few statements per batch keeps sweeps of many accounts fast.
+
+    Records of guests (no account) are found by email address: see ``records_for_email``.
     """
 
     name: str = ""
@@ -196,6 +203,35 @@ class DataSource:
             return True
         return cls.erase is not DataSource.erase or cls.erase_many is not DataSource.erase_many
 
+    # --- Guests: records found by email address -------------------------------------------
+    # Kept apart from the account methods above. A source that knows no guests keeps these
+    # defaults: nothing to export or erase for an address.
+
+    def records_for_email(self, email):
+        """The records of a guest known only by ``email`` (lower-cased, stripped): an iterable
+        of dicts like ``records(user)``'s. By default none: this source knows no guests.
+
+        Only records with no account go here; an account's are reached through the account,
+        where the customer proves who they are with a step-up.
+        """
+        return ()
+
+    def erase_email(self, email):
+        """Erase the records ``records_for_email(email)`` yields; an ``ErasureResult``, safe to
+        run twice. Must be implemented by a source that implements ``records_for_email`` (or
+        sets ``erasable = False``: they are then reported kept)."""
+        if not self.erasable:
+            return self.kept(sum(1 for _record in self.records_for_email(email)))
+        return ErasureResult()
+
+    @classmethod
+    def erases_by_email(cls):
+        """Whether a source that finds guests' records by email says how it erases them."""
+        finds = cls.records_for_email is not DataSource.records_for_email
+        return not finds or not cls.erasable or cls.erase_email is not DataSource.erase_email
+
+    # --- end of guests ----------------------------------------------------------------------
+
     def column_label(self, name):
         """The export's title for the column ``name``."""
         return str(self.field_labels.get(name, name))
@@ -231,6 +267,9 @@ class ModelSource(DataSource):
     ``"60m"``, ``"90d"``) counted from ``keep_from`` (a date or datetime field, or a lookup;
     rows where it is empty are kept) are deleted, or with ``after_retention = "anonymise"``
     kept for statistics with the ``anonymise`` mapping written and ``user_field`` cleared.
+
+    ``email_field`` (a text field of the model) finds guests' rows: rows with no user whose
+    address it holds (see the guests' section below).
     """
 
     model = None
@@ -366,6 +405,67 @@ class ModelSource(DataSource):
         for row in self.queryset(user).values_list(*names).iterator(chunk_size=self.chunk_size):
             yield dict(zip(names, row, strict=True))
 
+    # --- Guests: rows found by email address ------------------------------------------------
+    # ``email_field``: the model's field holding the address of a row that has no user (a
+    # guest order). Rows with a user are never found by email: their customer proves who they
+    # are in the account. On ``erase_email`` the rows are deleted, or, under a legal hold,
+    # anonymised (``anonymise``) with the address blanked, and purged when the hold ends.
+    # A subclass that erases accounts its own way (its own ``erase``/``erase_many``) and sets
+    # ``email_field`` must implement ``erase_email`` too: registration refuses it otherwise.
+    email_field: str | None = None
+
+    def guest_rows(self, email):
+        """The rows of the guest ``email``: no user, the address in ``email_field``."""
+        address = (email or "").strip()
+        if not self.email_field or not address:
+            return self.model._default_manager.none()
+        return self.model._default_manager.filter(
+            **{f"{self.user_field}__isnull": True, f"{self.email_field}__iexact": address}
+        ).order_by("pk")
+
+    def records_for_email(self, email):
+        if not self.email_field:
+            return
+        names = list(self.fields)
+        rows = self.guest_rows(email).values_list(*names)
+        for row in rows.iterator(chunk_size=self.chunk_size):
+            yield dict(zip(names, row, strict=True))
+
+    def erase_email(self, email):
+        if not self.email_field:
+            return ErasureResult()  # no guests here
+        rows = self.guest_rows(email)
+        if not self.erasable:
+            return self.kept(rows.count())
+        if not self.hold_years:
+            return ErasureResult(deleted=_delete(rows))
+        cutoff = self._hold_cutoff(timezone.now())
+        held = rows.filter(**{f"{self.hold_from}__gte": cutoff})
+        result = ErasureResult(deleted=_delete(rows.filter(**{f"{self.hold_from}__lt": cutoff})))
+        summary = held.aggregate(count=Count("pk"), last=Max(self.hold_from))
+        if summary["count"]:
+            until = add_years(timezone.localtime(summary["last"]), self.hold_years)
+            result.anonymised = summary["count"]
+            result.held.append(
+                Hold(reason=str(self.hold_reason), until=until, count=result.anonymised)
+            )
+            # Blanking the address takes them out of the guest's reach; purge_expired ends them.
+            held.update(**self.anonymise, **{self.email_field: ""})
+        return result
+
+    @classmethod
+    def erases_by_email(cls):
+        if not cls.erasable or cls.erase_email is not ModelSource.erase_email:
+            return True
+        if cls.records_for_email is not ModelSource.records_for_email:
+            return False  # its own look-up, erased by the rows of email_field: no
+        own_erasure = (
+            cls.erase is not ModelSource.erase or cls.erase_many is not ModelSource.erase_many
+        )
+        return not (cls.email_field and own_erasure)
+
+    # --- end of guests ----------------------------------------------------------------------
+
 
 def field_path(model, lookup):
     """The model fields along ``lookup`` (``"address__city"``: Address's FK, then ``city``),
@@ -434,6 +534,12 @@ class Registry:
                 f"{source_class.__qualname__} does not say how its records are erased: "
                 "implement erase(user) or erase_many(users), or set erasable = False and a "
                 "kept_reason."
+            )
+        if not source_class.erases_by_email():
+            raise ImproperlyConfigured(
+                f"{source_class.__qualname__} finds guests' records by email but does not say "
+                "how they are erased: implement erase_email(email), or set erasable = False "
+                "and a kept_reason."
             )
         if not source_class.erasable and not source_class.kept_reason:
             raise ImproperlyConfigured(

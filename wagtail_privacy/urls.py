@@ -12,4 +12,7 @@ urlpatterns = [
     path("accept/", views.accept, name="accept"),
     path("unsubscribe/<str:token>/", consent_views.unsubscribe_page, name="unsubscribe"),
     path("reactivate/<str:token>/", rights_views.reactivate_page, name="reactivate"),
+    path(
+        "requests/confirm/<str:token>/", rights_views.confirm_request_page, name="confirm_request"
+    ),
 ]

@@ -1496,6 +1496,23 @@ def version_body(policy, version, language):
 # The shop's records of each customer (personal-data sources in shop/privacy_sources.py)
 # --------------------------------------------------------------------------------------------
 
+# Orders placed without an account, known only by their email address: a guest can ask for
+# them (and have them erased) with the public request form.
+GUEST_ORDERS = [
+    {
+        "number": "LC-1031",
+        "email": "mojca.guest@example.com",
+        "days_ago": 140,
+        "total": "18.40",
+        "status": "paid",
+        "name": "Mojca Zupan",
+        "street": "Gosposvetska cesta 3",
+        "postcode": "2000",
+        "city": "Maribor",
+        "note": "",
+    },
+]
+
 # Dates are days before the demo is loaded. Every paid order has an invoice; Bor's last order
 # is unpaid, so deleting his account is blocked until it is settled.
 SHOP_RECORDS = {

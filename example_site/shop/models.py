@@ -93,6 +93,8 @@ class Order(models.Model):
         related_name="shop_orders",
         verbose_name=_("customer"),
     )
+    # A guest order (no account) is known by the address it was placed with.
+    email = models.EmailField(_("email"), blank=True)
     number = models.CharField(_("number"), max_length=20, unique=True)
     placed_at = models.DateTimeField(_("placed at"))
     total = models.DecimalField(_("total"), max_digits=10, decimal_places=2)

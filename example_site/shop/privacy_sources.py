@@ -7,6 +7,9 @@ They are not kept longer for a customer who still has an account: ``keep_for`` d
 the same age whether or not the account exists.
 An unpaid order blocks the deletion, and any erasure of the account (the end of a
 deactivation, inactivity), until it is paid or settled with the shop.
+
+Guest orders (placed without an account) are found by their email address: a guest who
+confirms the address gets them in an export, or has them erased (anonymised under the hold).
 """
 
 from django.utils.translation import gettext
@@ -41,6 +44,7 @@ class OrderSource(ModelSource):
     order = 110
     model = Order
     user_field = "customer"
+    email_field = "email"  # guest orders
     fields = (
         "number",
         "placed_at",
@@ -66,6 +70,7 @@ class OrderSource(ModelSource):
     keep_for = "5y"
     keep_from = "placed_at"
     anonymise = {
+        "email": "",
         "delivery_name": ANONYMISED,
         "delivery_street": ANONYMISED,
         "delivery_postcode": "",

@@ -133,11 +133,13 @@ def test_request_figures(customer, django_assert_num_queries):
     with django_assert_num_queries(1):
         by_status = rights_stats.requests_by_status()
     assert by_status == {
+        "awaiting_identity": 0,
         "received": 3,
         "in_progress": 1,
         "completed": 0,
         "refused": 1,
         "cancelled": 0,
+        "unverified": 0,
     }
     with django_assert_num_queries(1):
         due = rights_stats.due_counts(now)

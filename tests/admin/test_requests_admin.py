@@ -141,7 +141,7 @@ def test_the_record_form_is_a_wagtail_form_with_a_working_date_picker(staff):
     assert script < html.index('initDateTimeChooser("id_received_at"')
     # Wagtail's form furniture: each field in its wrapper, the editor form, the footer action
     main = html.split('id="main"', 1)[1]
-    assert main.count('class="w-field__wrapper') == 6
+    assert main.count('class="w-field__wrapper') == 7
     assert 'id="w-editor-form"' in main and "Record the request" in main
     assert 'class="w-field__label"' in main and "Customer account (username or email)" in main
     # and its header says where it is

@@ -15,11 +15,18 @@ class CustomerProfile(models.Model):
 
 
 class Order(models.Model):
-    """A host's order: personal data the privacy app learns about through a source."""
+    """A host's order: personal data the privacy app learns about through a source.
+
+    A guest order has no customer, only the email address it was placed with."""
 
     customer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="orders"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="orders",
+        null=True,
+        blank=True,
     )
+    email = models.EmailField(blank=True)
     number = models.CharField(max_length=20)
     placed_at = models.DateTimeField()
     total = models.DecimalField(max_digits=10, decimal_places=2)

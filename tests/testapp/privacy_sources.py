@@ -12,6 +12,7 @@ class OrderSource(ModelSource):
     order = 100
     model = Order
     user_field = "customer"
+    email_field = "email"  # guest orders
     fields = ("number", "placed_at", "total", "delivery_note")
     purposes = "Delivering orders."
     legal_basis = CONTRACT

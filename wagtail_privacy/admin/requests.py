@@ -31,12 +31,13 @@ from .. import formats
 from ..conf import privacy_settings
 from ..exceptions import PrivacyError
 from ..periods import Period
-from ..rights import ledger
+from ..rights import guests, ledger
 from ..rights.models import (
     AccountClosure,
     ClosureKind,
     ClosureState,
     DataRequest,
+    IdentityMethod,
     RequestChannel,
     RequestKind,
     RequestStatus,
@@ -51,7 +52,22 @@ LOGGED = {
     "created": "wagtail_privacy.request_recorded",
     "status": "wagtail_privacy.request_status_changed",
     "extended": "wagtail_privacy.request_extended",
+    "link_sent": "wagtail_privacy.request_link_sent",
+    "identity": "wagtail_privacy.request_identity_confirmed",
+    "export": "wagtail_privacy.request_export_started",
+    "erasure": "wagtail_privacy.request_erasure_started",
 }
+
+#: How staff may verify a person asking by email: the emailed link, or a proof they saw.
+VERIFICATION_CHOICES = [
+    ("", _("Record only: no identity check here")),
+    (IdentityMethod.EMAIL_LINK, _("Email a confirmation link to the contact email")),
+    (IdentityMethod.ID_DOCUMENT, _("Verified now: identity document seen")),
+    (IdentityMethod.SIGNED_LETTER, _("Verified now: signed letter")),
+    (IdentityMethod.OTHER, _("Verified now: another way (say how in the note)")),
+]
+#: The kinds staff can run for a confirmed address, and the verbs of their buttons.
+RUNNABLE = (RequestKind.ACCESS, RequestKind.ERASURE)
 
 
 class RecordRequestForm(forms.Form):
@@ -67,6 +83,15 @@ class RecordRequestForm(forms.Form):
         help_text=_("Leave empty when the person has no account, and give their email."),
     )
     contact_email = forms.EmailField(label=_("Contact email"), required=False)
+    verification = forms.ChoiceField(
+        label=_("Identity of a person without an account"),
+        choices=VERIFICATION_CHOICES,
+        required=False,
+        help_text=_(
+            "For a contact email: the deadline counts from the confirmation. A link is single "
+            "use and expires; the export's download link always goes to this address."
+        ),
+    )
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -94,6 +119,11 @@ class RecordRequestForm(forms.Form):
                 cleaned["user"] = matches[0]
         elif not cleaned.get("contact_email"):
             self.add_error("contact_email", _("Give a customer account or a contact email."))
+        method = cleaned.get("verification")
+        if method and (lookup or not cleaned.get("contact_email")):
+            self.add_error("verification", _("Identity is checked here only for a contact email."))
+        elif method and method != IdentityMethod.EMAIL_LINK and not cleaned.get("note"):
+            self.add_error("note", _("Say how the identity was verified."))
         return cleaned
 
 
@@ -371,6 +401,8 @@ class RequestCreateView(
 
     def form_valid(self, form):
         data = form.cleaned_data
+        if data.get("verification"):
+            return self._open_for_email(data)
         item = ledger.open_request(
             kind=data["kind"],
             channel=data["channel"],
@@ -387,6 +419,40 @@ class RequestCreateView(
             % {"date": timezone.localtime(item.due_at).strftime("%Y-%m-%d")},
         )
         return redirect("wagtail_privacy_requests:detail", item.pk)
+
+    def _open_for_email(self, data):
+        user = self.request.user
+        item = guests.open_for_email(
+            data["contact_email"],
+            data["kind"],
+            channel=data["channel"],
+            received_at=data["received_at"],
+            actor=user,
+            note="" if data["verification"] != IdentityMethod.EMAIL_LINK else data["note"],
+        )
+        log(item, LOGGED["created"], user=user)
+        if data["verification"] == IdentityMethod.EMAIL_LINK:
+            guests.resend(item, actor=user, first=True)
+            log(item, LOGGED["link_sent"], user=user)
+            messages.success(
+                self.request,
+                _("Request recorded; a confirmation link is emailed to the contact email."),
+            )
+        else:
+            guests.confirm_identity(item, data["verification"], actor=user, note=data["note"])
+            log(item, LOGGED["identity"], user=user)
+            messages.success(self.request, _("Request recorded with the identity verified."))
+        return redirect("wagtail_privacy_requests:detail", item.pk)
+
+
+class VerifyForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("Verified by"),
+        choices=[c for c in IdentityMethod.choices if c[0] != IdentityMethod.EMAIL_LINK],
+    )
+    note = forms.CharField(
+        label=_("How (kept in the history)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class RequestDetailView(
@@ -418,6 +484,18 @@ class RequestDetailView(
             StatusForm(initial={"status": self.item.status, "outcome": self.item.outcome}),
         )
         context.setdefault("extend_form", ExtendForm())
+        context.setdefault("verify_form", VerifyForm())
+        item = self.item
+        context.update(
+            paused_days=item.paused_days(),
+            guest_runnable=bool(
+                item.is_open
+                and item.user_id is None
+                and item.contact_email
+                and item.identity_confirmed_at
+                and item.kind in RUNNABLE
+            ),
+        )
         context.update(
             item=self.item,
             events=self.item.events.select_related("actor"),
@@ -430,6 +508,9 @@ class RequestDetailView(
     def post(self, request, pk):
         if not self.user_has_permission("change"):
             raise PermissionDenied
+        for action in ("send_link", "verify", "run_export", "run_erasure"):
+            if action in request.POST:
+                return self._guest_action(request, action)
         if "extend" in request.POST:
             form = ExtendForm(request.POST)
             if form.is_valid():
@@ -461,6 +542,35 @@ class RequestDetailView(
             return redirect("wagtail_privacy_requests:detail", pk)
         return self.render_to_response(self.get_context_data(status_form=form))
 
+    def _guest_action(self, request, action):
+        """Verify the person behind a contact email, or run their export or erasure."""
+        item, user = self.item, request.user
+        form = None
+        try:
+            if action == "send_link":
+                guests.resend(item, actor=user)
+                logged, done = "link_sent", _("A new confirmation link is emailed.")
+            elif action == "verify":
+                form = VerifyForm(request.POST)
+                if not form.is_valid():
+                    return self.render_to_response(self.get_context_data(verify_form=form))
+                data = form.cleaned_data
+                guests.confirm_identity(item, data["method"], actor=user, note=data["note"])
+                logged, done = "identity", _("Identity recorded; the deadline counts from now.")
+            elif action == "run_export":
+                guests.start_export(item, actor=user)
+                logged = "export"
+                done = _("The export is being prepared; its link goes to the verified address.")
+            else:
+                guests.start_erasure(item, actor=user)
+                logged, done = "erasure", _("The records are being erased; a receipt is emailed.")
+        except PrivacyError as error:
+            messages.error(request, error.message)
+        else:
+            log(item, LOGGED[logged], user=user)
+            messages.success(request, done)
+        return redirect("wagtail_privacy_requests:detail", item.pk)
+
 
 class RequestViewSet(PrivacyCentreViewSet):
     name = "wagtail_privacy_requests"
@@ -484,3 +594,9 @@ def register_log_actions(actions):
     actions.register_action(LOGGED["created"], _("Record request"), _("Request recorded"))
     actions.register_action(LOGGED["status"], _("Update request"), _("Request updated"))
     actions.register_action(LOGGED["extended"], _("Extend request"), _("Request extended"))
+    actions.register_action(
+        LOGGED["link_sent"], _("Send confirmation link"), _("Confirmation link sent")
+    )
+    actions.register_action(LOGGED["identity"], _("Verify identity"), _("Identity verified"))
+    actions.register_action(LOGGED["export"], _("Run export"), _("Export started"))
+    actions.register_action(LOGGED["erasure"], _("Run erasure"), _("Erasure started"))

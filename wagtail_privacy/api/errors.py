@@ -90,6 +90,8 @@ ERROR_CODES = {
         "request_closed",
         "request_overdue",
         "no_email",
+        "identity_not_confirmed",
+        "export_exists",
     ],
     410: ["link_expired", "link_superseded", "export_expired"],
     413: ["body_too_large"],

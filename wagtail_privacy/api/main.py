@@ -22,6 +22,7 @@ from .errors import describe_body_errors, describe_error_codes, error_response, 
 from .information import router as information_router
 from .me import router as me_router
 from .policies import router as policies_router
+from .public_requests import public as public_requests_router
 from .rights import router as rights_router
 
 
@@ -73,6 +74,7 @@ api.add_router("", consent_router)
 api.add_router("", unsubscribe_router)
 api.add_router("", closure_router)
 api.add_router("", reactivate_router)
+api.add_router("", public_requests_router)
 api.add_decorator(in_reader_language, mode="view")
 
 

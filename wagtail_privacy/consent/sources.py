@@ -24,6 +24,9 @@ class ConsentSourceOfData(ModelSource):
     ``count_for`` counts those guest records too. The export (``records``) lists the account's
     own records only: guest records whose address the customer proved theirs were joined to
     the account (``join_guest``); the others could name someone else who used the address.
+
+    A guest who proved the address theirs (a confirmed request by email) gets the guest records
+    of the address (``records_for_email``); ``erase_email`` withdraws and blanks them as above.
     """
 
     name = "consents"
@@ -74,3 +77,22 @@ class ConsentSourceOfData(ModelSource):
                 own = results[user.pk]
                 results[user.pk] = ErasureResult.kept_as_proof(own.anonymised + count, reason)
         return results
+
+    # --- Guests: records found by email address ---------------------------------------------
+
+    def records_for_email(self, email):
+        names = list(self.fields)
+        rows = _guest_rows([email]).order_by("pk").values_list(*names)
+        for row in rows.iterator(chunk_size=self.chunk_size):
+            yield dict(zip(names, row, strict=True))
+
+    def erase_email(self, email):
+        from .models import ConsentSource
+        from .service import withdraw_all_of
+
+        withdraw_all_of([], source=ConsentSource.ERASURE, emails=[email])
+        guests = _guest_rows([email])
+        count = guests.count()
+        if count:
+            guests.redact(email="", email_sha256="", ip_address=None, user_agent="")
+        return ErasureResult.kept_as_proof(count, _("Proof of consent, without personal data"))

@@ -173,9 +173,10 @@ def _cell(value):
     return _plain(value)
 
 
-def _write_sources(archive, user, sources, columns, generated_at, scratch, heartbeat):
-    """data.json, streamed into the archive, with each source read once: every record also
-    goes to the source's CSV file and index rows in ``scratch``. Returns the ``_SourceFiles``."""
+def _write_sources(archive, subject, read, sources, columns, generated_at, scratch, heartbeat):
+    """data.json, streamed into the archive, with each source read once (``read(source)``):
+    every record also goes to the source's CSV file and index rows in ``scratch``. Returns the
+    ``_SourceFiles``."""
     files = []
     with (
         archive.open("data.json", "w", force_zip64=True) as raw,
@@ -185,7 +186,7 @@ def _write_sources(archive, user, sources, columns, generated_at, scratch, heart
             "format": FORMAT,
             "version": 1,
             "generated_at": generated_at.isoformat(),
-            "subject": {"id": str(user.pk)},
+            "subject": subject,
             "information": {
                 key: value for key, value in information.information().items() if key != "sources"
             },
@@ -197,7 +198,7 @@ def _write_sources(archive, user, sources, columns, generated_at, scratch, heart
             copies = _SourceFiles(scratch, source, columns[source.name])
             files.append(copies)
             try:
-                for record in source.records(user):
+                for record in read(source):
                     out.write(
                         ("," if copies.count else "")
                         + json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False)
@@ -262,10 +263,25 @@ def build_archive(user, path, now=None, heartbeat=None):
     records, so they cannot disagree). ``heartbeat()``, when given, is called as records are
     written (it may raise to stop).
     """
+    language = customer_languages([user])[user.pk]
+    subject = {"id": str(user.pk)}
+    return _build_archive(
+        path, subject, lambda source: source.records(user), language, now, heartbeat
+    )
+
+
+def build_guest_archive(email, reference, path, language, now=None, heartbeat=None):
+    """The export ZIP of the guest who confirmed ``email``: every source's records found by
+    that address (``records_for_email``), as ``build_archive`` writes an account's."""
+    subject = {"id": f"guest-{reference}", "email": email}
+    read = lambda source: source.records_for_email(email)  # noqa: E731
+    return _build_archive(path, subject, read, language, now, heartbeat)
+
+
+def _build_archive(path, subject, read, language, now, heartbeat):
     now = now or timezone.now()
     heartbeat = heartbeat or (lambda: None)
     sources = registry.sources()
-    language = customer_languages([user])[user.pk]
     scratch = parts_path(path)
     shutil.rmtree(scratch, ignore_errors=True)  # what a killed attempt left
     scratch.mkdir(parents=True)
@@ -275,7 +291,9 @@ def build_archive(user, path, now=None, heartbeat=None):
             zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive,
         ):
             columns = {source.name: export_html.columns(source) for source in sources}
-            files = _write_sources(archive, user, sources, columns, now, scratch, heartbeat)
+            files = _write_sources(
+                archive, subject, read, sources, columns, now, scratch, heartbeat
+            )
             for f in files:
                 archive.write(f.csv_path, f"{f.source.name}.csv")
                 heartbeat()
@@ -365,7 +383,15 @@ def build(export_id):
     path = work_path(export.pk)
     name = f"wagtail_privacy/exports/{export.pk}.zip"
     try:
-        counts = build_archive(export.user, path, now, heartbeat=_Heartbeat(export.pk, token))
+        beat = _Heartbeat(export.pk, token)
+        if export.user is None:  # a guest's, by the address they confirmed
+            request = export.request
+            language = guest_language(request)
+            counts = build_guest_archive(
+                export.email, request.reference if request else export.pk, path, language, now, beat
+            )
+        else:
+            counts = build_archive(export.user, path, now, heartbeat=beat)
         size = path.stat().st_size
         storage = _storage()
         storage.delete(name)  # what an interrupted attempt may have stored
@@ -391,13 +417,22 @@ def build(export_id):
     export.refresh_from_db()
     if not done:
         return export  # taken over meanwhile: the other worker finishes it
-    if export.request is not None:
-        ledger.set_status(
-            export.request,
-            RequestStatus.COMPLETED,
-            outcome=_("Export delivered to the customer's account."),
-        )
-    notify_ready(export)
+    if export.user is None:
+        notify_guest_ready(export)
+        if export.request is not None:
+            ledger.set_status(
+                export.request,
+                RequestStatus.COMPLETED,
+                outcome=_("Export link sent to the verified email address."),
+            )
+    else:
+        if export.request is not None:
+            ledger.set_status(
+                export.request,
+                RequestStatus.COMPLETED,
+                outcome=_("Export delivered to the customer's account."),
+            )
+        notify_ready(export)
     from ..signals import data_exported
 
     data_exported.send(sender=DataExport, export=export)
@@ -491,6 +526,71 @@ def notify_ready(export):
             "account_url": privacy_settings.ACCOUNT_URL,
         }
     return mail.send(mail.email_address(user), "export_ready", context, language)
+
+
+# --- Guests' exports: the link goes to the verified address only -------------------------
+
+GUEST_LINK_SALT = "wagtail_privacy.export.guest_download"
+
+
+def guest_language(request):
+    from ..i18n import default_language
+
+    return (request.language if request is not None else "") or default_language()
+
+
+def guest_download_link(export):
+    """The emailed link to a guest's export: signed, bound to the export and its request,
+    valid as long as the file is kept (``EXPORT_RETENTION_DAYS``). It names no address."""
+    from ..mail import site_root
+
+    reference = str(export.request.reference) if export.request_id else ""
+    token = signing.dumps({"e": str(export.pk), "r": reference}, salt=GUEST_LINK_SALT)
+    url = reverse("wagtail_privacy_api:guest_export_download", kwargs={"export_id": export.pk})
+    return f"{site_root()}{url}?token={token}"
+
+
+def check_guest_link(export_id, token):
+    """The guest export a download link opens, or a refusal with a stable code."""
+    max_age = timedelta(days=privacy_settings.EXPORT_RETENTION_DAYS, hours=1)
+    invalid = PrivacyError(_("This download link is not valid."), code="invalid_link", status=403)
+    try:
+        data = signing.loads(token or "", salt=GUEST_LINK_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        raise PrivacyError(
+            _("This download link has expired."), code="link_expired", status=410
+        ) from None
+    except signing.BadSignature:
+        raise invalid from None
+    if not isinstance(data, dict) or data.get("e") != str(export_id):
+        raise invalid
+    export = (
+        DataExport.objects.select_related("request").filter(pk=export_id, user__isnull=True).first()
+    )
+    if export is None or str(export.request.reference if export.request else "") != data.get("r"):
+        raise invalid
+    if export.status == ExportStatus.EXPIRED:
+        raise PrivacyError(
+            _("This export has expired and its file was deleted."),
+            code="export_expired",
+            status=410,
+        )
+    if export.status != ExportStatus.READY:
+        raise PrivacyError(_("This export is not ready yet."), code="export_not_ready", status=409)
+    return export
+
+
+def notify_guest_ready(export):
+    language = guest_language(export.request)
+    with translation.override(language):
+        context = {
+            "expires": mail.local_date(export.expires_at),
+            "download_url": guest_download_link(export),
+        }
+    return mail.send(export.email, "guest_export_ready", context, language)
+
+
+# --- end of guests' exports ------------------------------------------------------------
 
 
 def get_export(user, export_id):

@@ -18,9 +18,22 @@ from .models import DataRequest, DataRequestEvent, RequestStatus
 
 
 def open_request(
-    *, kind, channel, user=None, contact_email="", received_at=None, actor=None, note=""
+    *,
+    kind,
+    channel,
+    user=None,
+    contact_email="",
+    received_at=None,
+    actor=None,
+    note="",
+    status=RequestStatus.RECEIVED,
+    language="",
 ):
-    """Record a request; it is due ``REQUEST_DUE`` (one calendar month) after receipt."""
+    """Record a request; it is due ``REQUEST_DUE`` (one calendar month) after receipt.
+
+    One opened ``AWAITING_IDENTITY`` is due that long after the identity is confirmed
+    (``guests.confirm_identity`` sets ``due_at`` again then).
+    """
     received_at = received_at or timezone.now()
     with transaction.atomic():
         request = DataRequest.objects.create(
@@ -30,6 +43,8 @@ def open_request(
             channel=channel,
             received_at=received_at,
             due_at=Period.parse(privacy_settings.REQUEST_DUE).after(received_at),
+            status=status,
+            language=language,
         )
         DataRequestEvent.objects.create(
             request=request, at=timezone.now(), status=request.status, note=note, actor=actor
@@ -136,7 +151,7 @@ def _address_and_language(request):
         return mail.email_address(request.user), language
     from ..i18n import default_language
 
-    return request.contact_email, default_language()
+    return request.contact_email, request.language or default_language()
 
 
 def notify_extension(request_id):
@@ -174,10 +189,13 @@ def worklist(queryset=None, now=None):
 
 
 def due_state(request, now=None):
-    """``overdue``, ``due_soon`` (within ``REQUEST_DUE_SOON_DAYS``), ``on_time`` or ``closed``."""
+    """``overdue``, ``due_soon`` (within ``REQUEST_DUE_SOON_DAYS``), ``on_time``, ``paused``
+    (awaiting the person's identity) or ``closed``."""
     now = now or timezone.now()
     if not request.is_open:
         return "closed"
+    if request.awaiting_identity:
+        return "paused"
     if request.deadline < now:
         return "overdue"
     if request.deadline < now + timedelta(days=privacy_settings.REQUEST_DUE_SOON_DAYS):

@@ -28,15 +28,32 @@ class RequestChannel(models.TextChoices):
 
 
 class RequestStatus(models.TextChoices):
+    # A request by email address: its statutory clock waits for the person to confirm it is
+    # them (the emailed link, or another method staff record).
+    AWAITING_IDENTITY = "awaiting_identity", _("Awaiting identity")
     RECEIVED = "received", _("Received")
     IN_PROGRESS = "in_progress", _("In progress")
     COMPLETED = "completed", _("Completed")
     REFUSED = "refused", _("Refused")
     CANCELLED = "cancelled", _("Cancelled")
+    # Closed because nobody confirmed the address before the link expired.
+    UNVERIFIED = "unverified", _("Unverified")
 
     @classmethod
     def open_values(cls):
+        return [cls.AWAITING_IDENTITY, cls.RECEIVED, cls.IN_PROGRESS]
+
+    @classmethod
+    def running_values(cls):
+        """Open requests whose statutory clock runs (identity known)."""
         return [cls.RECEIVED, cls.IN_PROGRESS]
+
+
+class IdentityMethod(models.TextChoices):
+    EMAIL_LINK = "email_link", _("Confirmed the emailed link")
+    ID_DOCUMENT = "id_document", _("Identity document seen")
+    SIGNED_LETTER = "signed_letter", _("Signed letter")
+    OTHER = "other", _("Other (see the note)")
 
 
 class DataRequest(models.Model):
@@ -72,6 +89,21 @@ class DataRequest(models.Model):
     )
     outcome = models.TextField(_("outcome"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Requests by email address (guests, or received by staff): the clock starts when the
+    # person confirms it is them, and ``due_at`` counts from then (``guests``).
+    identity_confirmed_at = models.DateTimeField(_("identity confirmed at"), null=True, blank=True)
+    identity_method = models.CharField(
+        _("identity confirmed by"), max_length=20, choices=IdentityMethod.choices, blank=True
+    )
+    # The confirmation link in force: a newer link, or using it, replaces it (single use).
+    confirmation_nonce = models.CharField(max_length=32, blank=True, editable=False)
+    confirmation_sent_at = models.DateTimeField(
+        _("confirmation link sent at"), null=True, blank=True
+    )
+    # The language of the emails to ``contact_email`` (the form's reader's).
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    # A guest's erasure: what was deleted, anonymised and held, per source; no personal data.
+    receipt = models.JSONField(_("receipt"), default=dict, blank=True)
     # When the privacy officers were reminded that the request is due soon, then overdue:
     # once per request and threshold (``reminders``).
     reminded_due_soon_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -93,6 +125,22 @@ class DataRequest(models.Model):
     @property
     def is_open(self):
         return self.status in RequestStatus.open_values()
+
+    @property
+    def awaiting_identity(self):
+        return self.status == RequestStatus.AWAITING_IDENTITY
+
+    def paused_days(self, now=None):
+        """Days the statutory clock waited for the person's identity (None: never paused)."""
+        from django.utils import timezone
+
+        if not self.confirmation_sent_at and not self.identity_method:
+            return None
+        end = self.identity_confirmed_at or self.closed_at or now or timezone.now()
+        return max((end - self.received_at).days, 0)
+
+    def receipt_lines(self):
+        return AccountClosure.receipt_lines(self)
 
 
 class DataRequestEvent(AppendOnlyModel):
@@ -134,15 +182,21 @@ class ExportStatus(models.TextChoices):
 
 
 class DataExport(models.Model):
-    """A customer's data export: a ZIP built in the background, kept until it expires."""
+    """A customer's data export: a ZIP built in the background, kept until it expires.
+
+    A guest's export has no user: it is of the records found by ``email``, the address the
+    guest confirmed (``guests``)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="privacy_exports",
         verbose_name=_("customer"),
     )
+    email = models.EmailField(_("guest's email"), blank=True)
     request = models.OneToOneField(
         DataRequest,
         on_delete=models.SET_NULL,

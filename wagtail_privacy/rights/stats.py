@@ -29,7 +29,8 @@ def due_condition(state, now=None):
     ``REQUEST_DUE_SOON_DAYS``), as ``ledger.due_state`` says: a filter for querysets and
     aggregates."""
     now = now or timezone.now()
-    is_open = Q(status__in=RequestStatus.open_values())
+    # A request awaiting the person's identity is never late: its clock is paused.
+    is_open = Q(status__in=RequestStatus.running_values())
     if state == "overdue":
         return is_open & _deadline_before(now)
     if state == "due_soon":

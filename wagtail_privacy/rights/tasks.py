@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from ..background import recorded
-from . import closure, erasure_warnings, holds
+from . import closure, erasure_warnings, guests, holds
 from .export import build
 
 
@@ -59,3 +59,19 @@ def send_hold_notices(*, limit: int) -> int:
     """Email up to ``limit`` customers whose erasure is on hold what blocks it; returns how
     many. Each task claims its own batch, so no customer is told twice."""
     return holds.send_notices(timezone.now(), limit)
+
+
+@task()
+@recorded(_("Email the confirmation of a request by email address"))
+def send_request_confirmation(request_id: int) -> str:
+    """The confirmation link (or, for an account's address, the way to the privacy centre);
+    a request no longer awaiting its confirmation is left alone."""
+    return guests.send_confirmation(request_id)
+
+
+@task()
+@recorded(_("Erase a guest's records"))
+def erase_guest_task(request_id: int) -> str:
+    """Erase the records of a confirmed guest's request; safe to run again."""
+    request = guests.erase(request_id)
+    return request.status if request else ""

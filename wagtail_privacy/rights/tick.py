@@ -6,7 +6,7 @@ from django_tasks import TaskResult, TaskResultStatus
 
 from ..conf import privacy_settings
 from ..tick import tick_step
-from . import closure, erasure_warnings, export, holds, retention
+from . import closure, erasure_warnings, export, guests, holds, retention
 from .models import AccountClosure, DataExport
 
 
@@ -144,3 +144,10 @@ def apply_retention(now, dry_run):
     counts = apply_rules(now, dry_run)
     prefix = "due_" if dry_run else "retired_"
     return {f"{prefix}{name}": count for name, count in counts.items()} or {"retired": 0}
+
+
+@tick_step("guest_requests")
+def close_unconfirmed_requests(now, dry_run):
+    """Requests by email address whose confirmation link expired unused: closed as unverified."""
+    count = guests.close_unconfirmed(now, privacy_settings.RETENTION_BATCH_SIZE, dry_run)
+    return {"unverified_to_close": count} if dry_run else {"unverified_closed": count}

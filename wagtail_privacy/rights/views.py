@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 
 from ..exceptions import ActionRequired, PrivacyError
 from ..i18n import (
+    chosen_language,
     link_language,
     render_in_language,
 )
@@ -93,3 +94,40 @@ def reactivate_page(request, token):
         except PrivacyError as error:
             return _error(request, error)
         return render_in_language(request, TEMPLATE, {"done": done})
+
+
+# --- Confirming a request by email address --------------------------------------------------
+
+CONFIRM_TEMPLATE = "wagtail_privacy/rights/confirm_request.html"
+CONFIRM_ERROR_TEMPLATE = "wagtail_privacy/rights/confirm_request_error.html"
+
+
+@never_cache
+@answers_refusals
+def confirm_request_page(request, token):
+    """GET checks the link and asks (mail scanners open links: a GET changes nothing); POST
+    confirms, and the export or the erasure starts. A refused link answers its page with the
+    API's status (400 ``invalid_token``, 410 ``link_expired`` or ``link_superseded``)."""
+    from . import guests
+
+    named = guests.named_request(token)
+    language = chosen_language(request) or (named.language if named else "") or None
+    with translation.override(language or link_language(request)):
+        try:
+            item = guests.check_token(token)
+            done = False
+            if request.method == "POST":
+                item = guests.confirm(token)
+                done = True
+        except PrivacyError as error:
+            context = {
+                "code": error.code,
+                "message": error.message,
+                "hint": HINTS.get(error.code, ""),
+            }
+            return render_in_language(request, CONFIRM_ERROR_TEMPLATE, context, status=error.status)
+        return render_in_language(
+            request,
+            CONFIRM_TEMPLATE,
+            {"done": done, "kind": item.kind, "label": item.get_kind_display()},
+        )

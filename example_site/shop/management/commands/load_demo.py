@@ -68,6 +68,7 @@ class Command(BaseCommand):
                 self.ensure_policy(policy, home, locales, editor)
         with transaction.atomic():
             self.ensure_shop_records()
+            self.ensure_guest_orders()
         with transaction.atomic():
             self.ensure_consent_purposes(locales)
             self.ensure_consents()
@@ -322,6 +323,25 @@ class Command(BaseCommand):
                     f"contract of {username} (terms {contract['terms_version']}), "
                     f"signed {timezone.localtime(signed_at):%Y-%m-%d}"
                 )
+
+    def ensure_guest_orders(self):
+        for spec in demo.GUEST_ORDERS:
+            _order, created = Order.objects.get_or_create(
+                number=spec["number"],
+                defaults={
+                    "email": spec["email"],
+                    "placed_at": self.now - timedelta(days=spec["days_ago"]),
+                    "total": Decimal(spec["total"]),
+                    "status": spec["status"],
+                    "delivery_name": spec["name"],
+                    "delivery_street": spec["street"],
+                    "delivery_postcode": spec["postcode"],
+                    "delivery_city": spec["city"],
+                    "customer_note": spec["note"],
+                },
+            )
+            if created:
+                self.done(f"guest order {spec['number']}")
 
     def ensure_order(self, customer, spec, address, vat_id):
         placed_at = self.now - timedelta(days=spec["days_ago"])
