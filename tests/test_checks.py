@@ -196,7 +196,7 @@ def test_sources_are_checked_against_their_models():
 
 
 def test_retention_rules_that_cannot_be_applied_are_errors():
-    from tests.testapp.models import Invoice, Order
+    from tests.testapp.models import Address, Invoice
     from wagtail_privacy.sources import DataSource, ModelSource
 
     class Base(ModelSource):
@@ -224,11 +224,11 @@ def test_retention_rules_that_cannot_be_applied_are_errors():
         name, keep_for, keep_from, after_retention = "unknown", "5y", "issued_at", "archive"
 
     class Linked(ModelSource):
-        """Orders' customer link cannot be cleared: anonymised orders would still be hers."""
+        """Addresses' customer link cannot be cleared: anonymised rows would still be hers."""
 
-        name, label, model, user_field, fields = "linked", "Orders", Order, "customer", ("number",)
-        keep_for, keep_from, after_retention = "60m", "placed_at", "anonymise"
-        anonymise = {"delivery_notes": ""}
+        name, label, model, user_field, fields = "linked", "Addr", Address, "customer", ("street",)
+        keep_for, keep_from, after_retention = "60m", "customer__date_joined", "anonymise"
+        anonymise = {"streets": ""}
 
     class Generic(DataSource):
         name, label, fields, erasable, kept_reason = "generic", "Generic", ("x",), False, "-"
@@ -269,9 +269,9 @@ def test_retention_rules_that_cannot_be_applied_are_errors():
     ]
     assert about("unknown") == ["after_retention must be 'delete' or 'anonymise', not 'archive'."]
     assert sorted(about("linked")) == [
-        "anonymise names 'delivery_notes', which is no field of testapp.Order.",
+        "anonymise names 'streets', which is no field of testapp.Address.",
         "anonymising records unlinks them from the user: user_field 'customer' must be a "
-        "nullable foreign key of testapp.Order.",
+        "nullable foreign key of testapp.Address.",
     ]
     assert about("generic") == [
         "Data source 'generic' (" + Generic.__qualname__ + ") declares keep_for/keep_from, "

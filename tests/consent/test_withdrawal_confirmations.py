@@ -40,6 +40,21 @@ def test_withdrawing_through_the_api_is_confirmed_once(
     assert confirmations.confirm([record.pk]) == 0  # a task delivered twice sends nothing
     assert len(mail.outbox) == 1
 
+    # The customer sees that the confirmation went, and when.
+    [purpose] = [p for p in client.get(f"{API}/me/consents/").json() if p["key"] == "newsletter"]
+    channels = {c["channel"]: c for c in purpose["channels"]}
+    assert channels["email"]["confirmation_sent_at"] is not None
+    assert channels["sms"]["confirmation_sent_at"] is None  # still granted
+
+
+def test_a_withdrawal_not_confirmed_yet_says_so(customer, newsletter, queued):
+    client = signed_in(customer)
+    put(client, "newsletter", {"email": True})
+    put(client, "newsletter", {"email": False})  # its task has not run
+    [purpose] = [p for p in client.get(f"{API}/me/consents/").json() if p["key"] == "newsletter"]
+    [email] = [c for c in purpose["channels"] if c["channel"] == "email"]
+    assert email["granted"] is False and email["confirmation_sent_at"] is None
+
 
 def test_withdraw_all_is_one_email_in_the_customers_language(
     customer, newsletter, django_capture_on_commit_callbacks

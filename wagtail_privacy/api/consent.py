@@ -48,6 +48,11 @@ class ChannelState(Schema):
     renewal: RenewalOut | None = Field(
         description="Set when the customer gave this consent but it no longer counts: why."
     )
+    confirmation_sent_at: datetime | None = Field(
+        None,
+        description="For a withdrawal: when its confirmation was emailed to the customer "
+        "(null until privacy_tick has sent it, within five days).",
+    )
 
 
 class PurposeOut(Schema):
@@ -86,6 +91,7 @@ def _channel(channel, last, offered, rule, now):
         "offered": offered,
         "expires_at": judged.expires_at if judged and judged.counts else None,
         "renewal": renewal,
+        "confirmation_sent_at": last.confirmed_at if last and not last.granted else None,
     }
 
 

@@ -103,6 +103,8 @@
       consentsNone: "We do not ask for any consent at the moment.",
       consentSince: "since {date}",
       consentWithdrawnOn: "withdrawn on {date}",
+      consentConfirmationSent: "confirmation emailed on {date}",
+      consentConfirmationPending: "we will email you a confirmation",
       consentWordingVersion: "Wording version {number}",
       consentExpires: "valid until {date}",
       consentWordingChanged: "The wording changed since you agreed to version {agreed} (now version {current}): agree again to keep it.",
@@ -243,6 +245,8 @@
       consentsNone: "Trenutno ne prosimo za nobeno privolitev.",
       consentSince: "od {date}",
       consentWithdrawnOn: "preklicano {date}",
+      consentConfirmationSent: "potrdilo poslano po e-pošti {date}",
+      consentConfirmationPending: "potrdilo vam pošljemo po e-pošti",
       consentWordingVersion: "Besedilo privolitve, različica {number}",
       consentExpires: "velja do {date}",
       consentWordingChanged: "Besedilo se je spremenilo, odkar ste privolili v različico {agreed} (zdaj različica {current}): znova privolite, če jo želite ohraniti.",
@@ -383,6 +387,8 @@
       consentsNone: "Për momentin nuk kërkojmë asnjë pëlqim.",
       consentSince: "që nga {date}",
       consentWithdrawnOn: "tërhequr më {date}",
+      consentConfirmationSent: "konfirmimi u dërgua me email më {date}",
+      consentConfirmationPending: "do t’ju dërgojmë konfirmimin me email",
       consentWordingVersion: "Teksti i pëlqimit, versioni {number}",
       consentExpires: "vlen deri më {date}",
       consentWordingChanged: "Teksti ka ndryshuar që kur dhatë pëlqimin për versionin {agreed} (tani versioni {current}): jepeni përsëri për ta mbajtur.",
@@ -524,6 +530,8 @@
       consentsNone: "Trenutačno ne tražimo nikakvu privolu.",
       consentSince: "od {date}",
       consentWithdrawnOn: "povučeno {date}",
+      consentConfirmationSent: "potvrda poslana e-poštom {date}",
+      consentConfirmationPending: "poslat ćemo vam potvrdu e-poštom",
       consentWordingVersion: "Tekst privole, verzija {number}",
       consentExpires: "vrijedi do {date}",
       consentWordingChanged: "Tekst se promijenio otkad ste pristali na verziju {agreed} (sada verzija {current}): ponovno dajte privolu da je zadržite.",
@@ -1631,6 +1639,11 @@
     if (channel.since && !channel.renewal) {
       const date = formatDate(channel.since);
       when = channel.granted ? t("consentSince", { date }) : t("consentWithdrawnOn", { date });
+      if (channel.confirmation_sent_at) {
+        when += ` · ${t("consentConfirmationSent", { date: formatDate(channel.confirmation_sent_at) })}`;
+      } else if (!channel.granted) {
+        when += ` · ${t("consentConfirmationPending")}`;
+      }
       if (channel.expires_at) when += ` · ${t("consentExpires", { date: formatDate(channel.expires_at) })}`;
     }
     // A consent given but no longer counting: say why, so the customer can agree again.
