@@ -1,4 +1,4 @@
-"""Ten journeys through the demo shop in a real Chromium (see conftest.py for the live server).
+"""Eleven journeys through the demo shop in a real Chromium (see conftest.py for the live server).
 
 (a) an editor publishes a major change of the privacy policy and the notices are emailed;
 (b) a customer sees the upcoming change, reads what changes (the package's page, in the shop's
@@ -17,7 +17,9 @@
     the dashboard, a member of another group has neither;
 (i) the demo's privacy officer (not a superuser) filters the requests list;
 (j) a customer declines the upcoming version in the storefront, is offered her data and
-    closing the account, and accepts it after all.
+    closing the account, and accepts it after all;
+(k) a guest who ordered without an account asks for her data with the storefront's form,
+    confirms it from the emailed link and downloads the copy from the next email.
 
 They run in this order against one demo shop: (b) sees the version (a) published. Every page
 each journey reaches is checked for accessibility with axe-core (see conftest.py and axe.py).
@@ -713,3 +715,53 @@ def test_j_customer_declines_upcoming_version_then_accepts(journey):
     eva.shot("declined version accepted after all")
     me = eva.context.request.get("/api/privacy/v1/me/").json()
     assert me["declined"] == []
+
+
+def test_k_guest_asks_for_her_data_by_email(journey):
+    guest = journey("k-guest-request")
+    page, shop = guest.page, guest.shop
+    page.goto("/storefront/#account")
+    expect(page.get_by_test_id("account-signed-out")).to_be_visible()
+    form = page.get_by_test_id("guest-form")
+    expect(form).to_be_visible()
+    guest.shot("guest request form")
+
+    # An account holder's address and a guest's get the same answer.
+    answers = []
+    for address in ("ana@example.com", "mojca.guest@example.com"):
+        mark = shop.mark()
+        page.get_by_test_id("guest-email").fill(address)
+        page.get_by_test_id("guest-kind-export").check()
+        page.get_by_test_id("guest-submit").click()
+        message = page.get_by_test_id("guest-message")
+        expect(message).to_have_class(re.compile(r"\bok\b"))
+        expect(message).to_be_focused()
+        answers.append(message.inner_text())
+    assert answers[0] == answers[1]
+    guest.shot("guest request sent")
+
+    confirm = r"https?://[^/\s]+((?:/[a-z]{2})?/privacy/requests/confirm/[^/\s]+/)"
+    message = shop.wait_for_email("mojca.guest@example.com", mark, body=confirm)
+    path = re.search(confirm, message["body"]).group(1)
+    response = page.goto(path)
+    assert response.status == 200, response.status
+    expect(page.locator("h1")).to_have_text("Confirm your request")
+    expect_shop_layout(page, "en")
+    guest.shot("confirm the request")
+    mark = shop.mark()
+    page.locator("form button[type=submit]").click()
+    expect(page.get_by_role("status")).to_contain_text("download link will come by email")
+    guest.shot("request confirmed")
+
+    download = r"https?://[^/\s]+(/api/privacy/v1/requests/exports/\S+)"
+    message = shop.wait_for_email("mojca.guest@example.com", mark, body=download, timeout=120)
+    response = guest.context.request.get(re.search(download, message["body"]).group(1))
+    assert response.ok, response.status
+    with zipfile.ZipFile(io.BytesIO(response.body())) as archive:
+        data = archive.read("data.json").decode()
+    assert "LC-1031" in data and "Mojca" in data
+
+    # The link worked once.
+    response = page.goto(path)
+    assert response.status in (400, 410), response.status
+    guest.shot("confirmation link used")

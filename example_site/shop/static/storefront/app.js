@@ -150,6 +150,14 @@
       acceptedEarly: "Thank you: you accepted “{title}”, version {number}. It applies from {date}.",
       acceptedOn: "You accepted this version on {date}.",
       signInToAccept: "Sign in to accept it now",
+      guestTitle: "Ordered without an account?",
+      guestIntro: "Ask for a copy of the data we keep under your email address, or for its erasure. We email you a link to confirm it is you.",
+      guestEmail: "Email address",
+      guestKind: "What would you like?",
+      guestExport: "A copy of my data",
+      guestErasure: "Erase my data",
+      guestSubmit: "Send the request",
+      guestEmailMissing: "Write the email address you ordered with.",
       declineNow: "Decline version {number}",
       declinedFlash: "You declined “{title}”, version {number}. We keep a record of it.",
       declinedOn: "You declined this version on {date}.",
@@ -292,6 +300,14 @@
       acceptedEarly: "Hvala: sprejeli ste dokument »{title}«, različico {number}. Velja od {date}.",
       acceptedOn: "To različico ste sprejeli {date}.",
       signInToAccept: "Prijavite se, da jo sprejmete že zdaj",
+      guestTitle: "Ste naročili brez računa?",
+      guestIntro: "Zahtevajte kopijo podatkov, ki jih hranimo pod vašim e-poštnim naslovom, ali njihov izbris. Po e-pošti vam pošljemo povezavo, s katero potrdite, da ste to vi.",
+      guestEmail: "E-poštni naslov",
+      guestKind: "Kaj želite?",
+      guestExport: "Kopijo mojih podatkov",
+      guestErasure: "Izbris mojih podatkov",
+      guestSubmit: "Pošlji zahtevo",
+      guestEmailMissing: "Vpišite e-poštni naslov, s katerim ste naročili.",
       declineNow: "Zavrnem različico {number}",
       declinedFlash: "Zavrnili ste »{title}«, različico {number}. Zavrnitev smo zabeležili.",
       declinedOn: "To različico ste zavrnili {date}.",
@@ -435,6 +451,14 @@
       acceptedEarly: "Faleminderit: pranuat «{title}», versionin {number}. Vlen nga {date}.",
       acceptedOn: "E pranuat këtë version më {date}.",
       signInToAccept: "Hyni për ta pranuar që tani",
+      guestTitle: "Keni porositur pa llogari?",
+      guestIntro: "Kërkoni një kopje të të dhënave që mbajmë me adresën tuaj të email-it, ose fshirjen e tyre. Ju dërgojmë me email një lidhje për të konfirmuar që jeni ju.",
+      guestEmail: "Adresa e email-it",
+      guestKind: "Çfarë dëshironi?",
+      guestExport: "Një kopje të të dhënave të mia",
+      guestErasure: "Fshini të dhënat e mia",
+      guestSubmit: "Dërgo kërkesën",
+      guestEmailMissing: "Shkruani adresën e email-it me të cilën keni porositur.",
       declineNow: "Refuzoj versionin {number}",
       declinedFlash: "Refuzuat “{title}”, versionin {number}. E kemi regjistruar refuzimin.",
       declinedOn: "E refuzuat këtë version më {date}.",
@@ -577,6 +601,14 @@
       acceptedEarly: "Hvala: prihvatili ste „{title}”, verziju {number}. Vrijedi od {date}.",
       acceptedOn: "Ovu ste verziju prihvatili {date}.",
       signInToAccept: "Prijavite se da je prihvatite već sada",
+      guestTitle: "Naručili ste bez računa?",
+      guestIntro: "Zatražite kopiju podataka koje čuvamo pod vašom adresom e-pošte ili njihovo brisanje. E-poštom vam šaljemo poveznicu kojom potvrđujete da ste to vi.",
+      guestEmail: "Adresa e-pošte",
+      guestKind: "Što želite?",
+      guestExport: "Kopiju mojih podataka",
+      guestErasure: "Brisanje mojih podataka",
+      guestSubmit: "Pošalji zahtjev",
+      guestEmailMissing: "Upišite adresu e-pošte s kojom ste naručili.",
       declineNow: "Odbijam verziju {number}",
       declinedFlash: "Odbili ste „{title}”, verziju {number}. Odbijanje smo zabilježili.",
       declinedOn: "Ovu ste verziju odbili {date}.",
@@ -1746,6 +1778,32 @@
     }
   }
 
+  async function submitGuestRequest(event) {
+    // The public request form: the same answer whether or not the address is known.
+    event.preventDefault();
+    const form = byId("guest-form");
+    const input = byId("guest-email");
+    const message = byId("guest-message");
+    const email = input.value.trim();
+    if (!email) {
+      showFlash(message, false, t("guestEmailMissing"));
+      input.focus();
+      return;
+    }
+    const button = byId("guest-submit");
+    button.disabled = true;
+    try {
+      const answer = await api("POST", `${API}/requests/`, { email, kind: form.elements.kind.value });
+      input.value = "";
+      showFlash(message, true, answer.detail);
+    } catch (error) {
+      showFlash(message, false, error.message);
+    } finally {
+      button.disabled = false;
+    }
+    message.focus();
+  }
+
   async function submitCode(event) {
     event.preventDefault();
     const input = byId("verify-token");
@@ -2310,6 +2368,7 @@
     byId("sign-out").addEventListener("click", signOut);
     byId("verify-send").addEventListener("click", sendCode);
     byId("verify-form").addEventListener("submit", submitCode);
+    byId("guest-form").addEventListener("submit", submitGuestRequest);
     byId("export-start").addEventListener("click", startExport);
     byId("deactivate-start").addEventListener("click", askToDeactivate);
     byId("deactivate-confirm-yes").addEventListener("click", deactivateAccount);
