@@ -71,28 +71,25 @@ class NoticeOut(Schema):
     pdf_url: str
 
 
-class AcceptanceOut(Schema):
+class DecisionOut(Schema):
+    """The proof of a decision on a policy version."""
+
     id: int
     policy: str
     version: int
     language: str
     text_sha256: str
+    channel: str
+    ip_address: str | None
+    user_agent: str
+
+
+class AcceptanceOut(DecisionOut):
     accepted_at: datetime
-    channel: str
-    ip_address: str | None
-    user_agent: str
 
 
-class DeclineOut(Schema):
-    id: int
-    policy: str
-    version: int
-    language: str
-    text_sha256: str
+class DeclineOut(DecisionOut):
     declined_at: datetime
-    channel: str
-    ip_address: str | None
-    user_agent: str
 
 
 class DeclinedOut(Schema):
@@ -220,28 +217,15 @@ def _declined(records, language, now):
     return out
 
 
-def _decline(record):
+def _decision(record):
+    """The proof of an acceptance or a decline (``accepted_at`` or ``declined_at``)."""
     return {
         "id": record.pk,
         "policy": record.policy.slug,
         "version": record.version.number,
         "language": record.language,
         "text_sha256": record.text_sha256,
-        "declined_at": record.declined_at,
-        "channel": record.channel,
-        "ip_address": record.ip_address,
-        "user_agent": record.user_agent,
-    }
-
-
-def _acceptance(record):
-    return {
-        "id": record.pk,
-        "policy": record.policy.slug,
-        "version": record.version.number,
-        "language": record.language,
-        "text_sha256": record.text_sha256,
-        "accepted_at": record.accepted_at,
+        record.decided_at_field: getattr(record, record.decided_at_field),
         "channel": record.channel,
         "ip_address": record.ip_address,
         "user_agent": record.user_agent,
@@ -294,7 +278,7 @@ def acknowledge_notice(request, notice_id: RowId):
     summary="Proof of what I accepted and when",
 )
 def my_acceptances(request):
-    return [_acceptance(a) for a in service.acceptances_of(customer(request))]
+    return [_decision(a) for a in service.acceptances_of(customer(request))]
 
 
 @router.post(
@@ -321,7 +305,7 @@ def accept_version(request, payload: AcceptanceIn):
         channel=payload.channel,
         **client_details(request),
     )
-    return Status(201 if created else 200, _acceptance(record))
+    return Status(201 if created else 200, _decision(record))
 
 
 @router.get(
@@ -331,7 +315,7 @@ def accept_version(request, payload: AcceptanceIn):
     summary="Proof of what I declined and when",
 )
 def my_declines(request):
-    return [_decline(d) for d in declines.declines_of(customer(request))]
+    return [_decision(d) for d in declines.declines_of(customer(request))]
 
 
 @router.post(
@@ -365,4 +349,4 @@ def decline_version(request, payload: AcceptanceIn):
         channel=payload.channel,
         **client_details(request),
     )
-    return Status(201 if created else 200, _decline(record))
+    return Status(201 if created else 200, _decision(record))

@@ -948,7 +948,7 @@ class Migration(migrations.Migration):
                     models.ForeignKey(
                         null=True,
                         on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="privacy_acceptances",
+                        related_name="privacy_%(class)ss",
                         to=settings.AUTH_USER_MODEL,
                         verbose_name="customer",
                     ),
@@ -957,7 +957,7 @@ class Migration(migrations.Migration):
                     "policy",
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,
-                        related_name="acceptances",
+                        related_name="%(class)ss",
                         to="wagtail_privacy.policy",
                         verbose_name="policy",
                     ),
@@ -966,7 +966,7 @@ class Migration(migrations.Migration):
                     "version",
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,
-                        related_name="acceptances",
+                        related_name="%(class)ss",
                         to="wagtail_privacy.policyversion",
                         verbose_name="version",
                     ),

@@ -43,9 +43,9 @@ class Migration(migrations.Migration):
                 ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
                 ('user_agent', models.CharField(blank=True, max_length=512, verbose_name='user agent')),
                 ('channel', models.CharField(choices=[('api', 'API'), ('web', 'Website'), ('checkout', 'Checkout')], max_length=20, verbose_name='channel')),
-                ('policy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='declines', to='wagtail_privacy.policy', verbose_name='policy')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='privacy_declines', to=settings.AUTH_USER_MODEL, verbose_name='customer')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='declines', to='wagtail_privacy.policyversion', verbose_name='version')),
+                ('policy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='%(class)ss', to='wagtail_privacy.policy', verbose_name='policy')),
+                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='privacy_%(class)ss', to=settings.AUTH_USER_MODEL, verbose_name='customer')),
+                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='%(class)ss', to='wagtail_privacy.policyversion', verbose_name='version')),
             ],
             options={
                 'verbose_name': 'decline',

@@ -45,32 +45,44 @@ def accept(user, slug, number, *, language, channel=AcceptanceChannel.API, ip=No
     Only the current version or the upcoming one (early acceptance) can be accepted. Accepting
     the same version again returns the first record. Returns ``(acceptance, created)``.
     """
-    policy, version, text = decidable(slug, number, language, channel)
-    existing = Acceptance.objects.filter(user=user, version=version).first()
+    _policy, version, text = decidable(slug, number, language, channel)
+    acceptance, created = record(
+        Acceptance, user, version, text, channel=channel, ip=ip, user_agent=user_agent
+    )
+    # Nothing to tell the gate: a session that does not show this acceptance yet makes it
+    # read the database on the customer's next request, in any process.
+    if not created:
+        return acceptance, False
+    policy_version_accepted.send(sender=Acceptance, acceptance=acceptance)
+    return acceptance, True
+
+
+def record(model, user, version, text, *, channel, ip, user_agent):
+    """The proof (``Acceptance`` or ``Decline``) of ``user``'s decision on ``version`` in
+    ``text``, made once: deciding again, or two requests at once, give the first record.
+    Returns ``(record, created)``."""
+    existing = model.objects.filter(user=user, version=version).first()
     if existing is not None:
         return existing, False
     now = timezone.now()
     try:
         with transaction.atomic():
-            acceptance = Acceptance.objects.create(
+            made = model.objects.create(
                 user=user,
-                policy=policy,
+                policy_id=version.policy_id,
                 version=version,
                 language=text.locale.language_code,
                 text_sha256=text.sha256,
-                accepted_at=now,
                 ip_address=minimise_ip(ip),
                 user_agent=(user_agent or "")[:512],
                 channel=channel,
+                **{model.decided_at_field: now},
             )
             decided(user, version, now)
-            # Nothing to tell the gate: a session that does not show this acceptance yet makes
-            # it read the database on the customer's next request, in any process.
     except IntegrityError:
-        # Another request accepted the same version a moment earlier: its record is the proof.
-        return Acceptance.objects.get(user=user, version=version), False
-    policy_version_accepted.send(sender=Acceptance, acceptance=acceptance)
-    return acceptance, True
+        # Another request decided a moment earlier: its record is the proof.
+        return model.objects.get(user=user, version=version), False
+    return made, True
 
 
 def decided(user, version, now):

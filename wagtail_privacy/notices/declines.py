@@ -5,15 +5,12 @@ for the acceptance (a declined version is owed like any other); the customer is 
 their data export and closing the account instead. Accepting later ends the decline.
 """
 
-from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..client import minimise_ip
 from ..exceptions import PrivacyError
 from ..signals import policy_version_declined
-from .acceptance import accepted, decidable, decided
+from .acceptance import accepted, decidable, record
 from .models import Acceptance, AcceptanceChannel, Decline
 
 
@@ -24,7 +21,7 @@ def decline(user, slug, number, *, language, channel=AcceptanceChannel.API, ip=N
     customer accepted (nor a later one). Declining again returns the first record. Returns
     ``(decline, created)``.
     """
-    policy, version, text = decidable(slug, number, language, channel)
+    _policy, version, text = decidable(slug, number, language, channel)
     if not version.requires_acceptance:
         raise PrivacyError(
             _("Version %(number)s does not ask for acceptance: there is nothing to decline.")
@@ -38,28 +35,13 @@ def decline(user, slug, number, *, language, channel=AcceptanceChannel.API, ip=N
             code="already_accepted",
             status=409,
         )
-    existing = Decline.objects.filter(user=user, version=version).first()
-    if existing is not None:
-        return existing, False
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            record = Decline.objects.create(
-                user=user,
-                policy=policy,
-                version=version,
-                language=text.locale.language_code,
-                text_sha256=text.sha256,
-                declined_at=now,
-                ip_address=minimise_ip(ip),
-                user_agent=(user_agent or "")[:512],
-                channel=channel,
-            )
-            decided(user, version, now)
-    except IntegrityError:
-        return Decline.objects.get(user=user, version=version), False
-    policy_version_declined.send(sender=Decline, decline=record)
-    return record, True
+    decline, created = record(
+        Decline, user, version, text, channel=channel, ip=ip, user_agent=user_agent
+    )
+    if not created:
+        return decline, False
+    policy_version_declined.send(sender=Decline, decline=decline)
+    return decline, True
 
 
 def standing(user):

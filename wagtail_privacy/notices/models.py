@@ -98,8 +98,9 @@ class AcceptanceChannel(models.TextChoices):
     CHECKOUT = "checkout", _("Checkout")
 
 
-class Acceptance(AppendOnlyModel):
-    """A customer's acceptance of one policy version: append-only proof."""
+class PolicyDecision(AppendOnlyModel):
+    """What the proof of an acceptance and of a decline share: who decided on which version,
+    in which language, how and from where. Append-only."""
 
     # Erasure blanks these; the rest of the proof stays.
     redactable_fields = ("ip_address", "user_agent")
@@ -108,27 +109,36 @@ class Acceptance(AppendOnlyModel):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
-        related_name="privacy_acceptances",
+        related_name="privacy_%(class)ss",
         verbose_name=_("customer"),
     )
     policy = models.ForeignKey(
         "wagtail_privacy.Policy",
         on_delete=models.PROTECT,
-        related_name="acceptances",
+        related_name="%(class)ss",
         verbose_name=_("policy"),
     )
     version = models.ForeignKey(
         "wagtail_privacy.PolicyVersion",
         on_delete=models.PROTECT,
-        related_name="acceptances",
+        related_name="%(class)ss",
         verbose_name=_("version"),
     )
     language = models.CharField(_("language"), max_length=20)
-    text_sha256 = models.CharField(_("SHA-256 of the accepted text"), max_length=64)
-    accepted_at = models.DateTimeField(_("accepted at"))
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=512, blank=True)
     channel = models.CharField(_("channel"), max_length=20, choices=AcceptanceChannel.choices)
+
+    class Meta:
+        abstract = True
+
+
+class Acceptance(PolicyDecision):
+    """A customer's acceptance of one policy version: append-only proof."""
+
+    text_sha256 = models.CharField(_("SHA-256 of the accepted text"), max_length=64)
+    accepted_at = models.DateTimeField(_("accepted at"))
+    decided_at_field = "accepted_at"
 
     class Meta:
         verbose_name = _("acceptance")
@@ -144,40 +154,16 @@ class Acceptance(AppendOnlyModel):
         return f"acceptance {self.pk} of version {self.version_id}"
 
 
-class Decline(AppendOnlyModel):
+class Decline(PolicyDecision):
     """A customer's refusal of one policy version: proof like an acceptance's, append-only.
 
     It changes nothing before the version takes effect; afterwards the gate keeps asking.
     Accepting later (the same version or a newer one) is what ends it.
     """
 
-    redactable_fields = ("ip_address", "user_agent")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="privacy_declines",
-        verbose_name=_("customer"),
-    )
-    policy = models.ForeignKey(
-        "wagtail_privacy.Policy",
-        on_delete=models.PROTECT,
-        related_name="declines",
-        verbose_name=_("policy"),
-    )
-    version = models.ForeignKey(
-        "wagtail_privacy.PolicyVersion",
-        on_delete=models.PROTECT,
-        related_name="declines",
-        verbose_name=_("version"),
-    )
-    language = models.CharField(_("language"), max_length=20)
     text_sha256 = models.CharField(_("SHA-256 of the declined text"), max_length=64)
     declined_at = models.DateTimeField(_("declined at"))
-    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    user_agent = models.CharField(_("user agent"), max_length=512, blank=True)
-    channel = models.CharField(_("channel"), max_length=20, choices=AcceptanceChannel.choices)
+    decided_at_field = "declined_at"
 
     class Meta:
         verbose_name = _("decline")
