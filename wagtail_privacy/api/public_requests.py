@@ -7,7 +7,6 @@ unknown, an account's or a guest's): what happens next is decided in a task, by 
 from typing import Literal
 from uuid import UUID
 
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -15,6 +14,7 @@ from ..client import client_details
 from ..rights import export as exports
 from ..rights import guests
 from .errors import COMMON, ErrorOut
+from .rights import archive_response
 
 public = Router(tags=["requests"])
 
@@ -107,13 +107,4 @@ def confirmed_message(kind):
     auth=None,
 )
 def download_guest_export(request, export_id: UUID, token: str = ""):
-    export = exports.check_guest_link(export_id, token)
-    response = FileResponse(
-        exports.open_file(export),
-        content_type="application/zip",
-        as_attachment=True,
-        filename=f"personal-data-{export.created_at:%Y-%m-%d}.zip",
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return archive_response(exports.check_guest_link(export_id, token))

@@ -209,7 +209,11 @@ def export_state(request, export_id: UUID):
     },
 )
 def download_export(request, export_id: UUID, token: str = ""):
-    export = exports.check_link(customer(request), export_id, token)
+    return archive_response(exports.check_link(customer(request), export_id, token))
+
+
+def archive_response(export):
+    """The export's ZIP as a download, never cached, and with no referrer to leak its link."""
     response = FileResponse(
         exports.open_file(export),
         content_type="application/zip",
@@ -217,4 +221,5 @@ def download_export(request, export_id: UUID, token: str = ""):
         filename=f"personal-data-{export.created_at:%Y-%m-%d}.zip",
     )
     response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
     return response

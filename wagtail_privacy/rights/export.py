@@ -569,15 +569,7 @@ def check_guest_link(export_id, token):
     )
     if export is None or str(export.request.reference if export.request else "") != data.get("r"):
         raise invalid
-    if export.status == ExportStatus.EXPIRED:
-        raise PrivacyError(
-            _("This export has expired and its file was deleted."),
-            code="export_expired",
-            status=410,
-        )
-    if export.status != ExportStatus.READY:
-        raise PrivacyError(_("This export is not ready yet."), code="export_not_ready", status=409)
-    return export
+    return downloadable(export)
 
 
 def notify_guest_ready(export):
@@ -623,6 +615,11 @@ def check_link(user, export_id, token):
     if data.get("e") != str(export_id) or data.get("u") != str(user.pk):
         raise PrivacyError(_("This download link is not valid."), code="invalid_link", status=403)
     export = get_export(user, export_id)
+    return downloadable(export)
+
+
+def downloadable(export):
+    """``export`` when its file can be downloaded; otherwise the refusal, with its code."""
     if export.status == ExportStatus.EXPIRED:
         raise PrivacyError(
             _("This export has expired and its file was deleted."),
