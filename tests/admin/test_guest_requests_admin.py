@@ -156,7 +156,7 @@ def test_a_request_of_an_account_holder_cannot_be_run_as_a_guest(
     assert DataExport.objects.count() == 0
 
 
-def test_the_form_refuses_a_verification_without_a_contact_email(staff, customer):
+def test_the_form_refuses_to_verify_an_account_and_a_contact_email_at_once(staff, customer):
     response = staff.post(
         reverse("wagtail_privacy_requests:create"),
         {
@@ -164,10 +164,12 @@ def test_the_form_refuses_a_verification_without_a_contact_email(staff, customer
             "channel": "email",
             "received_at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
             "customer": customer.email,
+            "contact_email": GUEST,
             "verification": "email_link",
         },
     )
     assert response.status_code == 200 and DataRequest.objects.count() == 0
+    assert "not both" in response.content.decode() and mail.outbox == []
 
 
 def test_staff_without_the_privacy_centre_permission_are_refused(

@@ -31,7 +31,7 @@ from .. import formats
 from ..conf import privacy_settings
 from ..exceptions import PrivacyError
 from ..periods import Period
-from ..rights import guests, ledger
+from ..rights import guests, ledger, staff_run
 from ..rights.models import (
     AccountClosure,
     ClosureKind,
@@ -56,12 +56,18 @@ LOGGED = {
     "identity": "wagtail_privacy.request_identity_confirmed",
     "export": "wagtail_privacy.request_export_started",
     "erasure": "wagtail_privacy.request_erasure_started",
+    "account_export": "wagtail_privacy.request_account_export_started",
+    "deactivated": "wagtail_privacy.request_account_deactivated",
+    "deletion": "wagtail_privacy.request_deletion_scheduled",
 }
 
 #: How staff may verify a person asking by email: the emailed link, or a proof they saw.
 VERIFICATION_CHOICES = [
     ("", _("Record only: no identity check here")),
-    (IdentityMethod.EMAIL_LINK, _("Email a confirmation link to the contact email")),
+    (
+        IdentityMethod.EMAIL_LINK,
+        _("Email a confirmation link (to the account's address, or the contact email)"),
+    ),
     (IdentityMethod.ID_DOCUMENT, _("Verified now: identity document seen")),
     (IdentityMethod.SIGNED_LETTER, _("Verified now: signed letter")),
     (IdentityMethod.OTHER, _("Verified now: another way (say how in the note)")),
@@ -84,12 +90,12 @@ class RecordRequestForm(forms.Form):
     )
     contact_email = forms.EmailField(label=_("Contact email"), required=False)
     verification = forms.ChoiceField(
-        label=_("Identity of a person without an account"),
+        label=_("Identity of the person"),
         choices=VERIFICATION_CHOICES,
         required=False,
         help_text=_(
-            "For a contact email: the deadline counts from the confirmation. A link is single "
-            "use and expires; the export's download link always goes to this address."
+            "The deadline counts from the confirmation. A link is single use and expires; "
+            "what the request sends (an export's link) goes to the same address."
         ),
     )
     note = forms.CharField(
@@ -120,8 +126,11 @@ class RecordRequestForm(forms.Form):
         elif not cleaned.get("contact_email"):
             self.add_error("contact_email", _("Give a customer account or a contact email."))
         method = cleaned.get("verification")
-        if method and (lookup or not cleaned.get("contact_email")):
-            self.add_error("verification", _("Identity is checked here only for a contact email."))
+        if method and lookup and cleaned.get("contact_email"):
+            self.add_error(
+                "verification",
+                _("Verify either the customer account or the contact email, not both."),
+            )
         elif method and method != IdentityMethod.EMAIL_LINK and not cleaned.get("note"):
             self.add_error("note", _("Say how the identity was verified."))
         return cleaned
@@ -401,6 +410,8 @@ class RequestCreateView(
 
     def form_valid(self, form):
         data = form.cleaned_data
+        if data.get("verification") and data["user"] is not None:
+            return self._open_for_account(data)
         if data.get("verification"):
             return self._open_for_email(data)
         item = ledger.open_request(
@@ -440,6 +451,33 @@ class RequestCreateView(
             )
         else:
             guests.confirm_identity(item, data["verification"], actor=user, note=data["note"])
+            log(item, LOGGED["identity"], user=user)
+            messages.success(self.request, _("Request recorded with the identity verified."))
+        return redirect("wagtail_privacy_requests:detail", item.pk)
+
+    def _open_for_account(self, data):
+        """An account's request: the person is verified as a guest is, the link going to the
+        account's own address."""
+        user = self.request.user
+        by_link = data["verification"] == IdentityMethod.EMAIL_LINK
+        item = staff_run.open_for_account(
+            data["user"],
+            data["kind"],
+            channel=data["channel"],
+            received_at=data["received_at"],
+            actor=user,
+            note=data["note"] if by_link else "",
+        )
+        log(item, LOGGED["created"], user=user)
+        if by_link:
+            guests.resend(item, actor=user, first=True)
+            log(item, LOGGED["link_sent"], user=user)
+            messages.success(
+                self.request,
+                _("Request recorded; a confirmation link is emailed to the account's address."),
+            )
+        else:
+            staff_run.confirm_identity(item, data["verification"], actor=user, note=data["note"])
             log(item, LOGGED["identity"], user=user)
             messages.success(self.request, _("Request recorded with the identity verified."))
         return redirect("wagtail_privacy_requests:detail", item.pk)
@@ -496,6 +534,7 @@ class RequestDetailView(
                 and item.kind in RUNNABLE
             ),
         )
+        context.update(self._account_context(item))
         context.update(
             item=self.item,
             events=self.item.events.select_related("actor"),
@@ -511,6 +550,9 @@ class RequestDetailView(
         for action in ("send_link", "verify", "run_export", "run_erasure"):
             if action in request.POST:
                 return self._guest_action(request, action)
+        for action in ACCOUNT_ACTIONS:
+            if action in request.POST:
+                return self._account_action(request, action)
         if "extend" in request.POST:
             form = ExtendForm(request.POST)
             if form.is_valid():
@@ -571,6 +613,58 @@ class RequestDetailView(
             messages.success(request, done)
         return redirect("wagtail_privacy_requests:detail", item.pk)
 
+    # --- Staff run an account's right (``staff_run``) ---------------------------------------
+
+    def _account_context(self, item):
+        """An account's request staff recorded: the action its right takes, once the person's
+        identity is confirmed, and for a deletion what blocks it now."""
+        shown = bool(
+            item.user_id
+            and item.channel != RequestChannel.SELF_SERVICE
+            and item.is_open
+            and item.kind in staff_run.ACTIONS
+        )
+        action = staff_run.action_of(item) if shown else None
+        return {
+            "account_request": shown,
+            "account_action": action,
+            "account_blockers": staff_run.blockers(item) if action == "delete" else [],
+        }
+
+    def _account_action(self, request, action):
+        """Build the export, deactivate, or schedule the deletion of the request's account."""
+        item, user = self.item, request.user
+        run, logged, done = ACCOUNT_ACTIONS[action]
+        try:
+            run(item, actor=user)
+        except PrivacyError as error:
+            messages.error(request, error.message)
+        else:
+            log(item, LOGGED[logged], user=user)
+            messages.success(request, done)
+        return redirect("wagtail_privacy_requests:detail", item.pk)
+
+
+#: The account actions of the detail page, by their button's name: the service, the log
+#: action, and what staff are told.
+ACCOUNT_ACTIONS = {
+    "run_account_export": (
+        staff_run.start_export,
+        "account_export",
+        _("The export is being prepared; the customer is emailed when it is in their account."),
+    ),
+    "run_deactivation": (
+        staff_run.deactivate,
+        "deactivated",
+        _("The account is deactivated; the customer is emailed how to reactivate it."),
+    ),
+    "run_deletion": (
+        staff_run.schedule_deletion,
+        "deletion",
+        _("The deletion is scheduled; the customer is emailed how to cancel it."),
+    ),
+}
+
 
 class RequestViewSet(PrivacyCentreViewSet):
     name = "wagtail_privacy_requests"
@@ -600,3 +694,12 @@ def register_log_actions(actions):
     actions.register_action(LOGGED["identity"], _("Verify identity"), _("Identity verified"))
     actions.register_action(LOGGED["export"], _("Run export"), _("Export started"))
     actions.register_action(LOGGED["erasure"], _("Run erasure"), _("Erasure started"))
+    actions.register_action(
+        LOGGED["account_export"], _("Build account export"), _("Account export started")
+    )
+    actions.register_action(
+        LOGGED["deactivated"], _("Deactivate account"), _("Account deactivated")
+    )
+    actions.register_action(
+        LOGGED["deletion"], _("Schedule account deletion"), _("Account deletion scheduled")
+    )

@@ -154,17 +154,32 @@ PAGES_NOT_MOUNTED = (
 )
 
 
-def _close(user, kind, days, request_kind, now, *, status, outcome, template, date_key):
+def _close(
+    user,
+    kind,
+    days,
+    request_kind,
+    now,
+    *,
+    status,
+    outcome,
+    template,
+    date_key,
+    request=None,
+    actor=None,
+):
     """Deactivate ``user``, schedule the erasure and email the customer, or raise.
 
     All of it happens in one transaction, the email built (its link reversed, its text
     rendered) before the commit: whatever fails leaves nothing written. The email goes out
-    once the transaction has committed.
+    once the transaction has committed. ``request``: the ledger's request staff run this for
+    (else a self-service one is opened).
     """
     with transaction.atomic():
-        request = ledger.open_request(
-            kind=request_kind, channel=RequestChannel.SELF_SERVICE, user=user, received_at=now
-        )
+        if request is None:
+            request = ledger.open_request(
+                kind=request_kind, channel=RequestChannel.SELF_SERVICE, user=user, received_at=now
+            )
         try:
             with transaction.atomic():
                 closure = AccountClosure.objects.create(
@@ -180,7 +195,7 @@ def _close(user, kind, days, request_kind, now, *, status, outcome, template, da
                 _("Your account is already being closed."), code="closure_pending", status=409
             ) from None
         get_user_model()._default_manager.filter(pk=user.pk).update(is_active=False)
-        ledger.set_status(request, status, outcome=outcome)
+        ledger.set_status(request, status, outcome=outcome, actor=actor)
         context = {
             date_key: closure.scheduled_for,
             "reactivate_url": lambda: reactivation_url(closure),
@@ -189,11 +204,12 @@ def _close(user, kind, days, request_kind, now, *, status, outcome, template, da
     return closure
 
 
-def deactivate(user, now=None, *, proof=None):
+def deactivate(user, now=None, *, proof=None, request=None, actor=None):
     """Disable the account at once; erase it after ``DEACTIVATED_RETENTION_DAYS``.
 
     Needs a fresh step-up: ``proof`` is ``verification.service.step_up_proof(request)``, or
     ``without_step_up(reason)`` for staff, periodic work and tests; else ``StepUpRequired``.
+    Staff running a recorded request pass it (``request``) and themselves (``actor``).
     ``account_deactivated`` is sent inside the transaction: a receiver that fails undoes it.
     """
     from ..signals import account_deactivated
@@ -212,15 +228,18 @@ def deactivate(user, now=None, *, proof=None):
             outcome=_("Account deactivated."),
             template="deactivated",
             date_key="until",
+            request=request,
+            actor=actor,
         )
         account_deactivated.send(sender=AccountClosure, closure=closure)
     return closure
 
 
-def request_deletion(user, now=None, *, proof=None):
+def request_deletion(user, now=None, *, proof=None, request=None, actor=None):
     """Check blockers, then deactivate and schedule erasure after ``DELETION_GRACE_DAYS``.
 
     Needs a fresh step-up first, as ``deactivate`` (``proof``); else ``StepUpRequired``.
+    ``request`` and ``actor`` as for ``deactivate``.
     """
     from ..verification.service import check_step_up
 
@@ -238,6 +257,8 @@ def request_deletion(user, now=None, *, proof=None):
         outcome=None,
         template="deletion_scheduled",
         date_key="date",
+        request=request,
+        actor=actor,
     )
 
 

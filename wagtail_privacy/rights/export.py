@@ -55,13 +55,15 @@ def _storage():
     return export_storage()
 
 
-def request_export(user, now=None, *, proof=None):
+def request_export(user, now=None, *, proof=None, request=None):
     """Start an export for ``user``: at most one per ``EXPORT_RATE_LIMIT`` seconds.
 
     Needs a fresh step-up: ``proof`` is ``verification.service.step_up_proof(request)``, or
     ``without_step_up(reason)`` for staff, periodic work and tests; else ``StepUpRequired``.
     An export whose worker died does not count against the limit: it is built again (or, out
-    of attempts, marked failed) before the limit is checked.
+    of attempts, marked failed) before the limit is checked. ``request``: the ledger's
+    request staff run it for (else a self-service one is opened, or carried on after a failed
+    export).
     """
     from ..verification.service import check_step_up
 
@@ -92,19 +94,23 @@ def request_export(user, now=None, *, proof=None):
             )
         # Asking again after a failed export carries on with the same request in the ledger.
         failed = (
-            DataExport.objects.filter(
-                user=user,
-                status=ExportStatus.FAILED,
-                request__status__in=RequestStatus.open_values(),
+            None
+            if request is not None
+            else (
+                DataExport.objects.filter(
+                    user=user,
+                    status=ExportStatus.FAILED,
+                    request__status__in=RequestStatus.open_values(),
+                )
+                .select_related("request")
+                .order_by("-created_at")
+                .first()
             )
-            .select_related("request")
-            .order_by("-created_at")
-            .first()
         )
-        request = failed.request if failed else None
-        if request is not None:
+        if failed is not None:
+            request = failed.request
             DataExport.objects.filter(pk=failed.pk).update(request=None)
-        else:
+        elif request is None:
             request = ledger.open_request(
                 kind=RequestKind.ACCESS,
                 channel=RequestChannel.SELF_SERVICE,

@@ -162,10 +162,14 @@ def send_confirmation(request_id):
     the way to the privacy centre (and the request closed). Returns the email's name."""
     with transaction.atomic():
         request = DataRequest.objects.select_for_update().filter(pk=request_id).first()
-        if request is None or not request.awaiting_identity or not request.contact_email:
+        if request is None or not request.awaiting_identity:
+            return ""
+        # A request staff opened for an account: the link goes to the account's own address.
+        address = mail.email_address(request.user) if request.user_id else request.contact_email
+        if not address:
             return ""
         language = request.language or default_language()
-        if _account_of(request.contact_email) is not None:
+        if request.user_id is None and _account_of(address) is not None:
             ledger.set_status(
                 request,
                 RequestStatus.CANCELLED,
@@ -190,7 +194,6 @@ def send_confirmation(request_id):
                         + timedelta(seconds=privacy_settings.REQUEST_CONFIRMATION_TTL)
                     ),
                 }
-        address = request.contact_email
     mail.send(address, name, context, language)
     return name
 
@@ -265,12 +268,14 @@ def check_token(token, *, lock=False):
 
 
 def confirm(token):
-    """The person opened the link: the identity is confirmed, and the right is exercised (an
-    export sent to the address, or the guest's records erased). Returns the request."""
+    """The person opened the link: the identity is confirmed, and a guest's right is exercised
+    (an export sent to the address, or the records erased); an account's, staff run from the
+    request (``staff_run``). Returns the request."""
     with transaction.atomic():
         request = check_token(token, lock=True)
         confirm_identity(request, IdentityMethod.EMAIL_LINK)
-        fulfil(request)
+        if request.user_id is None:
+            fulfil(request)
     return request
 
 

@@ -106,8 +106,9 @@ CONFIRM_ERROR_TEMPLATE = "wagtail_privacy/rights/confirm_request_error.html"
 @answers_refusals
 def confirm_request_page(request, token):
     """GET checks the link and asks (mail scanners open links: a GET changes nothing); POST
-    confirms, and the export or the erasure starts. A refused link answers its page with the
-    API's status (400 ``invalid_token``, 410 ``link_expired`` or ``link_superseded``)."""
+    confirms, and a guest's export or erasure starts (an account's, staff run). A refused link
+    answers its page with the API's status (400 ``invalid_token``, 410 ``link_expired`` or
+    ``link_superseded``)."""
     from . import guests
 
     named = guests.named_request(token)
@@ -129,5 +130,10 @@ def confirm_request_page(request, token):
         return render_in_language(
             request,
             CONFIRM_TEMPLATE,
-            {"done": done, "kind": item.kind, "label": item.get_kind_display()},
+            {
+                "done": done,
+                "kind": item.kind,
+                "label": item.get_kind_display(),
+                "account": bool(item.user_id),
+            },
         )
