@@ -53,6 +53,8 @@ def test_a_new_wording_ends_the_consent_until_the_customer_agrees_to_it(customer
             "current_version": 2,
             "expired_at": None,
         },
+        "confirmation_sent_at": None,
+        "objected": False,
     }
 
     response = put(client, "newsletter", {"email": True})  # agreeing to the new wording
