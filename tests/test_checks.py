@@ -106,6 +106,13 @@ def test_request_confirmation_settings_are_checked(settings, key, value):
     assert ids(settings) == {"wagtail_privacy.E042"}
 
 
+@pytest.mark.parametrize("value", [0, -3, "14", 2.5, None, True])
+def test_the_notice_before_lifting_a_restriction_is_checked(settings, value):
+    # The customer must be told before a restriction is lifted: at least a day before.
+    settings.WAGTAIL_PRIVACY = {"RESTRICTION_LIFT_NOTICE_DAYS": value}
+    assert ids(settings) == {"wagtail_privacy.E050"}
+
+
 def test_a_host_that_is_not_a_host_subclass_is_reported(settings):
     settings.WAGTAIL_PRIVACY = {"HOST": "tests.testapp.hooks.profile_languages"}
     assert "wagtail_privacy.E008" in ids(settings)

@@ -22,6 +22,7 @@ GROUND = {
     "mail",
     "periods",
     "records",
+    "restriction",
     "signals",
     "sources",
     "spreadsheets",

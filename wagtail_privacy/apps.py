@@ -32,8 +32,10 @@ class WagtailPrivacyConfig(AppConfig):
         # The built-in sources of personal data, one module per domain.
         from .consent import sources as consent_sources  # noqa: F401
         from .notices import sources as notice_sources  # noqa: F401
+        from .rights import receivers as rights_receivers
         from .rights import (
             reminders,  # noqa: F401  (the request_reminders step)
+            restriction,  # noqa: F401  (the restrictions step)
             sessions,
             sources,  # noqa: F401  (registers the built-in data sources)
         )
@@ -41,6 +43,7 @@ class WagtailPrivacyConfig(AppConfig):
         from .verification import sources as verification_sources  # noqa: F401
 
         sessions.connect()
+        rights_receivers.connect()
 
         # Host apps register their own sources in a ``privacy_sources`` module.
         autodiscover_modules("privacy_sources")

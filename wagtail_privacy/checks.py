@@ -61,6 +61,19 @@ def _check_request_confirmation():
     ]
 
 
+def _check_restriction():
+    """Staff lifting a restriction tell the customer first: at least a day before (E050)."""
+    if _whole(privacy_settings.RESTRICTION_LIFT_NOTICE_DAYS, 1):
+        return []
+    return [
+        Error(
+            "WAGTAIL_PRIVACY['RESTRICTION_LIFT_NOTICE_DAYS'] must be a whole number, 1 or more.",
+            hint="The customer is told before staff lift a restriction (GDPR Art. 18(3)).",
+            id="wagtail_privacy.E050",
+        )
+    ]
+
+
 def _check_host():
     try:
         host()
@@ -262,6 +275,7 @@ def check_settings(app_configs=None, **kwargs):
             )
         )
     problems += _check_request_confirmation()
+    problems += _check_restriction()
     problems += _check_host()
     problems += _check_periods()
     paths = list(privacy_settings.API_AUTHENTICATION)

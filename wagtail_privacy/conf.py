@@ -112,6 +112,9 @@ DEFAULTS = {
     # Days before a consent expires (a purpose's "valid for") that the customer is emailed to
     # renew it; from then on, granting it again renews it.
     "CONSENT_RENEWAL_NOTICE_DAYS": 30,
+    # Days between telling a customer that staff lift the restriction of their data (GDPR
+    # Art. 18(3)) and lifting it; the customer lifting their own is immediate.
+    "RESTRICTION_LIFT_NOTICE_DAYS": 14,
     # Days between asking for deletion and the erasure; the customer can cancel meanwhile.
     "DELETION_GRACE_DAYS": 14,
     # Days a deactivated account's data is kept before it is erased.

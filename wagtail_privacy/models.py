@@ -12,6 +12,7 @@ from .policies.models import (
     VersionStatus,
 )
 from .policies.pages import PolicyPage
+from .restriction import Restriction
 from .rights.models import (
     AccountClosure,
     DataExport,
@@ -41,5 +42,6 @@ __all__ = [
     "PolicyVersion",
     "PolicyVersionPdf",
     "PolicyVersionText",
+    "Restriction",
     "VersionStatus",
 ]

@@ -34,3 +34,12 @@ account_erased = Signal()
 #: step-up verification). Arguments: ``user``. Consent joins the guest consents given with
 #: that address to the account.
 email_verified = Signal()
+
+#: Sent when a customer's account is restricted (GDPR Art. 18) or the restriction is lifted.
+#: Arguments: ``user``, ``restricted``. Consent forgets the customer's cached state.
+restriction_changed = Signal()
+
+#: Sent once objections to purposes based on legitimate interest (GDPR Art. 21) are recorded.
+#: Arguments: ``records`` (the ``ConsentRecord``s, ``objection`` True). Rights opens a
+#: completed objection request for each customer.
+objected = Signal()

@@ -1777,6 +1777,56 @@ CONSENT_PURPOSES = [
             },
         },
     },
+    {
+        # Offers to existing customers on teas like those they bought: no consent needed
+        # (GDPR Art. 6(1)(f), ePrivacy Art. 13(2)), but they may object, and that is final.
+        "key": "customer_offers",
+        "channels": ["email"],
+        "sort_order": 40,
+        "legal_basis": "legitimate_interest",
+        "direct_marketing": True,
+        "text": {
+            "en": {
+                "name": "Offers for our customers",
+                "description": "Now and then, an offer on teas like those you have bought.",
+                "wording": (
+                    "As our customer, you receive by email an occasional offer on teas and "
+                    "ceramics like those you bought from us. You can object at any time, in your "
+                    "account or with the link in every such email; we then stop for good."
+                ),
+            },
+            "sl": {
+                "name": "Ponudbe za naše stranke",
+                "description": "Občasno ponudba za čaje, podobne tistim, ki ste jih kupili.",
+                "wording": (
+                    "Kot naša stranka po e-pošti občasno prejmete ponudbo za čaje in keramiko, "
+                    "podobne tistim, ki ste jih kupili pri nas. Temu lahko kadar koli ugovarjate "
+                    "v svojem računu ali s povezavo v vsakem takem sporočilu; nato za vedno "
+                    "prenehamo."
+                ),
+            },
+            "sq": {
+                "name": "Oferta për klientët tanë",
+                "description": "Herë pas here, një ofertë për çajra si ata që keni blerë.",
+                "wording": (
+                    "Si klient ynë, merrni me email herë pas here një ofertë për çajra dhe "
+                    "qeramikë si ato që keni blerë nga ne. Mund të kundërshtoni në çdo kohë, në "
+                    "llogarinë tuaj ose me lidhjen në çdo email të tillë; atëherë ndalojmë "
+                    "përgjithmonë."
+                ),
+            },
+            "hr": {
+                "name": "Ponude za naše kupce",
+                "description": "Povremeno ponuda za čajeve slične onima koje ste kupili.",
+                "wording": (
+                    "Kao naš kupac povremeno e-poštom primate ponudu za čajeve i keramiku slične "
+                    "onima koje ste kupili kod nas. Tome možete prigovoriti u bilo kojem "
+                    "trenutku, u svom računu ili putem poveznice u svakoj takvoj poruci; tada "
+                    "zauvijek prestajemo."
+                ),
+            },
+        },
+    },
 ]
 
 # Wordings revised after the demo consents were given: {purpose: {language: version 2}}. The

@@ -54,6 +54,7 @@ def test_a_new_wording_ends_the_consent_until_the_customer_agrees_to_it(customer
             "expired_at": None,
         },
         "confirmation_sent_at": None,  # lapsed, not withdrawn: nothing to confirm
+        "objected": False,
     }
 
     response = put(client, "newsletter", {"email": True})  # agreeing to the new wording

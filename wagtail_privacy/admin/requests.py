@@ -31,7 +31,8 @@ from .. import formats
 from ..conf import privacy_settings
 from ..exceptions import PrivacyError
 from ..periods import Period
-from ..rights import guests, ledger, staff_run
+from ..restriction import current as current_restriction
+from ..rights import guests, ledger, restriction, staff_run
 from ..rights.models import (
     AccountClosure,
     ClosureKind,
@@ -59,6 +60,8 @@ LOGGED = {
     "account_export": "wagtail_privacy.request_account_export_started",
     "deactivated": "wagtail_privacy.request_account_deactivated",
     "deletion": "wagtail_privacy.request_deletion_scheduled",
+    "restricted": "wagtail_privacy.request_restriction_applied",
+    "lift": "wagtail_privacy.request_restriction_lift_announced",
 }
 
 #: How staff may verify a person asking by email: the emailed link, or a proof they saw.
@@ -535,6 +538,14 @@ class RequestDetailView(
             ),
         )
         context.update(self._account_context(item))
+        if item.kind == RequestKind.RESTRICTION and item.user_id:
+            held = current_restriction(item.user)
+            context.update(
+                restriction=held,
+                can_restrict=item.is_open and (held is None or held.lift_requested_at),
+                can_lift=held is not None and held.lift_requested_at is None,
+                lift_notice_days=privacy_settings.RESTRICTION_LIFT_NOTICE_DAYS,
+            )
         context.update(
             item=self.item,
             events=self.item.events.select_related("actor"),
@@ -553,6 +564,9 @@ class RequestDetailView(
         for action in ACCOUNT_ACTIONS:
             if action in request.POST:
                 return self._account_action(request, action)
+        for action in ("apply_restriction", "lift_restriction"):
+            if action in request.POST:
+                return self._restriction_action(request, action)
         if "extend" in request.POST:
             form = ExtendForm(request.POST)
             if form.is_valid():
@@ -644,6 +658,28 @@ class RequestDetailView(
             messages.success(request, done)
         return redirect("wagtail_privacy_requests:detail", item.pk)
 
+    def _restriction_action(self, request, action):
+        """Restrict the customer's account on this request, or announce lifting it."""
+        item, user = self.item, request.user
+        try:
+            if item.kind != RequestKind.RESTRICTION or item.user is None:
+                raise PrivacyError(_("Only a restriction request of an account can do this."))
+            if action == "apply_restriction":
+                if not item.is_open:
+                    raise PrivacyError(_("This request is closed."), code="request_closed")
+                restriction.restrict(item.user, actor=user, request=item, channel=item.channel)
+                logged, done = "restricted", _("Processing restricted; the data is kept.")
+            else:
+                restriction.schedule_lift(item.user, actor=user)
+                logged = "lift"
+                done = _("The customer is told now; the restriction is lifted after the notice.")
+        except PrivacyError as error:
+            messages.error(request, error.message)
+        else:
+            log(item, LOGGED[logged], user=user)
+            messages.success(request, done)
+        return redirect("wagtail_privacy_requests:detail", item.pk)
+
 
 #: The account actions of the detail page, by their button's name: the service, the log
 #: action, and what staff are told.
@@ -702,4 +738,10 @@ def register_log_actions(actions):
     )
     actions.register_action(
         LOGGED["deletion"], _("Schedule account deletion"), _("Account deletion scheduled")
+    )
+    actions.register_action(
+        LOGGED["restricted"], _("Restrict processing"), _("Processing restricted")
+    )
+    actions.register_action(
+        LOGGED["lift"], _("Lift restriction"), _("Lifting of the restriction announced")
     )

@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema
 from ..client import client_details
 from ..consent import service, unsubscribe
 from ..consent.models import Channel, ConsentSource, LegalBasis
+from ..restriction import current as current_restriction
 from .auth import customer_auth
 from .errors import COMMON, ErrorOut
 from .me import customer
@@ -53,6 +54,11 @@ class ChannelState(Schema):
         description="For a withdrawal: when its confirmation was emailed to the customer "
         "(null until privacy_tick has sent it, within five days).",
     )
+    objected: bool = Field(
+        False,
+        description="For a purpose based on legitimate interest: whether the customer "
+        "objected (since: when). Such a purpose counts (granted) until they object.",
+    )
 
 
 class PurposeOut(Schema):
@@ -64,6 +70,21 @@ class PurposeOut(Schema):
     legal_basis: str
     # True: no longer offered (retired, or deleted); listed only while something is granted.
     retired: bool
+    objectable: bool = Field(
+        False,
+        description="Based on legitimate interest: the customer is included unless they "
+        "object, per channel (PUT false objects; true withdraws the objection).",
+    )
+    direct_marketing: bool = Field(
+        False,
+        description="An objection to it is final: withdrawing it is refused with 409 "
+        "`objection_permanent`.",
+    )
+    suspended: bool = Field(
+        False,
+        description="Paused because the customer restricted processing (/me/restriction/); "
+        "their choices are kept and count again once the restriction is lifted.",
+    )
     channels: list[ChannelState]
 
 
@@ -71,7 +92,24 @@ class ChannelsIn(Schema):
     channels: dict[str, bool]
 
 
+def _objectable_channel(channel, last, offered):
+    objected = last is not None and not last.granted
+    return {
+        "channel": channel,
+        "label": str(dict(Channel.choices).get(channel, channel)),
+        "granted": offered and not objected,
+        "since": last.at if last else None,
+        "offered": offered,
+        "expires_at": None,
+        "renewal": None,
+        "confirmation_sent_at": last.confirmed_at if objected else None,
+        "objected": objected,
+    }
+
+
 def _channel(channel, last, offered, rule, now):
+    if rule is not None and rule.objectable:
+        return _objectable_channel(channel, last, offered)
     judged = None
     if last is not None and last.granted:
         judged = service.judge(rule, last.wording_version, last.at, now)
@@ -101,6 +139,7 @@ def _overview(user, language):
     Grants are judged by the default-language purposes (``service.rules``), as recorded."""
     current = service.current_records(user)
     rules = service.rules()
+    restricted = current_restriction(user) is not None
     now = timezone.now()
     granted = sorted(key for key, last in current.items() if last.granted)
     out = []
@@ -121,6 +160,9 @@ def _overview(user, language):
                 "wording_version": purpose.wording_version,
                 "legal_basis": purpose.legal_basis,
                 "retired": purpose.retired,
+                "objectable": purpose.objectable,
+                "direct_marketing": purpose.objectable and purpose.direct_marketing,
+                "suspended": restricted and purpose.suspended_by_restriction,
                 "channels": [
                     _channel(c, current.get((purpose.key, c)), True, rules.get(key), now)
                     for c in offered
@@ -184,6 +226,9 @@ def withdraw_all(request):
     },
     url_name="me_consent_set",
     summary='Set channels of one purpose: {"channels": {"email": true, "sms": false}}',
+    description="For a purpose based on legitimate interest (`objectable`), false records an "
+    "objection (GDPR Art. 21) and true withdraws it; an objection to direct marketing is "
+    "final (409 `objection_permanent`).",
 )
 def set_consent(request, purpose: str, payload: ChannelsIn):
     user = customer(request)

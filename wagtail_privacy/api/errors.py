@@ -92,6 +92,8 @@ ERROR_CODES = {
         "no_email",
         "identity_not_confirmed",
         "export_exists",
+        "objection_permanent",
+        "not_restricted",
     ],
     410: ["link_expired", "link_superseded", "export_expired"],
     413: ["body_too_large"],

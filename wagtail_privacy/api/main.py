@@ -23,6 +23,7 @@ from .information import router as information_router
 from .me import router as me_router
 from .policies import router as policies_router
 from .public_requests import public as public_requests_router
+from .restriction import router as restriction_router
 from .rights import router as rights_router
 
 
@@ -71,6 +72,7 @@ api.add_router("", me_router)
 api.add_router("", information_router)
 api.add_router("", rights_router)
 api.add_router("", consent_router)
+api.add_router("", restriction_router)
 api.add_router("", unsubscribe_router)
 api.add_router("", closure_router)
 api.add_router("", reactivate_router)

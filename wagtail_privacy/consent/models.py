@@ -69,6 +69,23 @@ class ConsentPurpose(TranslatableMixin, models.Model):
     legal_basis = models.CharField(
         _("legal basis"), max_length=30, choices=LegalBasis.choices, default=LegalBasis.CONSENT
     )
+    direct_marketing = models.BooleanField(
+        _("direct marketing"),
+        default=False,
+        help_text=_(
+            "For a purpose based on legitimate interest: an objection to direct marketing is "
+            "final (Art. 21(3) GDPR). Once a customer objects, they are never included again."
+        ),
+    )
+    suspended_by_restriction = models.BooleanField(
+        _("paused while processing is restricted"),
+        default=True,
+        help_text=_(
+            "Marketing and profiling: paused for customers who restrict the processing of "
+            "their data (Art. 18 GDPR); their choices are kept. Untick it for what you need "
+            "to serve the customer, such as order updates."
+        ),
+    )
     email = models.BooleanField(_("by email"), default=True)
     sms = models.BooleanField(_("by SMS"), default=False)
     phone = models.BooleanField(_("by phone"), default=False)
@@ -93,7 +110,18 @@ class ConsentPurpose(TranslatableMixin, models.Model):
             heading=_("Wording"),
         ),
         FieldPanel("valid_for"),
-        FieldPanel("legal_basis"),
+        MultiFieldPanel(
+            [
+                FieldPanel("legal_basis"),
+                FieldPanel("direct_marketing"),
+                FieldPanel("suspended_by_restriction"),
+            ],
+            heading=_("Legal basis"),
+            help_text=_(
+                "Consent: customers opt in. Legitimate interest: customers are included "
+                "until they object, per channel."
+            ),
+        ),
         MultiFieldPanel(
             [FieldPanel("email"), FieldPanel("sms"), FieldPanel("phone"), FieldPanel("post")],
             heading=_("Channels offered"),
@@ -116,6 +144,11 @@ class ConsentPurpose(TranslatableMixin, models.Model):
     @property
     def channels(self):
         return [c for c in Channel.values if getattr(self, c)]
+
+    @property
+    def objectable(self):
+        """Based on legitimate interest: customers are included until they object."""
+        return self.legal_basis == LegalBasis.LEGITIMATE_INTEREST
 
     @property
     def validity(self):
@@ -160,6 +193,9 @@ class ConsentRecord(AppendOnlyModel):
     purpose_key = models.SlugField(_("purpose"), max_length=64)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     granted = models.BooleanField(_("granted"))
+    # A refusal of a purpose based on legitimate interest (Art. 21 GDPR), not the withdrawal
+    # of a consent; a grant after one withdraws the objection.
+    objection = models.BooleanField(_("objection"), default=False)
     wording_version = models.PositiveIntegerField(_("wording version"))
     wording_sha256 = models.CharField(_("SHA-256 of the wording"), max_length=64)
     policy_version = models.ForeignKey(
@@ -201,7 +237,8 @@ class ConsentRecord(AppendOnlyModel):
         ]
 
     def __str__(self):
-        return f"{self.purpose_key}/{self.channel}: {'granted' if self.granted else 'withdrawn'}"
+        done = "granted" if self.granted else "objected" if self.objection else "withdrawn"
+        return f"{self.purpose_key}/{self.channel}: {done}"
 
 
 def email_hash(email):

@@ -8,6 +8,11 @@ A grant counts while it is live: not given to an earlier wording of a purpose th
 wording changes, and not older than the purpose's ``valid_for``. The cache holds each grant's
 wording version and date, and the purposes' rules apart (forgotten when a purpose is saved),
 so neither a new wording nor the passing of time hides behind a cached answer.
+
+Purposes based on legitimate interest are the other way round: they count unless the
+subject objected (a record with ``objection`` set), per channel; an objection to direct
+marketing is final. A customer who restricted processing (``restriction``) has the purposes
+``suspended_by_restriction`` paused, their choices kept; the cached state says so too.
 """
 
 from dataclasses import dataclass
@@ -25,12 +30,14 @@ from ..conf import privacy_settings
 from ..exceptions import NotFound, PrivacyError
 from ..i18n import default_language
 from ..periods import Period
-from .models import Channel, ConsentPurpose, ConsentRecord, ConsentSource, email_hash
+from ..restriction import current as current_restriction
+from ..signals import objected
+from .models import Channel, ConsentPurpose, ConsentRecord, ConsentSource, LegalBasis, email_hash
 
-# v2: the grants' wording version and date, not a bare yes or no.
-STATE_KEY = "wagtail_privacy:consent:v2:{}"
+# v3: the grants, the refusals (objections) and whether processing is restricted.
+STATE_KEY = "wagtail_privacy:consent:v3:{}"
 STATE_TIMEOUT = 24 * 3600
-RULES_KEY = "wagtail_privacy:consent:rules:v1"
+RULES_KEY = "wagtail_privacy:consent:rules:v2"
 # Saving a purpose forgets the rules at once; this bounds a stale copy written by a reader
 # that raced the save.
 RULES_TIMEOUT = 600
@@ -114,10 +121,31 @@ class Rule:
     renew_on_wording_change: bool
     wording_version: int
     valid_for: str  # "" : never expires
+    objectable: bool = False  # legitimate interest: counts unless objected to
+    suspended_by_restriction: bool = False
+    offered: tuple = ()  # channels, none when retired
 
     @classmethod
     def of(cls, purpose):
-        return cls(purpose.renew_on_wording_change, purpose.wording_version, purpose.valid_for)
+        return cls(
+            purpose.renew_on_wording_change,
+            purpose.wording_version,
+            purpose.valid_for,
+            purpose.objectable,
+            purpose.suspended_by_restriction,
+            () if purpose.retired else tuple(purpose.channels),
+        )
+
+
+@dataclass(frozen=True)
+class SubjectState:
+    """What is cached per subject: {(purpose, channel): (wording version, granted at)} of the
+    standing grants, the (purpose, channel) whose latest record refuses (withdrawal or
+    objection), and whether the customer restricted processing."""
+
+    grants: dict
+    refused: frozenset = frozenset()
+    restricted: bool = False
 
 
 @dataclass(frozen=True)
@@ -177,49 +205,62 @@ def forget_rules():
     transaction.on_commit(lambda: cache.delete(RULES_KEY))
 
 
-def _load_grants(subject):
-    grants = {
-        key: (r.wording_version, r.at) for key, r in current_records(subject).items() if r.granted
-    }
-    cache.set(subject.cache_key, grants, STATE_TIMEOUT)
-    return grants
+def _load_state(subject):
+    current = current_records(subject)
+    found = SubjectState(
+        grants={key: (r.wording_version, r.at) for key, r in current.items() if r.granted},
+        refused=frozenset(key for key, r in current.items() if not r.granted),
+        restricted=current_restriction(subject.user) is not None,
+    )
+    cache.set(subject.cache_key, found, STATE_TIMEOUT)
+    return found
 
 
-def _grants_and_rules(subject):
-    """({(purpose, channel): (wording version, granted at)}, rules): one cache round trip in
-    steady state."""
+def _state_and_rules(subject):
+    """(``SubjectState``, rules): one cache round trip in steady state."""
     found = cache.get_many([subject.cache_key, RULES_KEY])
-    grants = found.get(subject.cache_key)
-    if grants is None:
-        grants = _load_grants(subject)
+    held = found.get(subject.cache_key)
+    if held is None:
+        held = _load_state(subject)
     known = found.get(RULES_KEY)
     if known is None:
         known = _load_rules()
-    return grants, known
+    return held, known
+
+
+def suspended(rule, held):
+    """Whether a restriction of processing pauses the purpose of ``rule`` for ``held``."""
+    return held.restricted and rule is not None and rule.suspended_by_restriction
+
+
+def _counts(held, rule, key, now):
+    if suspended(rule, held):
+        return False
+    if rule is not None and rule.objectable:
+        return key[1] in rule.offered and key not in held.refused
+    grant = held.grants.get(key)
+    return grant is not None and judge(rule, grant[0], grant[1], now).counts
 
 
 def state(subject, now=None):
-    """{(purpose, channel): whether the grant counts} for every standing grant of ``subject``
+    """{(purpose, channel): whether it counts} for every standing grant of ``subject``
     (withdrawn ones are absent), from the cache."""
     subject = Subject.of(subject)
     now = now or timezone.now()
-    grants, known = _grants_and_rules(subject)
-    return {
-        key: judge(known.get(key[0]), version, at, now).counts
-        for key, (version, at) in grants.items()
-    }
+    held, known = _state_and_rules(subject)
+    return {key: _counts(held, known.get(key[0]), key, now) for key in held.grants}
 
 
 def has_consent(subject, purpose, channel, now=None):
-    """Whether ``subject`` currently agrees to ``purpose`` by ``channel`` (for host mailers):
-    granted, and the grant still counts (current wording if the purpose renews on wording
-    changes; not expired)."""
+    """Whether ``subject``'s data may be used for ``purpose`` by ``channel`` (for host mailers).
+
+    A consent purpose: granted, and the grant still counts (current wording if the purpose
+    renews on wording changes; not expired). A purpose based on legitimate interest: offered
+    by ``channel`` and not objected to. Either way, not while the customer restricted
+    processing, if the purpose is paused by a restriction."""
     subject = Subject.of(subject)
-    grants, known = _grants_and_rules(subject)
-    grant = grants.get((purpose, channel))
-    if grant is None:
-        return False
-    return judge(known.get(purpose), grant[0], grant[1], now or timezone.now()).counts
+    held, known = _state_and_rules(subject)
+    return _counts(held, known.get(purpose), (purpose, channel), now or timezone.now())
 
 
 def standing(record, purpose, now=None):
@@ -242,6 +283,11 @@ def _renews(purpose, last, now):
 def _forget(subject):
     cache.delete(subject.cache_key)
     transaction.on_commit(lambda: cache.delete(subject.cache_key))
+
+
+def forget(user):
+    """Drop ``user``'s cached state (their restriction changed: ``consent.receivers``)."""
+    _forget(Subject(user=user))
 
 
 def _privacy_policy_version(now):
@@ -274,6 +320,7 @@ def _append(build):
                 ConsentRecord.objects.bulk_create(records)
                 _forget_many(subjects)
                 _confirm_on_commit(records)
+                _announce_objections(records)
         except IntegrityError:
             continue  # someone else recorded first: read again
         return records
@@ -293,6 +340,12 @@ def _confirm_on_commit(records):
     ids = [record.pk for record in records if needs_confirmation(record)]
     if ids:
         transaction.on_commit(lambda: confirm_withdrawals.enqueue(ids))
+
+
+def _announce_objections(records):
+    objections = [record for record in records if record.objection]
+    if objections:
+        transaction.on_commit(lambda: objected.send(sender=ConsentRecord, records=objections))
 
 
 def _forget_many(subjects):
@@ -350,6 +403,30 @@ def _check(purpose, purpose_key, channels, current):
             )
 
 
+def _objection_permanent(purpose):
+    return PrivacyError(
+        _("You objected to “%(purpose)s”, which is direct marketing: that objection is final.")
+        % {"purpose": purpose.name},
+        code="objection_permanent",
+        status=409,
+    )
+
+
+def _changes(purpose, last, granted, now):
+    """Whether setting a channel to ``granted`` records something, given its ``last`` record.
+
+    A purpose based on legitimate interest counts unless objected to: ``False`` records an
+    objection, ``True`` withdraws one, except a final one (direct marketing)."""
+    if purpose is not None and purpose.objectable:
+        refused = last is not None and not last.granted
+        if granted and refused and last.objection and purpose.direct_marketing:
+            raise _objection_permanent(purpose)
+        return refused if granted else not refused
+    if granted:
+        return _renews(purpose, last, now)  # a grant that counts: nothing new to prove
+    return bool(last and last.granted)  # else nothing granted to withdraw
+
+
 def check_withdrawal(subject, purpose_key, channel):
     """The purpose (None if deleted since) whose ``channel`` ``subject`` may withdraw, or the
     error a withdrawal would answer: ``unknown_purpose`` or ``unknown_channel``."""
@@ -395,10 +472,8 @@ def set_channels(subject, purpose_key, channels, *, source, ip=None, user_agent=
         records = []
         for channel, granted in channels.items():
             last = current.get((purpose_key, channel))
-            if granted and not _renews(purpose, last, now):
-                continue  # a grant that counts: nothing new to prove
-            if not granted and not (last and last.granted):
-                continue  # nothing granted to withdraw
+            if not _changes(purpose, last, granted, now):
+                continue
             records.append(
                 _new_record(
                     subject,
@@ -507,6 +582,10 @@ def _new_record(
 ):
     """An unsaved ledger record of ``subject``'s decision under ``wording`` (a purpose, or an
     earlier record: anything with ``wording_version`` and ``wording_sha256``)."""
+    if isinstance(wording, ConsentPurpose):
+        objection = not granted and wording.legal_basis == LegalBasis.LEGITIMATE_INTEREST
+    else:
+        objection = not granted and getattr(wording, "objection", False)
     return ConsentRecord(
         user=subject.user,
         email=subject.email if subject.user is None else "",
@@ -514,6 +593,7 @@ def _new_record(
         purpose_key=purpose_key,
         channel=channel,
         granted=bool(granted),
+        objection=objection,
         wording_version=wording.wording_version,
         wording_sha256=wording.wording_sha256,
         policy_version=policy_version,
@@ -553,6 +633,7 @@ def join_guest(user):
                     purpose_key=guest_record.purpose_key,
                     channel=guest_record.channel,
                     granted=guest_record.granted,
+                    objection=guest_record.objection,
                     wording_version=guest_record.wording_version,
                     wording_sha256=guest_record.wording_sha256,
                     policy_version=guest_record.policy_version,

@@ -37,6 +37,7 @@ class ConsentSourceOfData(ModelSource):
         "purpose_key",
         "channel",
         "granted",
+        "objection",
         "wording_version",
         "wording_sha256",
         "at",

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from ..batching import batches
 from ..conf import privacy_settings
 from ..hosts import host
+from ..restriction import active as active_restrictions
 from ..sources import registry
 from .models import AccountClosure, ClosureKind, ClosureState
 
@@ -23,7 +24,9 @@ def _last_activity(users):
 
 
 def inactive_users(now):
-    """Customers with no sign-in (or host activity) for ``INACTIVE_ACCOUNT_DAYS``, in batches."""
+    """Customers with no sign-in (or host activity) for ``INACTIVE_ACCOUNT_DAYS``, in batches.
+
+    Restricted accounts are left out: their data is to be kept (GDPR Art. 18)."""
     days = privacy_settings.INACTIVE_ACCOUNT_DAYS
     if not days:
         return
@@ -36,6 +39,7 @@ def inactive_users(now):
         # NOT EXISTS, not NOT IN: an anti-join on the one-active-closure index, so each batch
         # does not read every closure again.
         .filter(~Exists(AccountClosure.objects.filter(user=OuterRef("pk"), state__in=active)))
+        .filter(~Exists(active_restrictions().filter(user=OuterRef("pk"))))
         .order_by("pk")
     )
     for batch in batches(queryset, privacy_settings.RETENTION_BATCH_SIZE):

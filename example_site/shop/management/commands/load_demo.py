@@ -395,6 +395,8 @@ class Command(BaseCommand):
                     sort_order=spec["sort_order"],
                     renew_on_wording_change=spec.get("renew_on_wording_change", False),
                     valid_for=spec.get("valid_for", ""),
+                    legal_basis=spec.get("legal_basis", "consent"),
+                    direct_marketing=spec.get("direct_marketing", False),
                     **{channel: channel in spec["channels"] for channel in Channel.values},
                     **spec["text"]["en"],
                 )

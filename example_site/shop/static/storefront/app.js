@@ -111,6 +111,23 @@
       consentExpired: "Your consent expired on {date}: agree again to keep it.",
       consentGranted: "Saved: you agreed to “{name}” by {channel}.",
       consentWithdrawn: "Saved: you withdrew your consent to “{name}” by {channel}.",
+      consentObjectable: "You may object: we send this to our customers unless you object.",
+      consentObject: "Object",
+      consentObjectionWithdraw: "Withdraw my objection",
+      consentObjectedOn: "you objected on {date}",
+      consentObjectionFinal: "Direct marketing: an objection is final.",
+      consentObjected: "Saved: you objected to “{name}” by {channel}.",
+      consentObjectionWithdrawn: "Saved: you withdrew your objection to “{name}” by {channel}.",
+      consentSuspended: "Paused while the processing of your data is restricted.",
+      restrictTitle: "Restrict the processing of my data",
+      restrictIntro: "While processing is restricted, we keep your data but pause marketing and profiling; your choices are kept and count again once you lift it.",
+      restrictOn: "The processing of your data is restricted since {date}.",
+      restrictLiftOn: "We told you we will lift the restriction on {date}. Restrict again to keep it.",
+      restrictOff: "The processing of your data is not restricted.",
+      restrictStart: "Restrict processing",
+      restrictLift: "Lift the restriction",
+      restrictDone: "Saved: the processing of your data is restricted.",
+      restrictLifted: "Saved: the restriction is lifted.",
       // Closing the account
       closeTitle: "Close my account",
       closeIntro: "Take a break or leave for good. Both need a fresh confirmation that it is you (above).",
@@ -261,6 +278,23 @@
       consentExpired: "Vaša privolitev je potekla {date}: znova privolite, če jo želite ohraniti.",
       consentGranted: "Shranjeno: privolili ste v »{name}« ({channel}).",
       consentWithdrawn: "Shranjeno: preklicali ste privolitev v »{name}« ({channel}).",
+      consentObjectable: "Lahko ugovarjate: to pošiljamo svojim strankam, razen če ugovarjate.",
+      consentObject: "Ugovarjam",
+      consentObjectionWithdraw: "Prekliči ugovor",
+      consentObjectedOn: "ugovarjali ste {date}",
+      consentObjectionFinal: "Neposredno trženje: ugovor je dokončen.",
+      consentObjected: "Shranjeno: ugovarjali ste »{name}« ({channel}).",
+      consentObjectionWithdrawn: "Shranjeno: preklicali ste ugovor za »{name}« ({channel}).",
+      consentSuspended: "Zaustavljeno, dokler je obdelava vaših podatkov omejena.",
+      restrictTitle: "Omejitev obdelave mojih podatkov",
+      restrictIntro: "Med omejitvijo vaše podatke hranimo, trženje in profiliranje pa zaustavimo; vaše izbire ostanejo shranjene in znova veljajo, ko omejitev odpravite.",
+      restrictOn: "Obdelava vaših podatkov je omejena od {date}.",
+      restrictLiftOn: "Obvestili smo vas, da bomo omejitev odpravili {date}. Če jo želite ohraniti, jo znova zahtevajte.",
+      restrictOff: "Obdelava vaših podatkov ni omejena.",
+      restrictStart: "Omeji obdelavo",
+      restrictLift: "Odpravi omejitev",
+      restrictDone: "Shranjeno: obdelava vaših podatkov je omejena.",
+      restrictLifted: "Shranjeno: omejitev je odpravljena.",
       // Closing the account
       closeTitle: "Zaprtje računa",
       closeIntro: "Lahko si vzamete premor ali odidete za vedno. Za oboje morate znova potrditi, da ste to vi (zgoraj).",
@@ -411,6 +445,23 @@
       consentExpired: "Pëlqimi juaj skadoi më {date}: jepeni përsëri për ta mbajtur.",
       consentGranted: "U ruajt: dhatë pëlqimin për «{name}» ({channel}).",
       consentWithdrawn: "U ruajt: tërhoqët pëlqimin për «{name}» ({channel}).",
+      consentObjectable: "Mund të kundërshtoni: ua dërgojmë klientëve tanë, përveç nëse kundërshtoni.",
+      consentObject: "Kundërshtoj",
+      consentObjectionWithdraw: "Tërhiq kundërshtimin",
+      consentObjectedOn: "kundërshtuat më {date}",
+      consentObjectionFinal: "Marketing i drejtpërdrejtë: kundërshtimi është përfundimtar.",
+      consentObjected: "U ruajt: kundërshtuat «{name}» ({channel}).",
+      consentObjectionWithdrawn: "U ruajt: tërhoqët kundërshtimin për «{name}» ({channel}).",
+      consentSuspended: "Pezulluar derisa përpunimi i të dhënave tuaja është i kufizuar.",
+      restrictTitle: "Kufizo përpunimin e të dhënave të mia",
+      restrictIntro: "Gjatë kufizimit i ruajmë të dhënat tuaja, por pezullojmë marketingun dhe profilizimin; zgjedhjet tuaja ruhen dhe vlejnë përsëri kur e hiqni kufizimin.",
+      restrictOn: "Përpunimi i të dhënave tuaja është i kufizuar që nga {date}.",
+      restrictLiftOn: "Ju njoftuam se kufizimi do të hiqet më {date}. Kufizojeni përsëri për ta mbajtur.",
+      restrictOff: "Përpunimi i të dhënave tuaja nuk është i kufizuar.",
+      restrictStart: "Kufizo përpunimin",
+      restrictLift: "Hiq kufizimin",
+      restrictDone: "U ruajt: përpunimi i të dhënave tuaja është i kufizuar.",
+      restrictLifted: "U ruajt: kufizimi u hoq.",
       // Closing the account
       closeTitle: "Mbyllja e llogarisë",
       closeIntro:
@@ -562,6 +613,23 @@
       consentExpired: "Vaša privola istekla je {date}: ponovno dajte privolu da je zadržite.",
       consentGranted: "Spremljeno: dali ste privolu za „{name}” ({channel}).",
       consentWithdrawn: "Spremljeno: povukli ste privolu za „{name}” ({channel}).",
+      consentObjectable: "Možete uložiti prigovor: ovo šaljemo svojim kupcima, osim ako uložite prigovor.",
+      consentObject: "Ulažem prigovor",
+      consentObjectionWithdraw: "Povuci prigovor",
+      consentObjectedOn: "prigovor uložen {date}",
+      consentObjectionFinal: "Izravni marketing: prigovor je konačan.",
+      consentObjected: "Spremljeno: uložili ste prigovor na „{name}” ({channel}).",
+      consentObjectionWithdrawn: "Spremljeno: povukli ste prigovor na „{name}” ({channel}).",
+      consentSuspended: "Zaustavljeno dok je obrada vaših podataka ograničena.",
+      restrictTitle: "Ograniči obradu mojih podataka",
+      restrictIntro: "Dok je obrada ograničena, vaše podatke čuvamo, a marketing i izradu profila zaustavljamo; vaši odabiri ostaju spremljeni i ponovno vrijede kad ukinete ograničenje.",
+      restrictOn: "Obrada vaših podataka ograničena je od {date}.",
+      restrictLiftOn: "Obavijestili smo vas da ćemo ograničenje ukinuti {date}. Ponovno ga zatražite ako ga želite zadržati.",
+      restrictOff: "Obrada vaših podataka nije ograničena.",
+      restrictStart: "Ograniči obradu",
+      restrictLift: "Ukini ograničenje",
+      restrictDone: "Spremljeno: obrada vaših podataka je ograničena.",
+      restrictLifted: "Spremljeno: ograničenje je ukinuto.",
       // Closing the account
       closeTitle: "Zatvaranje računa",
       closeIntro: "Možete napraviti stanku ili otići zauvijek. Za oboje morate ponovno potvrditi da ste to vi (gore).",
@@ -630,6 +698,7 @@
     me: null,
     notices: [],
     consents: [],
+    restriction: null, // GET /me/restriction/
     consentFlash: null, // { ok, text }: the outcome of the last change of a consent
     verification: null,
     exportJob: null,
@@ -1298,12 +1367,20 @@
       stopTimers();
       state.notices = [];
       state.consents = [];
+      state.restriction = null;
       state.verification = null;
       state.exportJob = null;
       return;
     }
     renderAcceptances();
-    await Promise.all([loadNotices(), loadConsents(), loadVerification(), resumeExport(), loadRequests()]);
+    await Promise.all([
+      loadNotices(),
+      loadConsents(),
+      loadRestriction(),
+      loadVerification(),
+      resumeExport(),
+      loadRequests(),
+    ]);
   }
 
   async function signOut() {
@@ -1650,6 +1727,12 @@
       "li",
       { className: "card consent", id: `consent-${purpose.key}`, "data-testid": `consent-${purpose.key}` },
       el("strong", { className: "card-title" }, purpose.name),
+      purpose.objectable
+        ? el("p", { className: "meta", "data-testid": `consent-${purpose.key}-objectable` }, t("consentObjectable"))
+        : null,
+      purpose.suspended
+        ? el("p", { className: "renewal", role: "note", "data-testid": `consent-${purpose.key}-suspended` }, t("consentSuspended"))
+        : null,
       purpose.description ? el("p", {}, purpose.description) : null,
       el(
         "blockquote",
@@ -1666,6 +1749,7 @@
   }
 
   function renderChannel(purpose, channel, wordingId) {
+    if (purpose.objectable) return renderObjection(purpose, channel, wordingId);
     const id = `consent-${purpose.key}-${channel.channel}`;
     let when = null;
     if (channel.since && !channel.renewal) {
@@ -1708,18 +1792,63 @@
     );
   }
 
-  async function changeConsent(purpose, channel, input) {
-    const granted = input.checked;
+  // Legitimate interest: included unless the customer objects, per channel (GDPR Art. 21).
+  function renderObjection(purpose, channel, wordingId) {
+    const id = `consent-${purpose.key}-${channel.channel}`;
+    const final = channel.objected && purpose.direct_marketing;
+    let when = null;
+    if (channel.objected && channel.since) {
+      when = t("consentObjectedOn", { date: formatDate(channel.since) });
+      if (channel.confirmation_sent_at) {
+        when += ` · ${t("consentConfirmationSent", { date: formatDate(channel.confirmation_sent_at) })}`;
+      }
+      if (final) when += ` · ${t("consentObjectionFinal")}`;
+    }
+    const button =
+      final || (!channel.offered && !channel.objected)
+        ? null
+        : el(
+            "button",
+            {
+              type: "button",
+              id,
+              "data-testid": id,
+              className: channel.objected ? "secondary" : "",
+              "aria-describedby": wordingId,
+              onclick: (event) => changeConsent(purpose, channel, event.currentTarget, channel.objected),
+            },
+            channel.objected ? t("consentObjectionWithdraw") : t("consentObject"),
+          );
+    return el(
+      "li",
+      {},
+      el("span", {}, channel.label),
+      " ",
+      button,
+      when ? el("span", { className: "meta", "data-testid": `${id}-since` }, when) : null,
+    );
+  }
+
+  async function changeConsent(purpose, channel, input, granting) {
+    // A checkbox says what it now is; an objection button, what it does.
+    const granted = granting === undefined ? input.checked : granting;
     input.disabled = true;
     try {
       state.consents = await api("PUT", `${API}/me/consents/${encodeURIComponent(purpose.key)}/`, {
         channels: { [channel.channel]: granted },
       });
       const params = { name: purpose.name, channel: channel.label };
-      state.consentFlash = { ok: true, text: t(granted ? "consentGranted" : "consentWithdrawn", params) };
+      const said = purpose.objectable
+        ? granted
+          ? "consentObjectionWithdrawn"
+          : "consentObjected"
+        : granted
+          ? "consentGranted"
+          : "consentWithdrawn";
+      state.consentFlash = { ok: true, text: t(said, params) };
     } catch (error) {
       if (lostSession(error)) return;
-      input.checked = !granted;
+      if (granting === undefined) input.checked = !granted;
       input.disabled = false;
       state.consentFlash = { ok: false, text: error.message };
       showFlash(byId("consent-message"), false, error.message);
@@ -1728,6 +1857,47 @@
     renderConsents();
     const again = byId(input.id); // the list was drawn again: keep the keyboard where it was
     if (again) again.focus();
+  }
+
+  // (b3) Restriction of processing (GDPR Art. 18): data kept, marketing and profiling paused
+
+  async function loadRestriction() {
+    try {
+      state.restriction = await getJSON(`${API}/me/restriction/`);
+    } catch (error) {
+      showError(byId("restriction-state"), error);
+      return;
+    }
+    renderRestriction();
+  }
+
+  function renderRestriction() {
+    const restriction = state.restriction;
+    if (!restriction) return;
+    let text = restriction.restricted ? t("restrictOn", { date: formatDate(restriction.since) }) : t("restrictOff");
+    if (restriction.lift_on) text += ` ${t("restrictLiftOn", { date: formatDate(restriction.lift_on) })}`;
+    const box = byId("restriction-state");
+    box.dataset.restricted = String(restriction.restricted);
+    box.textContent = text;
+    // Restricting again keeps a restriction whose lifting was announced.
+    byId("restriction-start").hidden = restriction.restricted && !restriction.lift_on;
+    byId("restriction-lift").hidden = !restriction.restricted;
+  }
+
+  async function changeRestriction(restrict) {
+    const button = byId(restrict ? "restriction-start" : "restriction-lift");
+    button.disabled = true;
+    try {
+      state.restriction = await api(restrict ? "POST" : "DELETE", `${API}/me/restriction/`);
+      showFlash(byId("restriction-message"), true, t(restrict ? "restrictDone" : "restrictLifted"));
+    } catch (error) {
+      if (lostSession(error)) return;
+      showFlash(byId("restriction-message"), false, error.message);
+    } finally {
+      button.disabled = false;
+    }
+    renderRestriction();
+    await loadConsents(); // paused purposes say so, or not any more
   }
 
   // (c) Verification: a one-time code before sensitive actions
@@ -2351,6 +2521,7 @@
     Object.assign(state, { acceptFlash: null, exportMessage: null, consentFlash: null, closureMessage: null });
     if (state.closure) state.closure.error = null;
     showFlash(byId("verify-message"), true, "");
+    showFlash(byId("restriction-message"), true, "");
     renderChrome();
     loadPolicies();
     if (state.view === "account") {
@@ -2370,6 +2541,8 @@
     byId("verify-form").addEventListener("submit", submitCode);
     byId("guest-form").addEventListener("submit", submitGuestRequest);
     byId("export-start").addEventListener("click", startExport);
+    byId("restriction-start").addEventListener("click", () => changeRestriction(true));
+    byId("restriction-lift").addEventListener("click", () => changeRestriction(false));
     byId("deactivate-start").addEventListener("click", askToDeactivate);
     byId("deactivate-confirm-yes").addEventListener("click", deactivateAccount);
     byId("deactivate-confirm-no").addEventListener("click", keepAccount);
