@@ -17,7 +17,10 @@ rule) and the engine's default ``RETENTION_BATCH_SIZE`` (500):
   signed in within the last month, each with 4-6 invoices (5 on average) whose issue dates are
   spread evenly over the last 15 years (a low-discrepancy sequence), so about a third are past
   the 10-year mark; none is issued within 3 days of it, so the run's minutes never move an
-  invoice across it. The sets: ``--customers`` for the step, as many for the one-liner and
+  invoice across it. The invoices are inserted in the order of their issue dates, as a shop's
+  table grows, so primary keys follow the dates (``--order customer``: customer by customer,
+  primary keys unrelated to the dates, so each of the step's keyset batches reads about three
+  rows for every row due). The sets: ``--customers`` for the step, as many for the one-liner and
   ``--naive`` for the per-object loop. Then ``ANALYZE``;
 * **baselines**, run first (the step retires every invoice past 10 years in the table, so it
   must find only its own set's), each on a new connection, written as a shop writes them with
@@ -44,6 +47,9 @@ rule) and the engine's default ``RETENTION_BATCH_SIZE`` (500):
   Django's ``BEGIN`` statements too, on PostgreSQL the driver opens transactions uncounted;
   ``COMMIT`` never) and times the longest ``DELETE``: for the one-liner that is the whole
   transaction (less its commit), for the step one batch's;
+* ``--rounds`` (default 3) rounds of all this, each on data of its own (whatever a round
+  leaves is deleted, untimed, before the next); the table shows each phase's median time and
+  its largest memory growth, and the rows/s of every round;
 * memory: growth of the process's peak resident set (``VmHWM`` reset through
   ``/proc/self/clear_refs``, Linux only) over each timed phase, after ``gc.collect()`` and
   glibc's ``malloc_trim(0)`` so that memory an earlier phase freed is not silently reused.
@@ -62,9 +68,10 @@ import argparse
 import ctypes
 import gc
 import io
+import statistics
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -89,6 +96,10 @@ MARGIN = timedelta(days=3)  # no invoice is issued closer than this to the 10-ye
 PHI = 0.6180339887498949  # the golden ratio's fraction: an even spread of issue dates
 BATCH = 5000
 SETS = {"step": "step", "one-liner": "bulk", "naive": "loop"}
+ORDERS = {  # --order, as the report says it
+    "issued": "in the order of their issue dates (primary keys follow the dates)",
+    "customer": "customer by customer (primary keys unrelated to the dates)",
+}
 
 
 # --- Django setup -------------------------------------------------------------------------
@@ -150,8 +161,13 @@ class Created:
         return Invoice.objects.filter(number__startswith=f"{self.prefix}-")
 
 
-def create_customers(prefix, count, now):
-    """``count`` live customers with 4-6 invoices each, issued over the last 15 years."""
+def create_customers(prefix, count, now, order="issued"):
+    """``count`` live customers with 4-6 invoices each, issued over the last 15 years.
+
+    ``order="issued"``: the invoices are inserted in the order of their issue dates, as a
+    shop's table grows (primary keys follow the dates); ``"customer"``: customer by customer
+    (primary keys unrelated to the dates).
+    """
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
@@ -162,7 +178,7 @@ def create_customers(prefix, count, now):
     User = get_user_model()
     cutoff = keep_cutoff(now)
     created = Created(prefix, count)
-    n = 0
+    invoices = []
     with transaction.atomic():
         for start in range(0, count, BATCH):
             indexes = range(start, min(count, start + BATCH))
@@ -187,11 +203,9 @@ def create_customers(prefix, count, now):
                 )
                 for user in users:
                     user.pk = pks[user.username]
-            invoices = []
             for i, user in zip(indexes, users, strict=True):
                 for k in range(4 + i % 3):
-                    issued_at = issue_date(n, now, cutoff)
-                    n += 1
+                    issued_at = issue_date(len(invoices), now, cutoff)
                     if issued_at < cutoff:
                         created.old += 1
                     else:
@@ -205,7 +219,10 @@ def create_customers(prefix, count, now):
                             billing_address=f"Slovenska cesta {i}, 1000 Ljubljana",
                         )
                     )
-            Invoice.objects.bulk_create(invoices, batch_size=BATCH)
+        if order == "issued":
+            invoices.sort(key=lambda invoice: invoice.issued_at)
+        for start in range(0, len(invoices), BATCH):
+            Invoice.objects.bulk_create(invoices[start : start + BATCH], batch_size=BATCH)
     bounds = created.invoices_qs().aggregate(first=Min("pk"), last=Max("pk"))
     created.first_pk, created.last_pk = bounds["first"], bounds["last"]
     assert created.invoices_qs().count() == created.invoices
@@ -264,6 +281,7 @@ class Result:
     longest: float | None  # seconds of the longest DELETE
     rss: int | None  # peak RSS growth, bytes
     value: object = None
+    rounds: list = field(default_factory=list)  # of a median: each round's result
 
     @property
     def rate(self):
@@ -301,6 +319,10 @@ def tick_retention():
         key: int(value)
         for key, value in (item.split("=") for item in text.removeprefix("retention: ").split(", "))
     }
+
+
+def retired_invoices(report):
+    return report["retired_invoices"]
 
 
 def naive_loop(created):
@@ -383,6 +405,12 @@ def ms_text(seconds):
     return "-" if seconds is None else f"{seconds * 1000:.1f}"
 
 
+def ratio_range(row, baseline):
+    """The range of ``row``'s rows/s over ``baseline``'s, round by round."""
+    ratios = [r.rate / b.rate for r, b in zip(row.rounds, baseline.rounds, strict=True)]
+    return f"{min(ratios):.2f}-{max(ratios):.2f}x"
+
+
 def report(rows, args, database, sets, setup, total_start):
     from django.db import connection
 
@@ -397,7 +425,8 @@ def report(rows, args, database, sets, setup, total_start):
     print(f"  versions : {versions_text()}")
     print(
         f"  data     : live customers (signed in within the month) with 4-6 invoices each, issued "
-        f"over the last 15 years; built with bulk_create in {setup:.1f} s"
+        f"over the last 15 years, inserted {ORDERS[args.order]}; built with bulk_create in "
+        f"{setup:.1f} s a round (median)"
     )
     for label, each in (("step", built), ("one-liner", expert), ("naive loop", naive)):
         print(
@@ -424,6 +453,10 @@ def report(rows, args, database, sets, setup, total_start):
         "  baselines: run first, each on its own set, new connection, autocommit, cutoff = "
         "now - 10 years, restricted to the set's pk range"
     )
+    print(
+        f"  rounds   : {args.rounds}, each on data of its own (what a round leaves is deleted "
+        "before the next); the table shows medians, RSS the largest growth"
+    )
     if naive.customers < built.customers:
         print(
             f"  NOTE     : the naive loop ran over {naive.customers:,} customers (of "
@@ -444,6 +477,12 @@ def report(rows, args, database, sets, setup, total_start):
             f"{ms_text(row.longest):>9} {mib_text(row.rss):>7}"
         )
     print()
+    for row in (loop, bulk, step):
+        print(
+            f"  {row.label + ', rows/s per round:':<64} "
+            + ", ".join(f"{r.rate:,.0f}" for r in row.rounds)
+        )
+    print()
     print(
         "rows: invoices retired (deleted). statements: counted with connection.execute_wrapper "
         "(on SQLite Django's BEGIN too; on PostgreSQL the driver opens transactions uncounted; "
@@ -459,7 +498,7 @@ def report(rows, args, database, sets, setup, total_start):
     step_q, loop_q, bulk_q = (r.queries / r.rows for r in (step, loop, bulk))
     print(
         f"  vs naive loop  rows/s           : {step.rate / loop.rate:7.2f}x  "
-        f"({step.rate:,.0f} vs {loop.rate:,.0f})"
+        f"({step.rate:,.0f} vs {loop.rate:,.0f}; rounds {ratio_range(step, loop)})"
     )
     print(
         f"  vs naive loop  statements/row   : {loop_q / step_q:7.2f}x  "
@@ -467,7 +506,7 @@ def report(rows, args, database, sets, setup, total_start):
     )
     print(
         f"  vs one-liner   rows/s           : {step.rate / bulk.rate:7.2f}x  "
-        f"({step.rate:,.0f} vs {bulk.rate:,.0f})"
+        f"({step.rate:,.0f} vs {bulk.rate:,.0f}; rounds {ratio_range(step, bulk)})"
     )
     print(
         f"  vs one-liner   statements/row   : {bulk_q / step_q:7.4f}x  "
@@ -485,8 +524,8 @@ def report(rows, args, database, sets, setup, total_start):
         )
     if loop.rows < step.rows:
         print(
-            f"  the step's {step.rows:,} rows: step {step.seconds:.1f} s and {step.queries:,} "
-            f"statements measured; naive loop ~{step.rows / loop.rate:,.0f} s and "
+            f"  the step's {step.rows:,} rows: step {step.seconds:.2f} s and {step.queries:,} "
+            f"statements measured; naive loop ~{step.rows / loop.rate:,.1f} s and "
             f"~{loop_q * step.rows:,.0f} statements extrapolated from {loop.rows:,} rows"
         )
     print()
@@ -511,6 +550,19 @@ def parse_args(argv=None):
         help="customers of the naive loop's set (default 2000, at most --customers)",
     )
     parser.add_argument(
+        "--order",
+        choices=sorted(ORDERS),
+        default="issued",
+        help="issued (default): invoices inserted in the order of their issue dates, as a "
+        "shop's table grows; customer: customer by customer, primary keys unrelated to the dates",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds, each on data of its own; the report shows medians (default 3)",
+    )
+    parser.add_argument(
         "--receiver",
         action="store_true",
         help="connect a no-op post_delete receiver to Invoice: no fast delete",
@@ -518,60 +570,100 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
+def clear_invoices():
+    """Delete every invoice left by a round, untimed, so each round starts alike."""
+    from django.db import connection
+
+    from tests.testapp.models import Invoice
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {connection.ops.quote_name(Invoice._meta.db_table)}")
+
+
+def one_round(number, args, subset):
+    """Build the round's three sets, run the baselines then the step, check; the results."""
+    from django.utils import timezone
+
+    from wagtail_privacy.rights.models import RetentionRun
+
+    now = timezone.now()
+    print(
+        f"Round {number}: creating {args.customers:,} + {args.customers:,} + {subset:,} live "
+        "customers...",
+        flush=True,
+    )
+    start = time.perf_counter()
+    prefixes = {name: f"r{number}{prefix}" for name, prefix in SETS.items()}
+    built = create_customers(prefixes["step"], args.customers, now, args.order)
+    expert = create_customers(prefixes["one-liner"], args.customers, now, args.order)
+    naive = create_customers(prefixes["naive"], subset, now, args.order)
+    setup = time.perf_counter() - start
+    analyze()
+    print(f"  {setup:.1f} s", flush=True)
+
+    loop = run(naive_loop(naive), label="baseline: naive per-object loop")
+    assert loop.value == naive.old, (loop.value, naive.old)
+    check_set(naive)
+    bulk = run(one_liner(expert), label="baseline: one-liner .filter().delete()")
+    assert bulk.value == expert.old, (bulk.value, expert.old)
+    check_set(expert)
+
+    settle()
+    runs_before = list(RetentionRun.objects.values_list("pk", flat=True))
+    step = run(
+        tick_retention, label="step: privacy_tick --only retention", rows_of=retired_invoices
+    )
+    again = run(tick_retention, label="step, second run (nothing due)", rows_of=retired_invoices)
+    check_step(step.value, again.value, built, (built, expert, naive), runs_before)
+    print(
+        "  s: naive loop {:.2f}, one-liner {:.2f}, step {:.2f}, second run {:.2f}".format(
+            *(row.seconds for row in (loop, bulk, step, again))
+        ),
+        flush=True,
+    )
+    clear_invoices()
+    settle()
+    return [loop, bulk, step, again], (built, expert, naive), setup
+
+
+def median_of(results):
+    """One phase over the rounds: median time and longest DELETE, largest RSS growth."""
+    first = results[0]
+    assert all(r.rows == first.rows for r in results), [r.rows for r in results]
+    longest = [r.longest for r in results if r.longest is not None]
+    rss = [r.rss for r in results if r.rss is not None]
+    return Result(
+        first.label,
+        first.rows,
+        statistics.median(r.seconds for r in results),
+        round(statistics.median(r.queries for r in results)),
+        statistics.median(longest) if longest else None,
+        max(rss) if rss else None,
+        first.value,
+        results,
+    )
+
+
 def main(argv=None):
     args = parse_args(argv)
-    if args.customers < 1 or args.naive < 1:
-        raise SystemExit("--customers and --naive must be positive")
+    if args.customers < 1 or args.naive < 1 or args.rounds < 1:
+        raise SystemExit("--customers, --naive and --rounds must be positive")
     subset = min(args.naive, args.customers)
     total_start = time.perf_counter()
     with run_database(configure) as database:
         from django.db.models.signals import post_delete
-        from django.utils import timezone
 
         from tests.testapp.models import Invoice
-        from wagtail_privacy.rights.models import RetentionRun
 
         if args.receiver:
             post_delete.connect(noop_receiver, sender=Invoice, dispatch_uid="bench_receiver")
-        now = timezone.now()
-        print(
-            f"Creating {args.customers:,} + {args.customers:,} + {subset:,} live customers...",
-            flush=True,
-        )
-        start = time.perf_counter()
-        built = create_customers(SETS["step"], args.customers, now)
-        expert = create_customers(SETS["one-liner"], args.customers, now)
-        naive = create_customers(SETS["naive"], subset, now)
-        setup = time.perf_counter() - start
-        analyze()
-        print(f"  {setup:.1f} s", flush=True)
-
-        print(f"Naive loop over {naive.old:,} invoices...", flush=True)
-        loop = run(naive_loop(naive), label="baseline: naive per-object loop")
-        assert loop.value == naive.old, (loop.value, naive.old)
-        check_set(naive)
-        print(f"  {loop.seconds:.1f} s", flush=True)
-
-        print(f"One-liner over {expert.old:,} invoices...", flush=True)
-        bulk = run(one_liner(expert), label="baseline: one-liner .filter().delete()")
-        assert bulk.value == expert.old, (bulk.value, expert.old)
-        check_set(expert)
-        print(f"  {bulk.seconds:.1f} s", flush=True)
-
-        settle()
-        runs_before = list(RetentionRun.objects.values_list("pk", flat=True))
-        print(f"Step over {built.invoices:,} invoices ({built.old:,} due)...", flush=True)
-        retired = lambda value: value["retired_invoices"]  # noqa: E731
-        step = run(tick_retention, label="step: privacy_tick --only retention", rows_of=retired)
-        print(f"  {step.seconds:.1f} s: {step.value}", flush=True)
-        again = run(
-            tick_retention, label="step, second run (nothing due)", rows_of=retired
-        )
-        print(f"  second run {again.seconds:.1f} s: {again.value}", flush=True)
-        check_step(step.value, again.value, built, (built, expert, naive), runs_before)
-        report(
-            [loop, bulk, step, again], args, database, (built, expert, naive), setup, total_start
-        )
+        rounds, setups = [], []
+        for number in range(1, args.rounds + 1):
+            rows, sets, setup = one_round(number, args, subset)
+            rounds.append(rows)
+            setups.append(setup)
+        phases = [median_of(list(results)) for results in zip(*rounds, strict=True)]
+        report(phases, args, database, sets, statistics.median(setups), total_start)
 
 
 if __name__ == "__main__":

@@ -304,3 +304,59 @@ def test_checks_run_with_manage_py_check():
             call_command("check")
     finally:
         registry.unregister("broken")
+
+
+def test_correctable_fields_are_checked_against_their_models():
+    from tests.testapp.models import Address
+    from wagtail_privacy.sources import ModelSource
+
+    class Bad(ModelSource):
+        name, label, model, user_field, fields = "bad", "Bad", Address, "customer", ("street",)
+        correctable = ("street", "streat", "customer", "customer__email", "id")
+        checked_fields = ("phone",)
+
+    where = f"Data source 'bad' ({Bad.__qualname__}): "
+    assert source_problems(Bad) == sorted(
+        [
+            (
+                "wagtail_privacy.E060",
+                where + f"correctable names {name!r}, which is no "
+                "editable field of testapp.Address itself.",
+            )
+            for name in ("streat", "customer", "customer__email")
+        ]
+        + [
+            (
+                "wagtail_privacy.E060",
+                where + "correctable names 'id', which links the record to its customer and "
+                "cannot be corrected.",
+            ),
+            (
+                "wagtail_privacy.E061",
+                where + "checked_fields names 'phone', which is not in correctable.",
+            ),
+        ]
+    )
+
+
+def test_a_source_that_cannot_apply_its_corrections_is_refused():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from wagtail_privacy.sources import DataSource, registry
+
+    class Loyalty(DataSource):
+        name, label, fields, erasable, kept_reason = "loyalty", "Points", ("points",), False, "x"
+        correctable = ("nickname",)
+
+        def records(self, user):
+            return []
+
+    with pytest.raises(ImproperlyConfigured, match="Loyalty declares correctable fields"):
+        registry.register(Loyalty)
+    assert "loyalty" not in {source.name for source in registry.sources()}
+
+
+@pytest.mark.parametrize("value", ["30", "2y", None, "-1d"])
+def test_the_old_value_keep_period_is_checked(settings, value):
+    settings.WAGTAIL_PRIVACY = {"CORRECTION_KEEP_OLD_VALUE": value}
+    assert ids(settings) == {"wagtail_privacy.E062"}

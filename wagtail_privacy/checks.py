@@ -42,6 +42,21 @@ def _check_periods():
     return problems
 
 
+def _check_correction_keep():
+    """How long corrected fields' old values stay (E062): a period of days or months."""
+    value = privacy_settings.CORRECTION_KEEP_OLD_VALUE
+    try:
+        Period.parse(value)
+    except InvalidPeriod as error:
+        return [
+            Error(
+                f"WAGTAIL_PRIVACY['CORRECTION_KEEP_OLD_VALUE']: {error}",
+                id="wagtail_privacy.E062",
+            )
+        ]
+    return []
+
+
 def _check_request_confirmation():
     """The confirmation link of requests by email, and the public form's limits (E042)."""
     wrong = []
@@ -278,6 +293,7 @@ def check_settings(app_configs=None, **kwargs):
     problems += _check_restriction()
     problems += _check_host()
     problems += _check_periods()
+    problems += _check_correction_keep()
     paths = list(privacy_settings.API_AUTHENTICATION)
     for path in filter(None, paths):
         try:
@@ -606,6 +622,44 @@ def check_sources(app_configs=None, **kwargs):
         if isinstance(source, ModelSource):
             problems += _check_model_source(source)
         problems += _check_retention(source)
+        problems += _check_correctable(source, where)
+    return problems
+
+
+def _check_correctable(source, where):
+    """Correctable fields a customer can really change (E060), and checked fields among them
+    (E061): a correction that cannot be applied must not be offered."""
+    from .sources import ModelSource
+
+    problems = []
+    correctable = tuple(source.correctable)
+    model = source.model if isinstance(source, ModelSource) else None
+    for name in correctable if model is not None else ():
+        field = _lookup(model, name)
+        if field is None or "__" in name or field.is_relation or not field.editable:
+            problems.append(
+                Error(
+                    f"{where}: correctable names {name!r}, which is no editable field of "
+                    f"{model._meta.label} itself.",
+                    id="wagtail_privacy.E060",
+                )
+            )
+        elif field.primary_key or name == source.user_field or name == source.email_field:
+            problems.append(
+                Error(
+                    f"{where}: correctable names {name!r}, which links the record to its "
+                    "customer and cannot be corrected.",
+                    id="wagtail_privacy.E060",
+                )
+            )
+    for name in source.checked_fields:
+        if name not in correctable:
+            problems.append(
+                Error(
+                    f"{where}: checked_fields names {name!r}, which is not in correctable.",
+                    id="wagtail_privacy.E061",
+                )
+            )
     return problems
 
 

@@ -129,6 +129,10 @@ DEFAULTS = {
     # Accounts handled per batch by the retention sweeps and erasure (one transaction per
     # source and batch, bulk updates, one mail connection).
     "RETENTION_BATCH_SIZE": 500,
+    # How long the old value of a corrected field stays in the ledger after its rectification
+    # request closes (a mistake can be undone meanwhile); then privacy_tick blanks it. A
+    # period: "30d", "1m"; "0d" blanks it at the first run after the request closes.
+    "CORRECTION_KEEP_OLD_VALUE": "30d",
     # At most this many accounts erased per privacy_tick run (None: the whole backlog); the
     # next run goes on where it stopped.
     "ERASURES_PER_TICK": 10_000,

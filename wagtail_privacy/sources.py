@@ -44,12 +44,29 @@ Guests (people without an account: guest orders, newsletter sign-ups) are found 
 address: a ``ModelSource`` with an ``email_field`` exports and erases its rows that have no user
 under that address (``records_for_email``, ``erase_email``). The same rule fails closed: a
 source that finds records by email must say how they are erased by email, too.
+
+Customers may correct their data (Art. 16): ``correctable`` names the fields they may change,
+``checked_fields`` those of them the shop checks first (a VAT number: staff approve or refuse
+it in the admin). A ``ModelSource`` applies corrections itself, row by row, each row named by
+its primary key; another source implementing ``correctable`` must implement
+``correctable_records(user)`` and ``correct(user, record, changes)`` (``E060`` otherwise)::
+
+    @register
+    class AddressSource(ModelSource):
+        ...
+        correctable = ("street", "postcode", "city", "phone")
+
+    @register
+    class InvoiceSource(ModelSource):
+        ...
+        correctable = ("billing_name", "vat_id")
+        checked_fields = ("vat_id",)
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -153,9 +170,45 @@ class DataSource:
     origin = ""
     erasable = True
     kept_reason = ""
+    #: Fields the customer may correct (Art. 16); ``checked_fields``: those staff check first.
+    correctable: tuple[str, ...] = ()
+    checked_fields: tuple[str, ...] = ()
 
     def records(self, user):
         raise NotImplementedError(f"{type(self).__name__} must implement records(user).")
+
+    # --- Rectification: fields the customer corrects ----------------------------------------
+
+    def correctable_records(self, user):
+        """``[(record id, {field: current value})]``: the user's records, with the value of
+        each ``correctable`` field. The id names the record in ``correct``."""
+        raise NotImplementedError(
+            f"{type(self).__name__} declares correctable fields: implement "
+            "correctable_records(user) and correct(user, record, changes)."
+        )
+
+    def clean_correction(self, field, value):
+        """The value to store for ``field``; raise ``ValidationError`` for one refused."""
+        return value
+
+    def correct(self, user, record, changes):
+        """Write ``changes`` (``{field: cleaned value}``) to the user's record ``record`` (an id
+        from ``correctable_records``); return ``{field: old value}``. Raise
+        ``ObjectDoesNotExist`` when the user has no such record."""
+        raise NotImplementedError(
+            f"{type(self).__name__} declares correctable fields: implement "
+            "correctable_records(user) and correct(user, record, changes)."
+        )
+
+    @classmethod
+    def corrects(cls):
+        """Whether a source with correctable fields says how corrections are applied."""
+        if not cls.correctable:
+            return True
+        return (
+            cls.correct is not DataSource.correct
+            and cls.correctable_records is not DataSource.correctable_records
+        )
 
     def blockers(self, user):
         if type(self).blockers_many is not DataSource.blockers_many:
@@ -405,6 +458,28 @@ class ModelSource(DataSource):
         for row in self.queryset(user).values_list(*names).iterator(chunk_size=self.chunk_size):
             yield dict(zip(names, row, strict=True))
 
+    # --- Rectification: a row named by its primary key --------------------------------------
+
+    def correctable_records(self, user):
+        names = list(self.correctable)
+        rows = self.queryset(user).values_list("pk", *names)
+        return [(str(row[0]), dict(zip(names, row[1:], strict=True))) for row in rows]
+
+    def clean_correction(self, field, value):
+        # The model field's own rules: its type, length, choices and validators.
+        return self.model._meta.get_field(field).clean(value, None)
+
+    def correct(self, user, record, changes):
+        try:
+            row = self.queryset(user).select_for_update().get(pk=record)
+        except (ValueError, ValidationError) as error:  # not even a key of this model
+            raise self.model.DoesNotExist from error
+        old = {name: getattr(row, name) for name in changes}
+        for name, value in changes.items():
+            setattr(row, name, value)
+        row.save(update_fields=list(changes))
+        return old
+
     # --- Guests: rows found by email address ------------------------------------------------
     # ``email_field``: the model's field holding the address of a row that has no user (a
     # guest order). Rows with a user are never found by email: their customer proves who they
@@ -540,6 +615,12 @@ class Registry:
                 f"{source_class.__qualname__} finds guests' records by email but does not say "
                 "how they are erased: implement erase_email(email), or set erasable = False "
                 "and a kept_reason."
+            )
+        if not source_class.corrects():
+            raise ImproperlyConfigured(
+                f"{source_class.__qualname__} declares correctable fields but does not say how "
+                "corrections are applied: implement correctable_records(user) and "
+                "correct(user, record, changes)."
             )
         if not source_class.erasable and not source_class.kept_reason:
             raise ImproperlyConfigured(

@@ -35,6 +35,7 @@ class AddressSource(ModelSource):
     recipients = _("Parcel service (the delivery address of each order).")
     retention = _("Until you delete them or your account.")
     origin = _("You, in your address book or at checkout.")
+    correctable = ("name", "street", "postcode", "city", "phone")
 
 
 @register
@@ -123,6 +124,9 @@ class InvoiceSource(ModelSource):
     keep_for = "10y"
     keep_from = "issued_at"
     anonymise = {"billing_name": ANONYMISED, "billing_address": ANONYMISED, "vat_id": ""}
+    # An issued invoice is corrected by a corrected invoice: our staff check first.
+    correctable = ("billing_name", "vat_id")
+    checked_fields = ("billing_name", "vat_id")
 
 
 @register

@@ -765,3 +765,57 @@ def test_k_guest_asks_for_her_data_by_email(journey):
     response = page.goto(path)
     assert response.status in (400, 410), response.status
     guest.shot("confirmation link used")
+
+
+def test_l_customer_corrects_her_data_and_the_officer_checks_the_vat_number(journey):
+    ana = journey("l-customer-corrects-data")
+    page = ana.page
+    storefront_sign_in(ana, "ana@example.com")
+    panel = page.get_by_test_id("corrections-list")
+    address = panel.locator('form[data-testid^="correct-addresses-"]').first
+    street = address.locator("input[name=street]")
+    expect(street).to_have_value("Šmartinska cesta 12")
+    ana.shot("data to correct")
+
+    # A street is corrected at once.
+    street.fill("Šmartinska cesta 14")
+    address.get_by_role("button", name="Save").click()
+    address = panel.locator('form[data-testid^="correct-addresses-"]').first
+    expect(address.locator(".flash")).to_have_text("Corrected.")
+    expect(address.locator("input[name=street]")).to_have_value("Šmartinska cesta 14")
+    expect(page.get_by_test_id("requests-list")).to_contain_text("Rectification")
+    ana.shot("street corrected")
+
+    # A VAT number on an invoice is checked by the shop, after the customer confirms it is her.
+    invoice = panel.locator('form[data-testid^="correct-invoices-"]').first
+    invoice.locator("input[name=vat_id]").fill("SI12345678")
+    invoice.get_by_role("button", name="Save").click()
+    expect(invoice.locator(".flash")).to_contain_text("Confirm it is you first")
+    verify_with_emailed_code(ana, "ana@example.com")
+    invoice.get_by_role("button", name="Save").click()
+    invoice = panel.locator('form[data-testid^="correct-invoices-"]').first
+    expect(invoice.locator(".flash")).to_contain_text("we check this change")
+    expect(invoice).to_contain_text("Waiting for our check: SI12345678")
+    ana.shot("vat number waiting for the check")
+
+    officer = journey("l-officer-approves-correction")
+    staff = officer.page
+    admin_sign_in(officer, "officer", "officer-demo")
+    staff.goto("/admin/privacy/requests/")  # open requests: the street's is completed already
+    rows = staff.locator("main table tbody tr").filter(has_text="Rectification")
+    expect(rows).to_have_count(1)
+    officer.shot("requests")
+    rows.first.get_by_role("link").first.click()
+    staff.wait_for_url(re.compile(r"/admin/privacy/requests/\d+/$"))
+    expect(staff.get_by_text("SI12345678")).to_be_visible()
+    officer.shot("correction to check")
+    staff.get_by_role("button", name="Approve and apply").click()
+    expect(staff.get_by_text("The correction is applied")).to_be_visible()
+    officer.shot("correction applied")
+
+    page.reload()
+    invoice = page.get_by_test_id("corrections-list").locator(
+        'form[data-testid^="correct-invoices-"]'
+    )
+    expect(invoice.first.locator("input[name=vat_id]")).to_have_value("SI12345678")
+    ana.shot("vat number corrected")

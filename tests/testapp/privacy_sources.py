@@ -42,6 +42,9 @@ class InvoiceSource(ModelSource):
     hold_years = 10
     hold_from = "issued_at"
     hold_reason = "Accounting law: invoices are kept 10 years."
+    # The name on an issued invoice: the shop checks it and issues a corrected invoice.
+    correctable = ("billing_name",)
+    checked_fields = ("billing_name",)
     anonymise = {"billing_name": "", "billing_address": ""}
     # Live customers' invoices too: deleted 10 years after issue.
     keep_for = "10y"
@@ -57,3 +60,4 @@ class AddressSource(ModelSource):
     user_field = "customer"
     fields = ("street", "phone")
     legal_basis = CONTRACT
+    correctable = ("street", "phone")

@@ -32,7 +32,7 @@ from ..conf import privacy_settings
 from ..exceptions import PrivacyError
 from ..periods import Period
 from ..restriction import current as current_restriction
-from ..rights import guests, ledger, restriction, staff_run
+from ..rights import corrections, guests, ledger, restriction, staff_run
 from ..rights.models import (
     AccountClosure,
     ClosureKind,
@@ -62,6 +62,8 @@ LOGGED = {
     "deletion": "wagtail_privacy.request_deletion_scheduled",
     "restricted": "wagtail_privacy.request_restriction_applied",
     "lift": "wagtail_privacy.request_restriction_lift_announced",
+    "approve_correction": "wagtail_privacy.correction_approved",
+    "refuse_correction": "wagtail_privacy.correction_refused",
 }
 
 #: How staff may verify a person asking by email: the emailed link, or a proof they saw.
@@ -496,6 +498,29 @@ class VerifyForm(forms.Form):
     )
 
 
+class RefuseCorrectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to the customer)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+def _correction(item):
+    """The correction of a rectification request, with its field's label, or None."""
+    if item.kind != RequestKind.RECTIFICATION:
+        return None
+    correction = getattr(item, "correction", None)
+    if correction is None:
+        return None
+    try:
+        source = corrections.registry.get(correction.source)
+    except KeyError:
+        correction.label, correction.source_label = correction.field, correction.source
+    else:
+        correction.label = corrections.field_label(source, correction.field)
+        correction.source_label = str(source.label)
+    return correction
+
+
 class RequestDetailView(
     PermissionCheckedMixin, CentreHeaderMixin, WagtailAdminTemplateMixin, TemplateView
 ):
@@ -526,6 +551,7 @@ class RequestDetailView(
         )
         context.setdefault("extend_form", ExtendForm())
         context.setdefault("verify_form", VerifyForm())
+        context.setdefault("refuse_form", RefuseCorrectionForm())
         item = self.item
         context.update(
             paused_days=item.paused_days(),
@@ -550,6 +576,7 @@ class RequestDetailView(
             item=self.item,
             events=self.item.events.select_related("actor"),
             closures=self.item.closures.order_by("-created_at"),
+            correction=_correction(self.item),
             due_state=ledger.due_state(self.item),
             can_change=self.user_has_permission("change"),
         )
@@ -567,6 +594,9 @@ class RequestDetailView(
         for action in ("apply_restriction", "lift_restriction"):
             if action in request.POST:
                 return self._restriction_action(request, action)
+        for action in ("approve_correction", "refuse_correction"):
+            if action in request.POST:
+                return self._correction_action(request, action)
         if "extend" in request.POST:
             form = ExtendForm(request.POST)
             if form.is_valid():
@@ -680,6 +710,30 @@ class RequestDetailView(
             messages.success(request, done)
         return redirect("wagtail_privacy_requests:detail", item.pk)
 
+    def _correction_action(self, request, action):
+        """Approve a correction the shop checks (applied now), or refuse it with a reason."""
+        item, user = self.item, request.user
+        correction = _correction(item)
+        if correction is None:
+            messages.error(request, _("This request has no correction."))
+            return redirect("wagtail_privacy_requests:detail", item.pk)
+        try:
+            if action == "approve_correction":
+                corrections.approve(correction.pk, actor=user)
+                done = _("The correction is applied; the request is completed.")
+            else:
+                form = RefuseCorrectionForm(request.POST)
+                if not form.is_valid():
+                    return self.render_to_response(self.get_context_data(refuse_form=form))
+                corrections.refuse(correction.pk, form.cleaned_data["reason"], actor=user)
+                done = _("The correction is refused; the customer is emailed the reason.")
+        except PrivacyError as error:
+            messages.error(request, error.message)
+        else:
+            log(item, LOGGED[action], user=user)
+            messages.success(request, done)
+        return redirect("wagtail_privacy_requests:detail", item.pk)
+
 
 #: The account actions of the detail page, by their button's name: the service, the log
 #: action, and what staff are told.
@@ -744,4 +798,10 @@ def register_log_actions(actions):
     )
     actions.register_action(
         LOGGED["lift"], _("Lift restriction"), _("Lifting of the restriction announced")
+    )
+    actions.register_action(
+        LOGGED["approve_correction"], _("Approve correction"), _("Correction approved")
+    )
+    actions.register_action(
+        LOGGED["refuse_correction"], _("Refuse correction"), _("Correction refused")
     )

@@ -75,6 +75,7 @@ ERROR_CODES = {
         "unknown_export",
         "unknown_purpose",
         "no_pending_deletion",
+        "unknown_record",
     ],
     409: [
         "version_superseded",
@@ -94,11 +95,13 @@ ERROR_CODES = {
         "export_exists",
         "objection_permanent",
         "not_restricted",
+        "correction_pending",
+        "correction_decided",
     ],
     410: ["link_expired", "link_superseded", "export_expired"],
     413: ["body_too_large"],
     415: ["unsupported_media_type"],
-    422: ["invalid_input", "unknown_channel"],
+    422: ["invalid_input", "unknown_channel", "unknown_source", "not_correctable", "invalid_value"],
     429: ["throttled", "rate_limited"],
     503: ["pdf_not_ready"],
 }

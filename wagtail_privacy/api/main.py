@@ -18,6 +18,7 @@ from .closure import public as reactivate_router
 from .closure import router as closure_router
 from .consent import public as unsubscribe_router
 from .consent import router as consent_router
+from .corrections import router as corrections_router
 from .errors import describe_body_errors, describe_error_codes, error_response, install_handlers
 from .information import router as information_router
 from .me import router as me_router
@@ -71,6 +72,7 @@ api.add_router("", policies_router)
 api.add_router("", me_router)
 api.add_router("", information_router)
 api.add_router("", rights_router)
+api.add_router("", corrections_router)
 api.add_router("", consent_router)
 api.add_router("", restriction_router)
 api.add_router("", unsubscribe_router)

@@ -121,6 +121,9 @@ class MeOut(Schema):
     declined: list[DeclinedOut]
     notices: list[NoticeOut]
     account: AccountOut
+    corrections_url: str = Field(
+        description="The data you can correct (GET) and where to correct it (POST)."
+    )
 
 
 def _required(user, language):
@@ -245,6 +248,7 @@ def me(request):
         "declined": _declined(declines.standing(user), language, now),
         "notices": _notices(pending, language, now),
         "account": {"state": "active" if user.is_active else "inactive"},
+        "corrections_url": reverse("wagtail_privacy_api:me_corrections"),
     }
 
 

@@ -145,7 +145,8 @@ def extend(request, period, reason, *, actor=None, now=None):
     return request
 
 
-def _address_and_language(request):
+def address_and_language(request):
+    """Where and in which language to write to the person behind ``request``."""
     if request.user is not None:
         language = customer_languages([request.user])[request.user.pk]
         return mail.email_address(request.user), language
@@ -156,7 +157,7 @@ def _address_and_language(request):
 
 def notify_extension(request_id):
     request = DataRequest.objects.select_related("user").get(pk=request_id)
-    address, language = _address_and_language(request)
+    address, language = address_and_language(request)
     if not address:
         return False
     with translation.override(language):

@@ -173,6 +173,49 @@ class DataRequestEvent(AppendOnlyModel):
         return f"{self.request_id} {self.status}"
 
 
+class CorrectionState(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    PENDING = "pending", _("Waiting for a check")
+    REFUSED = "refused", _("Refused")
+
+
+class Correction(models.Model):
+    """One correction of a field (Art. 16), the detail of its RECTIFICATION request: old and
+    new value. The old value is blanked ``CORRECTION_KEEP_OLD_VALUE`` after the request
+    closes (``old_value_cleared_at``); the new one is the customer's data as it now stands."""
+
+    request = models.OneToOneField(
+        DataRequest,
+        on_delete=models.CASCADE,
+        related_name="correction",
+        verbose_name=_("request"),
+    )
+    source = models.CharField(_("source"), max_length=64)
+    record = models.CharField(_("record"), max_length=64)
+    field = models.CharField(_("field"), max_length=100)
+    old_value = models.TextField(_("old value"), blank=True)
+    new_value = models.TextField(_("new value"), blank=True)
+    needs_check = models.BooleanField(_("checked by staff"), default=False)
+    state = models.CharField(_("state"), max_length=20, choices=CorrectionState.choices)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    old_value_cleared_at = models.DateTimeField(_("old value blanked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+
+    def __str__(self):
+        return f"{self.source}.{self.field} ({self.state})"
+
+
 class ExportStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
     RUNNING = "running", _("Being prepared")

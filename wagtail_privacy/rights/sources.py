@@ -53,6 +53,33 @@ class AccountSource(DataSource):
     def records(self, user):
         yield {name: getattr(user, name) for name in self.fields}
 
+    # The names on the account. The email address is not corrected here: the address signs
+    # the customer in and receives every link, so the shop changes it only once the new
+    # address is confirmed (its own account settings).
+    @property
+    def correctable(self):
+        User = get_user_model()
+        names = {f.name for f in User._meta.get_fields()}
+        return tuple(name for name in ("first_name", "last_name") if name in names)
+
+    def correctable_records(self, user):
+        return [(str(user.pk), {name: getattr(user, name) for name in self.correctable})]
+
+    def clean_correction(self, field, value):
+        return self.model._meta.get_field(field).clean(value, None)
+
+    def correct(self, user, record, changes):
+        User = get_user_model()
+        if record != str(user.pk):
+            raise User.DoesNotExist
+        row = User._default_manager.select_for_update().get(pk=user.pk)
+        old = {name: getattr(row, name) for name in changes}
+        for name, value in changes.items():
+            setattr(row, name, value)
+            setattr(user, name, value)
+        row.save(update_fields=list(changes))
+        return old
+
     def erase(self, user):
         # The user row goes last, after the receipt is sent to its address (see closure).
         return ErasureResult()
@@ -125,7 +152,10 @@ class RequestSource(ModelSource):
 
 def _redact_requests(rows):
     """Blank what may name the customer; kind, dates and statuses stay as proof."""
+    from .corrections import redact
+
     ids = list(rows.values_list("pk", flat=True))
+    redact(ids)
     staff_notes = DataRequestEvent.objects.filter(request__in=ids, actor__isnull=False)
     staff_notes.exclude(note="").redact(note="")
     DataRequest.objects.filter(pk__in=ids).update(contact_email="", extension_reason="")

@@ -6,7 +6,7 @@ from django_tasks import TaskResult, TaskResultStatus
 
 from ..conf import privacy_settings
 from ..tick import tick_step
-from . import closure, erasure_warnings, export, guests, holds, retention
+from . import closure, corrections, erasure_warnings, export, guests, holds, retention
 from .models import AccountClosure, DataExport
 
 
@@ -23,6 +23,13 @@ def expire_exports(now, dry_run):
         "failed": failed,
         "work_files_removed": export.remove_orphan_work_files(),
     }
+
+
+@tick_step("corrections")
+def blank_corrections(now, dry_run):
+    """The old values of corrections, once kept long enough after their request closed."""
+    count = corrections.blank_old_values(now, dry_run)
+    return {"old_values_to_blank": count} if dry_run else {"old_values_blanked": count}
 
 
 @tick_step("accounts")

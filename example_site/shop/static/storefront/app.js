@@ -98,6 +98,18 @@
       colDue: "Answer due by",
       extendedUntil: "extended until {date}",
       closedOn: "closed on {date}",
+      correctTitle: "Correct your data",
+      correctIntro:
+        "Something wrong or out of date? Correct it here. Some details, such as those on invoices, we check before we change them.",
+      correctNone: "There is nothing you can correct here.",
+      correctSave: "Save",
+      correctSaved: "Corrected.",
+      correctUnchanged: "Nothing changed.",
+      correctPending: "Thank you: we check this change and let you know.",
+      correctWaiting: "Waiting for our check: {value}",
+      correctChecked: "checked by us first",
+      correctNeedsVerify: "Confirm it is you first: ask for a code above, enter it, then save again.",
+      correctRecord: "{source} {number}",
       consentsTitle: "What we may send you",
       consentsIntro: "Choose what you agree to. You can change your mind at any time; a change counts at once.",
       consentsNone: "We do not ask for any consent at the moment.",
@@ -265,6 +277,18 @@
       colDue: "Rok za odgovor",
       extendedUntil: "podaljšano do {date}",
       closedOn: "zaključeno {date}",
+      correctTitle: "Popravite svoje podatke",
+      correctIntro:
+        "So kateri podatki napačni ali zastareli? Popravite jih tukaj. Nekatere, na primer podatke na računih, pred spremembo preverimo.",
+      correctNone: "Tukaj ni ničesar, kar bi lahko popravili.",
+      correctSave: "Shrani",
+      correctSaved: "Popravljeno.",
+      correctUnchanged: "Nič se ni spremenilo.",
+      correctPending: "Hvala: spremembo bomo preverili in vas obvestili.",
+      correctWaiting: "Čaka na naše preverjanje: {value}",
+      correctChecked: "najprej preverimo",
+      correctNeedsVerify: "Najprej potrdite, da ste to vi: zgoraj zahtevajte kodo, jo vpišite in nato znova shranite.",
+      correctRecord: "{source} {number}",
       consentsTitle: "Kaj vam smemo pošiljati",
       consentsIntro: "Izberite, s čim se strinjate. Premislite si lahko kadar koli; sprememba velja takoj.",
       consentsNone: "Trenutno ne prosimo za nobeno privolitev.",
@@ -432,6 +456,18 @@
       colDue: "Afati i përgjigjes",
       extendedUntil: "zgjatur deri më {date}",
       closedOn: "mbyllur më {date}",
+      correctTitle: "Korrigjoni të dhënat tuaja",
+      correctIntro:
+        "Diçka është e gabuar ose e vjetëruar? Korrigjojeni këtu. Disa të dhëna, si ato në fatura, i kontrollojmë para se t'i ndryshojmë.",
+      correctNone: "Këtu nuk ka asgjë që mund të korrigjoni.",
+      correctSave: "Ruaj",
+      correctSaved: "U korrigjua.",
+      correctUnchanged: "Nuk ndryshoi asgjë.",
+      correctPending: "Faleminderit: do ta kontrollojmë këtë ndryshim dhe do t'ju njoftojmë.",
+      correctWaiting: "Në pritje të kontrollit tonë: {value}",
+      correctChecked: "e kontrollojmë më parë",
+      correctNeedsVerify: "Së pari konfirmoni që jeni ju: kërkoni një kod më lart, futeni dhe pastaj ruani përsëri.",
+      correctRecord: "{source} {number}",
       consentsTitle: "Çfarë mund t’ju dërgojmë",
       consentsIntro: "Zgjidhni me çfarë pajtoheni. Mund të ndërroni mendje në çdo kohë; ndryshimi vlen menjëherë.",
       consentsNone: "Për momentin nuk kërkojmë asnjë pëlqim.",
@@ -600,6 +636,18 @@
       colDue: "Rok za odgovor",
       extendedUntil: "produljeno do {date}",
       closedOn: "zatvoreno {date}",
+      correctTitle: "Ispravite svoje podatke",
+      correctIntro:
+        "Je li nešto pogrešno ili zastarjelo? Ispravite to ovdje. Neke podatke, poput onih na računima, provjeravamo prije promjene.",
+      correctNone: "Ovdje nema ničega što možete ispraviti.",
+      correctSave: "Spremi",
+      correctSaved: "Ispravljeno.",
+      correctUnchanged: "Ništa se nije promijenilo.",
+      correctPending: "Hvala: provjerit ćemo ovu promjenu i obavijestiti vas.",
+      correctWaiting: "Čeka našu provjeru: {value}",
+      correctChecked: "najprije provjeravamo",
+      correctNeedsVerify: "Najprije potvrdite da ste to vi: gore zatražite kod, upišite ga, a zatim ponovno spremite.",
+      correctRecord: "{source} {number}",
       consentsTitle: "Što vam smijemo slati",
       consentsIntro: "Odaberite na što pristajete. Predomisliti se možete u bilo kojem trenutku; promjena vrijedi odmah.",
       consentsNone: "Trenutačno ne tražimo nikakvu privolu.",
@@ -1380,6 +1428,7 @@
       loadVerification(),
       resumeExport(),
       loadRequests(),
+      loadCorrections(),
     ]);
   }
 
@@ -2156,7 +2205,102 @@
     box.replaceChildren(...parts);
   }
 
-  // (e) The customer's requests, with the dates the shop must answer by
+  // (e) Correcting the customer's data (Art. 16): one form per record; a field the shop checks
+  // waits for its staff, and needs a fresh verification.
+
+  async function loadCorrections() {
+    const box = byId("corrections-list");
+    let data;
+    try {
+      data = await getJSON(`${API}/me/corrections/`);
+    } catch (error) {
+      showError(box, error);
+      return;
+    }
+    const waiting = new Map(data.pending.map((item) => [`${item.source}/${item.record}/${item.field}`, item]));
+    const forms = [];
+    for (const source of data.sources) {
+      source.records.forEach((record, index) => {
+        const title =
+          source.records.length > 1 ? t("correctRecord", { source: source.label, number: index + 1 }) : source.label;
+        forms.push(correctionForm(source, record, title, waiting));
+      });
+    }
+    if (!forms.length) {
+      box.replaceChildren(el("p", { className: "muted" }, t("correctNone")));
+      return;
+    }
+    box.replaceChildren(...forms);
+  }
+
+  function correctionForm(source, record, title, waiting) {
+    const prefix = `correct-${source.source}-${record.record}`;
+    const message = el("p", { className: "flash", role: "status", "data-testid": `${prefix}-message`, hidden: true });
+    const rows = source.fields.map((field) => {
+      const id = `${prefix}-${field.name}`;
+      const pending = waiting.get(`${source.source}/${record.record}/${field.name}`);
+      const note = pending ? t("correctWaiting", { value: pending.value }) : field.checked ? t("correctChecked") : null;
+      return el(
+        "p",
+        { className: "field" },
+        el("label", { for: id }, field.label),
+        " ",
+        el("input", {
+          id,
+          name: field.name,
+          value: record.values[field.name] || "",
+          "data-testid": id,
+          "data-current": record.values[field.name] || "",
+          "aria-describedby": note ? `${id}-note` : null,
+        }),
+        note ? el("span", { id: `${id}-note`, className: "meta" }, note) : null,
+      );
+    });
+    const form = el(
+      "form",
+      { className: "correction", "data-testid": prefix, novalidate: true },
+      el("fieldset", {}, el("legend", {}, title), rows, el("p", {}, el("button", { type: "submit" }, t("correctSave")))),
+      message,
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      saveCorrections(form, source.source, record.record, message);
+    });
+    return form;
+  }
+
+  async function saveCorrections(form, source, record, message) {
+    const button = form.querySelector("button[type=submit]");
+    const changed = [...form.querySelectorAll("input")].filter((input) => input.value !== input.dataset.current);
+    if (!changed.length) {
+      showFlash(message, true, t("correctUnchanged"));
+      return;
+    }
+    button.disabled = true;
+    let pending = false;
+    try {
+      for (const input of changed) {
+        const result = await api("POST", `${API}/me/corrections/`, {
+          source,
+          record,
+          field: input.name,
+          value: input.value,
+        });
+        pending = pending || result.status === "pending";
+      }
+    } catch (error) {
+      button.disabled = false;
+      if (lostSession(error)) return;
+      showFlash(message, false, error.code === "step_up_required" ? t("correctNeedsVerify") : error.message);
+      if (error.code === "step_up_required") byId("verify-send").focus();
+      return;
+    }
+    await Promise.all([loadCorrections(), loadRequests()]);
+    const fresh = byId("corrections-list").querySelector(`[data-testid="${form.dataset.testid}-message"]`);
+    if (fresh) showFlash(fresh, true, pending ? t("correctPending") : t("correctSaved"));
+  }
+
+  // (f) The customer's requests, with the dates the shop must answer by
 
   async function loadRequests() {
     const box = byId("requests-list");
@@ -2223,7 +2367,7 @@
     );
   }
 
-  // (f) Closing the account: deactivation, deletion after a grace period, cancelling it
+  // (g) Closing the account: deactivation, deletion after a grace period, cancelling it
 
   function pendingDeletion(action, value) {
     try {
