@@ -1,4 +1,4 @@
-"""Eleven journeys through the demo shop in a real Chromium (see conftest.py for the live server).
+"""Thirteen journeys through the demo shop in a real Chromium (see conftest.py for the live server).
 
 (a) an editor publishes a major change of the privacy policy and the notices are emailed;
 (b) a customer sees the upcoming change, reads what changes (the package's page, in the shop's
@@ -19,7 +19,10 @@
 (j) a customer declines the upcoming version in the storefront, is offered her data and
     closing the account, and accepts it after all;
 (k) a guest who ordered without an account asks for her data with the storefront's form,
-    confirms it from the emailed link and downloads the copy from the next email.
+    confirms it from the emailed link and downloads the copy from the next email;
+(l) a customer corrects her street at once and a VAT number the privacy officer checks;
+(m) a customer restricts processing (marketing pauses), lifts it again, and objects for good
+    to the shop's offers made on its legitimate interest.
 
 They run in this order against one demo shop: (b) sees the version (a) published. Every page
 each journey reaches is checked for accessibility with axe-core (see conftest.py and axe.py).
@@ -819,3 +822,35 @@ def test_l_customer_corrects_her_data_and_the_officer_checks_the_vat_number(jour
     )
     expect(invoice.first.locator("input[name=vat_id]")).to_have_value("SI12345678")
     ana.shot("vat number corrected")
+
+
+def test_m_customer_restricts_processing_and_objects_to_offers(journey):
+    eva = journey("m-restriction-and-objection")
+    page = eva.page
+    storefront_sign_in(eva, "eva@example.com")
+
+    state = page.get_by_test_id("restriction-state")
+    expect(state).to_have_text("The processing of your data is not restricted.")
+    page.get_by_test_id("restriction-start").click()
+    expect(page.get_by_test_id("restriction-message")).to_have_class(re.compile(r"\bok\b"))
+    expect(state).to_have_attribute("data-restricted", "true")
+    expect(page.get_by_test_id("consent-newsletter-suspended")).to_be_visible()
+    eva.shot("processing restricted")
+    assert eva.context.request.get("/api/privacy/v1/me/restriction/").json()["restricted"]
+
+    page.get_by_test_id("restriction-lift").click()
+    expect(state).to_have_attribute("data-restricted", "false")
+    expect(page.get_by_test_id("consent-newsletter-suspended")).to_have_count(0)
+    eva.shot("restriction lifted")
+
+    # Offers made on the shop's legitimate interest: included until she objects, for good.
+    expect(page.get_by_test_id("consent-customer_offers-objectable")).to_be_visible()
+    page.get_by_test_id("consent-customer_offers-email").click()
+    expect(page.get_by_test_id("consent-message")).to_have_class(re.compile(r"\bok\b"))
+    since = page.get_by_test_id("consent-customer_offers-email-since")
+    expect(since).to_contain_text("an objection is final")
+    expect(page.get_by_test_id("consent-customer_offers-email")).to_have_count(0)
+    eva.shot("objected to offers")
+    purposes = eva.context.request.get("/api/privacy/v1/me/consents/").json()
+    [offers] = [p for p in purposes if p["key"] == "customer_offers"]
+    assert [c["objected"] for c in offers["channels"] if c["channel"] == "email"] == [True]
