@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..records import AppendOnlyModel
@@ -176,7 +176,7 @@ class DataRequestEvent(AppendOnlyModel):
 class CorrectionState(models.TextChoices):
     APPLIED = "applied", _("Applied")
     PENDING = "pending", _("Waiting for a check")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy("correction", "Refused")
 
 
 class Correction(models.Model):
