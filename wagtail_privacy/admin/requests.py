@@ -437,36 +437,31 @@ class RequestCreateView(
         return redirect("wagtail_privacy_requests:detail", item.pk)
 
     def _open_for_email(self, data):
-        user = self.request.user
-        item = guests.open_for_email(
+        return self._open(
+            data,
+            guests.open_for_email,
             data["contact_email"],
-            data["kind"],
-            channel=data["channel"],
-            received_at=data["received_at"],
-            actor=user,
-            note="" if data["verification"] != IdentityMethod.EMAIL_LINK else data["note"],
+            guests.confirm_identity,
+            _("Request recorded; a confirmation link is emailed to the contact email."),
         )
-        log(item, LOGGED["created"], user=user)
-        if data["verification"] == IdentityMethod.EMAIL_LINK:
-            guests.resend(item, actor=user, first=True)
-            log(item, LOGGED["link_sent"], user=user)
-            messages.success(
-                self.request,
-                _("Request recorded; a confirmation link is emailed to the contact email."),
-            )
-        else:
-            guests.confirm_identity(item, data["verification"], actor=user, note=data["note"])
-            log(item, LOGGED["identity"], user=user)
-            messages.success(self.request, _("Request recorded with the identity verified."))
-        return redirect("wagtail_privacy_requests:detail", item.pk)
 
     def _open_for_account(self, data):
         """An account's request: the person is verified as a guest is, the link going to the
         account's own address."""
+        return self._open(
+            data,
+            staff_run.open_for_account,
+            data["user"],
+            staff_run.confirm_identity,
+            _("Request recorded; a confirmation link is emailed to the account's address."),
+        )
+
+    def _open(self, data, open_request, subject, confirm_identity, link_sent):
+        """Open a request awaiting identity, then email the link or record the verification."""
         user = self.request.user
         by_link = data["verification"] == IdentityMethod.EMAIL_LINK
-        item = staff_run.open_for_account(
-            data["user"],
+        item = open_request(
+            subject,
             data["kind"],
             channel=data["channel"],
             received_at=data["received_at"],
@@ -477,12 +472,9 @@ class RequestCreateView(
         if by_link:
             guests.resend(item, actor=user, first=True)
             log(item, LOGGED["link_sent"], user=user)
-            messages.success(
-                self.request,
-                _("Request recorded; a confirmation link is emailed to the account's address."),
-            )
+            messages.success(self.request, link_sent)
         else:
-            staff_run.confirm_identity(item, data["verification"], actor=user, note=data["note"])
+            confirm_identity(item, data["verification"], actor=user, note=data["note"])
             log(item, LOGGED["identity"], user=user)
             messages.success(self.request, _("Request recorded with the identity verified."))
         return redirect("wagtail_privacy_requests:detail", item.pk)

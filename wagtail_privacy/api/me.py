@@ -300,9 +300,13 @@ def my_acceptances(request):
     summary="Accept a policy version (the current one, or the upcoming one early)",
 )
 def accept_version(request, payload: AcceptanceIn):
-    user = customer(request)
-    record, created = service.accept(
-        user,
+    return _decide(request, payload, service.accept)
+
+
+def _decide(request, payload, decide):
+    """Accept or decline: 201 with the new proof, or 200 with the one recorded before."""
+    record, created = decide(
+        customer(request),
         payload.policy,
         payload.version,
         language=request.privacy_language,
@@ -344,13 +348,4 @@ def my_declines(request):
     ),
 )
 def decline_version(request, payload: AcceptanceIn):
-    user = customer(request)
-    record, created = declines.decline(
-        user,
-        payload.policy,
-        payload.version,
-        language=request.privacy_language,
-        channel=payload.channel,
-        **client_details(request),
-    )
-    return Status(201 if created else 200, _decision(record))
+    return _decide(request, payload, declines.decline)
