@@ -624,6 +624,20 @@ def check_link(user, export_id, token):
     return downloadable(export)
 
 
+def free_request_export(request):
+    """Before a request's export is built: refused (``export_exists``) while one is being
+    prepared or was sent; a failed one is detached, so the request can try again."""
+    existing = DataExport.objects.select_for_update().filter(request=request).first()
+    if existing is not None and existing.status != ExportStatus.FAILED:
+        raise PrivacyError(
+            _("This request's export is already being prepared or was sent."),
+            code="export_exists",
+            status=409,
+        )
+    if existing is not None:
+        DataExport.objects.filter(pk=existing.pk).update(request=None)
+
+
 def downloadable(export):
     """``export`` when its file can be downloaded; otherwise the refusal, with its code."""
     if export.status == ExportStatus.EXPIRED:

@@ -41,7 +41,6 @@ from . import ledger
 from .models import (
     DataExport,
     DataRequest,
-    ExportStatus,
     IdentityMethod,
     RequestChannel,
     RequestKind,
@@ -330,19 +329,11 @@ def fulfil(request, *, actor=None):
 def start_export(request, *, actor=None):
     """Build the export of the records found by the confirmed address; the link is emailed
     to that address when it is ready (never shown to whoever started it)."""
-    from .export import _enqueue
+    from .export import _enqueue, free_request_export
 
     _confirmed_guest(request)
     with transaction.atomic():
-        existing = DataExport.objects.filter(request=request).first()
-        if existing is not None and existing.status != ExportStatus.FAILED:
-            raise PrivacyError(
-                _("This request's export is already being prepared or was sent."),
-                code="export_exists",
-                status=409,
-            )
-        if existing is not None:
-            DataExport.objects.filter(pk=existing.pk).update(request=None)
+        free_request_export(request)
         now = timezone.now()
         export = DataExport.objects.create(
             user=None, email=request.contact_email, request=request, created_at=now, enqueued_at=now

@@ -14,7 +14,7 @@ from ..exceptions import PrivacyError
 from ..i18n import customer_languages
 from ..verification.service import without_step_up
 from . import closure, export, guests, ledger
-from .models import DataExport, ExportStatus, RequestChannel, RequestKind, RequestStatus
+from .models import RequestChannel, RequestKind, RequestStatus
 
 #: What staff can run for an account, by the request's kind.
 ACTIONS = {
@@ -84,15 +84,7 @@ def start_export(request, *, actor):
     address and the link is shown only in the account."""
     _check(request, "export")
     with transaction.atomic():
-        existing = DataExport.objects.select_for_update().filter(request=request).first()
-        if existing is not None and existing.status != ExportStatus.FAILED:
-            raise PrivacyError(
-                _("This request's export is already being prepared or was sent."),
-                code="export_exists",
-                status=409,
-            )
-        if existing is not None:
-            DataExport.objects.filter(pk=existing.pk).update(request=None)
+        export.free_request_export(request)
         made = export.request_export(request.user, proof=_proof(request, actor), request=request)
         ledger.set_status(
             request,
