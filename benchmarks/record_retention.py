@@ -21,7 +21,12 @@ rule) and the engine's default ``RETENTION_BATCH_SIZE`` (500):
   table grows, so primary keys follow the dates (``--order customer``: customer by customer,
   primary keys unrelated to the dates, so each of the step's keyset batches reads about three
   rows for every row due). The sets: ``--customers`` for the step, as many for the one-liner and
-  ``--naive`` for the per-object loop. Then ``ANALYZE``;
+  ``--naive`` for the per-object loop;
+* before each timed phase, untimed, what a live server does after a bulk of writes: on
+  PostgreSQL ``VACUUM ANALYZE`` and ``CHECKPOINT``, on SQLite ``ANALYZE`` and ``PRAGMA
+  wal_checkpoint(TRUNCATE)`` (without it, a commit of the phase measured copied the
+  write-ahead log of the data build into the database: the step's 67 commits took 0.17 s
+  instead of 0.03 s);
 * **baselines**, run first (the step retires every invoice past 10 years in the table, so it
   must find only its own set's), each on a new connection, written as a shop writes them with
   ``cutoff = now - 10 years``; each is restricted to its own set's primary keys
@@ -37,19 +42,24 @@ rule) and the engine's default ``RETENTION_BATCH_SIZE`` (500):
     holds every row it deletes until it commits. The fair "expert" baseline;
 
 * **step**, through the public door ``call_command("privacy_tick", "--only", "retention")`` on
-  a new connection, as a cron-run ``manage.py privacy_tick`` is (before it, untimed, ``VACUUM
-  ANALYZE`` on PostgreSQL, ``ANALYZE`` on SQLite: what autovacuum does on a live server after
-  the baselines' deletes). Afterwards it checks that the step reported exactly the step set's
-  invoices past 10 years, that none past 10 years is left in the table while every younger
-  invoice of every set is (count and dates), that a ``RetentionRun`` records the counts and
-  its end, and that a second run (timed too, on a new connection) retires 0 and is recorded;
+  a new connection, as a cron-run ``manage.py privacy_tick`` is. Afterwards it checks that
+  the step reported exactly the step set's invoices past 10 years, that none past 10 years is
+  left in the table while every younger invoice of every set is (count and dates), that a
+  ``RetentionRun`` records the counts and its end, and that a second run (timed too, on a new
+  connection) retires 0 and is recorded;
 * counts SQL statements with ``connection.execute_wrapper`` (nothing stored; on SQLite
   Django's ``BEGIN`` statements too, on PostgreSQL the driver opens transactions uncounted;
-  ``COMMIT`` never) and times the longest ``DELETE``: for the one-liner that is the whole
-  transaction (less its commit), for the step one batch's;
+  ``COMMIT`` never) and times the longest transaction that writes, from Django's ``BEGIN`` to
+  after its ``COMMIT`` (through ``connection.set_autocommit``; a write in autocommit is timed
+  alone): how long the rows it deletes stay locked. For the one-liner that is all of its work,
+  for the step one batch;
 * ``--rounds`` (default 3) rounds of all this, each on data of its own (whatever a round
   leaves is deleted, untimed, before the next); the table shows each phase's median time and
   its largest memory growth, and the rows/s of every round;
+* bytes written by the database during each phase: on PostgreSQL the write-ahead log the
+  server generated (``pg_current_wal_lsn()``, the whole server's), on SQLite what this process
+  sent to storage (``write_bytes`` of ``/proc/self/io``: the write-ahead log and its
+  checkpoints into the file);
 * memory: growth of the process's peak resident set (``VmHWM`` reset through
   ``/proc/self/clear_refs``, Linux only) over each timed phase, after ``gc.collect()`` and
   glibc's ``malloc_trim(0)`` so that memory an earlier phase freed is not silently reused.
@@ -59,9 +69,10 @@ or search index would) before anything is timed: then Django can no longer fast-
 both the one-liner and each of the step's batches load the rows they delete through Django's
 collector (the one-liner all of them at once).
 
-Size: the default, 20,000 customers (~100,000 invoices for the step, ~33,000 of them retired),
-takes about a minute on SQLite and PostgreSQL on a 2-core machine, most of it building the
-data. Figures vary with the machine; compare rows of one run.
+Size: the default, 20,000 customers (~100,000 invoices for the step, ~33,000 of them retired)
+in 3 rounds, takes about 50 s on SQLite and 75 s on PostgreSQL on a 2-core machine, most of it
+building the data (the step itself takes under half a second a round). Figures vary with the
+machine; compare rows of one run.
 """
 
 import argparse
@@ -71,6 +82,7 @@ import io
 import statistics
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -231,14 +243,26 @@ def create_customers(prefix, count, now, order="issued"):
 
 
 def settle():
-    """What autovacuum does on a live server after a bulk of deletes: untimed."""
-    from django.db import connection
+    """Before each timed phase, untimed: what a live server has done since the bulk of
+    writes before it (autovacuum, a checkpoint), so no phase pays for the one before.
+
+    PostgreSQL: ``VACUUM ANALYZE`` and ``CHECKPOINT`` (skipped if not allowed). SQLite:
+    ``ANALYZE`` and ``PRAGMA wal_checkpoint(TRUNCATE)``: the write-ahead log the data build
+    left would otherwise be copied into the database at a commit of the phase measured.
+    """
+    from django.db import DatabaseError, connection
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
+            try:
+                cursor.execute("CHECKPOINT")
+            except DatabaseError:  # a role without the right: the server's own checkpoints
+                pass
     else:
         analyze()
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 # --- Measurement --------------------------------------------------------------------------
@@ -246,21 +270,63 @@ def settle():
 
 class StatementTimer:
     """Counts SQL statements through ``connection.execute_wrapper`` and times the longest
-    ``DELETE`` (None without one)."""
+    transaction that writes (None without one).
+
+    A transaction is timed from Django turning autocommit off (``atomic`` entering, its
+    ``BEGIN``) to turning it back on (after the ``COMMIT``, before on-commit hooks), through
+    ``connection.set_autocommit`` while ``timing()`` lasts; a write statement in autocommit
+    is a transaction of its own, timed alone.
+    """
+
+    WRITES = ("DELETE", "UPDATE", "INSERT")
 
     def __init__(self):
         self.count = 0
-        self.longest = None
+        self.spans = []  # seconds of each transaction that writes
+        self.began = None
+        self.wrote = False
 
     def __call__(self, execute, sql, params, many, context):
+        from django.db import connection
+
         self.count += 1
-        if sql.lstrip()[:6].upper() != "DELETE":
+        writes = sql.lstrip()[:6].upper() in self.WRITES
+        if not writes:
+            return execute(sql, params, many, context)
+        self.wrote = True
+        if not connection.get_autocommit():
             return execute(sql, params, many, context)
         start = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            self.longest = max(self.longest or 0.0, time.perf_counter() - start)
+            self.record(time.perf_counter() - start)
+
+    def record(self, seconds):
+        self.spans.append(seconds)
+
+    @contextmanager
+    def timing(self):
+        from django.db import DEFAULT_DB_ALIAS, connections
+
+        wrapper = connections[DEFAULT_DB_ALIAS]
+        original = wrapper.set_autocommit
+
+        def set_autocommit(autocommit, *args, **kwargs):
+            if autocommit and self.began is not None:
+                if self.wrote:
+                    self.record(time.perf_counter() - self.began)
+                self.began = None
+            elif not autocommit:
+                wrapper.ensure_connection()  # opening a connection is no part of it
+                self.began, self.wrote = time.perf_counter(), False
+            return original(autocommit, *args, **kwargs)
+
+        wrapper.set_autocommit = set_autocommit
+        try:
+            yield self
+        finally:
+            del wrapper.set_autocommit
 
 
 def trim_heap():
@@ -278,22 +344,61 @@ class Result:
     rows: int  # invoices retired
     seconds: float
     queries: int
-    longest: float | None  # seconds of the longest DELETE
+    spans: list  # seconds of each transaction that writes
     rss: int | None  # peak RSS growth, bytes
     value: object = None
     rounds: list = field(default_factory=list)  # of a median: each round's result
+    written: int | None = None  # bytes written by the database (see bytes_written)
 
     @property
     def rate(self):
         return self.rows / self.seconds if self.seconds else 0.0
+
+    @property
+    def longest(self):
+        return max(self.spans) if self.spans else None
+
+    @property
+    def typical(self):
+        """The median transaction that writes."""
+        return statistics.median(self.spans) if self.spans else None
 
 
 def run(work, *, label, rows_of=lambda value: value):
     """Run ``work()`` once, timed, counting its statements and its peak RSS growth."""
     timer = StatementTimer()
     trim_heap()
-    value, seconds, rss = timed_with_rss(work, timer)
-    return Result(label, rows_of(value), seconds, timer.count, timer.longest, rss, value)
+    before = bytes_written()
+    with timer.timing():
+        value, seconds, rss = timed_with_rss(work, timer)
+    after = bytes_written()
+    written = None if before is None or after is None else after - before
+    return Result(
+        label, rows_of(value), seconds, timer.count, timer.spans, rss, value, written=written
+    )
+
+
+def bytes_written():
+    """What the database has written so far, in bytes, or None: on PostgreSQL the server's
+    write-ahead log position (the whole server's); on SQLite the bytes this process has sent
+    to storage (``/proc/self/io``: the write-ahead log and its checkpoints into the file)."""
+    from django.db import DatabaseError, connection
+
+    if connection.vendor == "postgresql":
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")
+                return int(cursor.fetchone()[0])
+        except DatabaseError:
+            return None
+    try:
+        with open("/proc/self/io") as io_file:
+            for line in io_file:
+                if line.startswith("write_bytes:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
 
 
 def fresh_connection():
@@ -443,10 +548,14 @@ def report(rows, args, database, sets, setup, total_start):
             "  receiver : a no-op post_delete receiver on Invoice (--receiver): no fast delete, "
             "Django's collector loads every row it deletes"
         )
+    print("  step     : call_command('privacy_tick', '--only', 'retention') on a new connection")
     print(
-        "  step     : call_command('privacy_tick', '--only', 'retention') on a new connection, "
-        f"after {'VACUUM ANALYZE' if connection.vendor == 'postgresql' else 'ANALYZE'} "
-        "(untimed)"
+        "  settled  : before each timed phase, untimed: "
+        + (
+            "VACUUM ANALYZE, CHECKPOINT"
+            if connection.vendor == "postgresql"
+            else "ANALYZE, PRAGMA wal_checkpoint(TRUNCATE)"
+        )
     )
     print(f"             reported: {step.value}; second run: {again.value}")
     print(
@@ -465,7 +574,8 @@ def report(rows, args, database, sets, setup, total_start):
     print()
     header = (
         f"{'phase':<44} {'rows':>7} {'wall s':>8} {'rows/s':>9} {'µs/row':>8} "
-        f"{'statements':>10} {'stmt/1k rows':>12} {'DELETE ms':>9} {'RSS+MiB':>7}"
+        f"{'statements':>10} {'stmt/1k rows':>12} {'txns':>5} {'txn p50 ms':>10} "
+        f"{'txn max ms':>10} {'MiB written':>11} {'RSS+MiB':>7}"
     )
     print(header)
     print("-" * len(header))
@@ -474,7 +584,8 @@ def report(rows, args, database, sets, setup, total_start):
             f"{row.label:<44} {row.rows:>7,} {row.seconds:>8.2f} {row.rate:>9,.0f} "
             f"{row.seconds * 1e6 / row.rows if row.rows else 0:>8.1f} {row.queries:>10,} "
             f"{row.queries * 1000 / row.rows if row.rows else 0:>12.1f} "
-            f"{ms_text(row.longest):>9} {mib_text(row.rss):>7}"
+            f"{len(row.spans) // len(row.rounds):>5,} {ms_text(row.typical):>10} "
+            f"{ms_text(row.longest):>10} {mib_text(row.written):>11} {mib_text(row.rss):>7}"
         )
     print()
     for row in (loop, bulk, step):
@@ -486,8 +597,20 @@ def report(rows, args, database, sets, setup, total_start):
     print(
         "rows: invoices retired (deleted). statements: counted with connection.execute_wrapper "
         "(on SQLite Django's BEGIN too; on PostgreSQL the driver opens transactions uncounted; "
-        "COMMIT never). DELETE ms: the longest DELETE statement; the one-liner's is its whole "
-        "transaction but the commit, the step's one batch's."
+        "COMMIT never). txns: transactions that write, a round; txn ms: their median and "
+        "longest over all rounds, BEGIN to COMMIT (a write in autocommit: the statement), as "
+        "long as the rows they delete stay locked: the one-liner's is all of its work, the "
+        "step's one batch each (and its RetentionRun)."
+    )
+    print(
+        "MiB written (median): "
+        + (
+            "write-ahead log the server generated during the phase (pg_current_wal_lsn; the "
+            "whole server's, so other sessions' writes count too)."
+            if connection.vendor == "postgresql"
+            else "bytes this process sent to storage during the phase (/proc/self/io "
+            "write_bytes: SQLite's write-ahead log and its checkpoints into the file)."
+        )
     )
     print(
         "RSS+MiB: growth of the peak resident set during the phase, after gc and malloc_trim "
@@ -504,6 +627,12 @@ def report(rows, args, database, sets, setup, total_start):
         f"  vs naive loop  statements/row   : {loop_q / step_q:7.2f}x  "
         f"({step_q:.4f} vs {loop_q:.4f})"
     )
+    if step.written and loop.written:
+        step_w, loop_w = step.written / step.rows / 1024, loop.written / loop.rows / 1024
+        print(
+            f"  vs naive loop  bytes written/row: {loop_w / step_w:7.2f}x  "
+            f"({step_w:.2f} vs {loop_w:.2f} KiB)"
+        )
     print(
         f"  vs one-liner   rows/s           : {step.rate / bulk.rate:7.2f}x  "
         f"({step.rate:,.0f} vs {bulk.rate:,.0f}; rounds {ratio_range(step, bulk)})"
@@ -513,10 +642,16 @@ def report(rows, args, database, sets, setup, total_start):
         f"({step_q:.4f} vs {bulk_q:.6f})"
     )
     print(
-        f"  vs one-liner   longest DELETE   : {bulk.longest / step.longest:7.2f}x  "
-        f"({ms_text(step.longest)} vs {ms_text(bulk.longest)} ms; rows locked at once: at "
-        f"most {privacy_settings.RETENTION_BATCH_SIZE} vs {bulk.rows:,})"
+        f"  vs one-liner   longest txn      : {bulk.longest / step.longest:7.2f}x  "
+        f"({ms_text(step.longest)} vs {ms_text(bulk.longest)} ms, the step's median "
+        f"{ms_text(step.typical)} ms; rows locked at once: at most "
+        f"{privacy_settings.RETENTION_BATCH_SIZE} vs {bulk.rows:,})"
     )
+    if step.written is not None and bulk.written:
+        print(
+            f"  vs one-liner   bytes written    : {bulk.written / step.written:7.2f}x  "
+            f"({mib_text(step.written)} vs {mib_text(bulk.written)} MiB)"
+        )
     if step.rss is not None and bulk.rss is not None:
         print(
             f"  peak RSS growth                 : step {mib_text(step.rss)}, one-liner "
@@ -598,12 +733,13 @@ def one_round(number, args, subset):
     expert = create_customers(prefixes["one-liner"], args.customers, now, args.order)
     naive = create_customers(prefixes["naive"], subset, now, args.order)
     setup = time.perf_counter() - start
-    analyze()
     print(f"  {setup:.1f} s", flush=True)
 
+    settle()
     loop = run(naive_loop(naive), label="baseline: naive per-object loop")
     assert loop.value == naive.old, (loop.value, naive.old)
     check_set(naive)
+    settle()
     bulk = run(one_liner(expert), label="baseline: one-liner .filter().delete()")
     assert bulk.value == expert.old, (bulk.value, expert.old)
     check_set(expert)
@@ -622,25 +758,26 @@ def one_round(number, args, subset):
         flush=True,
     )
     clear_invoices()
-    settle()
     return [loop, bulk, step, again], (built, expert, naive), setup
 
 
 def median_of(results):
-    """One phase over the rounds: median time and longest DELETE, largest RSS growth."""
+    """One phase over the rounds: median time and bytes written, longest transaction, largest
+    RSS growth."""
     first = results[0]
     assert all(r.rows == first.rows for r in results), [r.rows for r in results]
-    longest = [r.longest for r in results if r.longest is not None]
     rss = [r.rss for r in results if r.rss is not None]
+    written = [r.written for r in results if r.written is not None]
     return Result(
         first.label,
         first.rows,
         statistics.median(r.seconds for r in results),
         round(statistics.median(r.queries for r in results)),
-        statistics.median(longest) if longest else None,
+        [span for r in results for span in r.spans],
         max(rss) if rss else None,
         first.value,
         results,
+        written=statistics.median(written) if written else None,
     )
 
 
