@@ -8,7 +8,7 @@ from wagtail_privacy.sources import DataSource, ErasureResult, ModelSource, Regi
 
 def test_built_in_and_host_sources_in_order():
     names = [s.name for s in registry.sources()]
-    assert names[:10] == [
+    assert names[:11] == [
         "account",
         "sessions",
         "acceptances",
@@ -16,6 +16,7 @@ def test_built_in_and_host_sources_in_order():
         "notices",
         "consents",
         "data_requests",
+        "restrictions",
         "data_exports",
         "verification_devices",
         "activity_log",

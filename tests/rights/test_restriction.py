@@ -233,3 +233,15 @@ def test_staff_without_the_privacy_centre_permission_are_refused(customer):
     )
     assert response.status_code == 403
     assert signed_in(customer).get(f"{API}/me/restriction/").json()["restricted"] is False
+
+
+def test_a_restriction_is_in_the_export_and_goes_with_the_account(customer):
+    from wagtail_privacy.sources import registry
+
+    client = signed_in(customer)
+    assert client.post(f"{API}/me/restriction/").status_code in (200, 201)
+    source = registry.get("restrictions")
+    [row] = list(source.records(customer))
+    assert row["started_at"] is not None and row["lifted_at"] is None
+    assert source.erase(customer).deleted == 1
+    assert list(source.records(customer)) == []

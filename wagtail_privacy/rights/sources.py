@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import ModelLogEntry
 
+from ..restriction import Restriction
 from ..sources import (
     CONTRACT,
     LEGAL_OBLIGATION,
@@ -232,3 +233,20 @@ class ExportSource(ModelSource):
         # Every archive, finished or not, and any partial file a killed worker left.
         delete_files(self.rows_of([user.pk for user in users]).values_list("pk", flat=True))
         return super().erase_many(users)
+
+
+@register
+class RestrictionSource(ModelSource):
+    """Restrictions of processing (``wagtail_privacy.restriction``): while one lasts, and its
+    history; deleted on erasure with the account."""
+
+    name = "restrictions"
+    label = _("Restrictions of processing")
+    order = 42
+    model = Restriction
+    fields = ("started_at", "lift_notified_at", "lift_on", "lifted_at")
+    purposes = _("Only keeping your data, without using it, for as long as you asked us to.")
+    legal_basis = LEGAL_OBLIGATION
+    recipients = OWN_RECORDS
+    retention = _("Until your account is erased.")
+    origin = _("You, or our staff on your request, when processing was restricted.")
