@@ -38,6 +38,8 @@ DOMAINS = {
     "consent": {"policies", "verification"},
     "rights": {"verification"},
     "verification": set(),
+    # The breach report is typeset like policy PDFs (their fonts and URL fetcher).
+    "breaches": {"policies"},
 }
 #: Where domains meet: they may import anything.
 DOORS = {

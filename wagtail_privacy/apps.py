@@ -13,6 +13,7 @@ class WagtailPrivacyConfig(AppConfig):
             checks,  # noqa: F401  (registers system checks)
             service_checks,  # noqa: F401  (registers the service checks: Redis, S3)
         )
+        from .breaches import tick as breach_steps  # noqa: F401  (the breach_notices step)
         from .consent import (
             confirmations,  # noqa: F401  (the withdrawal_confirmations step)
             renewals,  # noqa: F401  (the consent_renewals step)

@@ -1,6 +1,7 @@
 """Model registry of the app; each domain keeps its models in its own package."""
 
 from .background import BackgroundFailure
+from .breaches.models import Breach, BreachNotice, BreachNotification
 from .consent.models import ConsentPurpose, ConsentRecord
 from .notices.models import Acceptance, AcceptanceChannel, ChangeNotice, EmailState
 from .policies.models import (
@@ -24,6 +25,9 @@ from .rights.models import (
 
 __all__ = [
     "BackgroundFailure",
+    "Breach",
+    "BreachNotice",
+    "BreachNotification",
     "AccountClosure",
     "ErasureStep",
     "RetentionRun",

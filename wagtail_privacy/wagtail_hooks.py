@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from .admin import consent, proof, requests, summary, versions
+from .admin import breaches, consent, proof, requests, summary, versions
 from .admin.viewsets import PrivacyViewSetGroup
 
 
@@ -42,6 +42,7 @@ def register_privacy_permissions():
 def register_log_actions(actions):
     requests.register_log_actions(actions)
     versions.register_log_actions(actions)
+    breaches.register_log_actions(actions)
     actions.register_action(
         proof.PROOF_EXPORTED, _("Export privacy proof"), _("Privacy proof exported")
     )

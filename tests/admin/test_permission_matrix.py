@@ -35,6 +35,7 @@ from wagtail.models import GroupPagePermission, ModelLogEntry, PageLogEntry
 
 from wagtail_privacy.admin.mixins import CENTRE_URL_PREFIX, PrivacyCentreViewSet
 from wagtail_privacy.background import BackgroundFailure
+from wagtail_privacy.breaches.models import Breach
 from wagtail_privacy.consent import service as consent
 from wagtail_privacy.consent.models import ConsentPurpose
 from wagtail_privacy.notices import acceptance
@@ -134,12 +135,27 @@ def world(policies, customer, locales):
         received_at=timezone.now() - timedelta(days=3),
         note="Ana called",
     )
+    breach = Breach.objects.create(
+        title="Stolen backup",
+        detected_at=timezone.now() - timedelta(hours=5),
+        what_happened="A backup was stolen.",
+        data_categories="Names",
+        people_affected=10,
+        records_affected=10,
+        consequences="Phishing.",
+        measures="Encrypted backups.",
+    )
     return {
         "page": page,
         "request": item,
         "purpose": purpose,
         # path parameter -> value, by parameter name
-        "params": {"user_id": customer.pk, "pk": item.pk, "page_id": page.pk},
+        "params": {
+            "user_id": customer.pk,
+            "pk": item.pk,
+            "page_id": page.pk,
+            "breach_id": breach.pk,
+        },
         "failure": BackgroundFailure.objects.create(
             work="notices.tasks.send_notice_chunk",
             subject="1, change, 1, 500",

@@ -42,6 +42,7 @@ ALL_ITEMS = [
     "Consent overview",
     "Background failures",
     "Retention runs",
+    "Breaches",
 ]
 
 
@@ -83,6 +84,7 @@ def test_the_section_is_a_viewset_group_of_the_centre_viewsets():
         reverse("wagtail_privacy_consent:overview"),
         reverse("wagtail_privacy_background:index"),
         reverse("wagtail_privacy_retention_runs:index"),
+        reverse("wagtail_privacy_breaches:index"),
     ]
     # Each viewset's item lives in the section, not a second time in the main menu.
     assert not any(v.add_to_admin_menu for v in group.registerables)
@@ -100,6 +102,7 @@ def test_each_item_is_shown_to_the_users_its_screen_serves(rf, editor):
         "view_datarequest",
         "view_acceptance",
         "view_consentrecord",
+        "view_breach",
     )
     assert section(rf, officer) == ALL_ITEMS
     # the centre permission alone: the screens that need nothing more

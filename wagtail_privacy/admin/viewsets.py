@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from .background import BackgroundViewSet
+from .breaches import BreachViewSet
 from .centre import CentreViewSet
 from .consent import ConsentOverviewViewSet
 from .mixins import ACCESS, PrivacyCentreViewSet, centre_policy
@@ -43,6 +44,7 @@ class PrivacyViewSetGroup(ViewSetGroup):
         ConsentOverviewViewSet,
         BackgroundViewSet,
         RetentionRunViewSet,
+        BreachViewSet,
     )
 
     def __init__(self):
