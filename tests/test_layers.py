@@ -37,6 +37,9 @@ DOMAINS = {
     "notices": {"policies", "verification"},
     "consent": {"policies", "verification"},
     "rights": {"verification"},
+    # Told of rights' work through signals (``account_erasing``, ``rectified``,
+    # ``restriction_changed``): rights never imports it.
+    "recipients": set(),
     "verification": set(),
 }
 #: Where domains meet: they may import anything.

@@ -19,6 +19,7 @@ from .centre import CentreViewSet
 from .consent import ConsentOverviewViewSet
 from .mixins import ACCESS, PrivacyCentreViewSet, centre_policy
 from .proof import ProofViewSet
+from .recipients import RecipientNoticeViewSet
 from .requests import RequestViewSet
 from .retention_runs import RetentionRunViewSet
 
@@ -43,6 +44,7 @@ class PrivacyViewSetGroup(ViewSetGroup):
         ConsentOverviewViewSet,
         BackgroundViewSet,
         RetentionRunViewSet,
+        RecipientNoticeViewSet,
     )
 
     def __init__(self):
