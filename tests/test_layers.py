@@ -37,6 +37,9 @@ DOMAINS = {
     "notices": {"policies", "verification"},
     "consent": {"policies", "verification"},
     "rights": {"verification"},
+    # Told of rights' work through signals (``account_erasing``, ``rectified``,
+    # ``restriction_changed``): rights never imports it.
+    "recipients": set(),
     "verification": set(),
     # The breach report is typeset like policy PDFs (their fonts and URL fetcher).
     "breaches": {"policies"},

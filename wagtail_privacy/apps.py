@@ -46,5 +46,15 @@ class WagtailPrivacyConfig(AppConfig):
         sessions.connect()
         rights_receivers.connect()
 
+        from .recipients import receivers as recipient_receivers
+        from .recipients import (
+            sources as recipient_sources,  # noqa: F401
+        )
+        from .recipients import (
+            tick as recipient_steps,  # noqa: F401
+        )
+
+        recipient_receivers.connect()
+
         # Host apps register their own sources in a ``privacy_sources`` module.
         autodiscover_modules("privacy_sources")

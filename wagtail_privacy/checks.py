@@ -679,3 +679,78 @@ def check_source_information(app_configs=None, **kwargs):
         for source in registry.sources()
         if not str(source.legal_basis)
     ]
+
+
+@register(Tags.compatibility)
+def check_recipient_settings(app_configs=None, **kwargs):
+    """Retries and deadlines of notices to recipients that can be kept (E083)."""
+    problems = []
+    delays = privacy_settings.RECIPIENT_RETRY_SECONDS
+    numbers = ("RECIPIENT_DUE_DAYS", "RECIPIENT_MAX_ATTEMPTS", "RECIPIENT_WEBHOOK_TIMEOUT")
+    bad = [name for name in numbers if not _whole(getattr(privacy_settings, name), 1)]
+    if not delays or not all(_whole(d, 1) for d in delays):
+        bad.append("RECIPIENT_RETRY_SECONDS")
+    if not _whole(privacy_settings.RECIPIENT_ACK_LINK_DAYS, 1):
+        bad.append("RECIPIENT_ACK_LINK_DAYS")
+    for name in bad:
+        problems.append(
+            Error(
+                f"WAGTAIL_PRIVACY['{name}'] must be a whole number of at least 1"
+                + (" (a list of them)." if name == "RECIPIENT_RETRY_SECONDS" else "."),
+                id="wagtail_privacy.E083",
+            )
+        )
+    return problems
+
+
+@register(Tags.database)
+def check_recipients(app_configs=None, databases=None, **kwargs):
+    """Recipients that can be told: a webhook secret long enough (E080), a webhook over HTTPS
+    (E081), data sources that exist (E082). Run by ``check --database default`` and
+    ``migrate``: the register is in the database."""
+    if not databases:
+        return []
+    from django.db import DatabaseError
+
+    from .recipients.models import (
+        MIN_SECRET_LENGTH,
+        Delivery,
+        Recipient,
+        unknown_sources,
+        webhook_url_problem,
+    )
+
+    try:
+        found = list(Recipient.objects.filter(active=True).select_related("locale"))
+    except DatabaseError:  # not migrated yet
+        return []
+    problems = []
+    for recipient in found:
+        where = f"Recipient {recipient.key!r} ({recipient.locale.language_code})"
+        if recipient.delivery == Delivery.WEBHOOK:
+            if len(recipient.webhook_secret or "") < MIN_SECRET_LENGTH:
+                problems.append(
+                    Error(
+                        f"{where} has a webhook secret shorter than {MIN_SECRET_LENGTH} "
+                        "characters: its signatures could be forged.",
+                        hint='Set a random secret, e.g. python -c "import secrets; '
+                        'print(secrets.token_hex(32))", and share it with the recipient.',
+                        id="wagtail_privacy.E080",
+                    )
+                )
+            if webhook_url_problem(recipient.webhook_url):
+                problems.append(
+                    Error(
+                        f"{where} has a webhook that is not an https:// address.",
+                        id="wagtail_privacy.E081",
+                    )
+                )
+        unknown = unknown_sources(recipient.sources)
+        if unknown:
+            problems.append(
+                Error(
+                    f"{where} receives unknown data sources: {', '.join(unknown)}.",
+                    id="wagtail_privacy.E082",
+                )
+            )
+    return problems

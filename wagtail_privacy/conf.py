@@ -149,6 +149,18 @@ DEFAULTS = {
     "EXPORT_STALE_SECONDS": 600,
     # Attempts at building one export before it is marked failed and the customer may ask again.
     "EXPORT_MAX_ATTEMPTS": 3,
+    # Recipients (processors, other controllers) told of erasures, rectifications and
+    # restrictions (Art. 19): days they have to acknowledge before the notice is overdue...
+    "RECIPIENT_DUE_DAYS": 7,
+    # ...seconds between webhook attempts (the last repeats) and the attempts before a
+    # notification is marked failed...
+    "RECIPIENT_RETRY_SECONDS": (60, 300, 1800, 7200, 21600, 86400),
+    "RECIPIENT_MAX_ATTEMPTS": 10,
+    # ...seconds a webhook may take to answer, and days an emailed acknowledgement link works.
+    "RECIPIENT_WEBHOOK_TIMEOUT": 10,
+    "RECIPIENT_ACK_LINK_DAYS": 30,
+    # Allow webhooks over plain http to localhost (tests, development); None: when DEBUG.
+    "RECIPIENT_LOCAL_HTTP": None,
     # Storage alias (settings.STORAGES) where rendered PDFs are kept.
     "PDF_STORAGE": "default",
     # Seconds after which an unfinished PDF render is considered abandoned and is redone.

@@ -13,6 +13,7 @@ from .policies.models import (
     VersionStatus,
 )
 from .policies.pages import PolicyPage
+from .recipients.models import Recipient, RecipientNotification
 from .restriction import Restriction
 from .rights.models import (
     AccountClosure,
@@ -46,6 +47,8 @@ __all__ = [
     "PolicyVersion",
     "PolicyVersionPdf",
     "PolicyVersionText",
+    "Recipient",
+    "RecipientNotification",
     "Restriction",
     "VersionStatus",
 ]

@@ -43,3 +43,14 @@ restriction_changed = Signal()
 #: Arguments: ``records`` (the ``ConsentRecord``s, ``objection`` True). Rights opens a
 #: completed objection request for each customer.
 objected = Signal()
+
+#: Sent during an erasure, once every source has erased the accounts of ``closures`` and
+#: before the receipts are emailed (the users are still there). Arguments: ``closures`` (each
+#: with its ``user`` and its ``receipt``: per source what was erased). A receiver may return
+#: ``{closure pk: [names]}``: the recipients told of the erasure, which the receipt lists.
+#: Sent with ``send_robust``: a failing receiver never stops an erasure.
+account_erasing = Signal()
+
+#: Sent once a rectification has been applied (Art. 16). Arguments: ``user``, ``source`` (its
+#: name), ``fields`` (the names of the corrected fields) and ``request`` (the ledger's request).
+rectified = Signal()

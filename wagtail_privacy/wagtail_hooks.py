@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from .admin import breaches, consent, proof, requests, summary, versions
+from .admin import breaches, consent, proof, recipients, requests, summary, versions
 from .admin.viewsets import PrivacyViewSetGroup
 
 
@@ -49,6 +49,7 @@ def register_log_actions(actions):
 
 
 register_snippet(consent.ConsentPurposeViewSet)
+register_snippet(recipients.RecipientViewSet)
 
 
 @hooks.register("construct_homepage_summary_items")

@@ -1867,3 +1867,32 @@ DEMO_CONSENTS = [
     ("ana", "profiling", "email", 90, "signup"),
     ("ana", "sms_offers", "sms", 35, "checkout"),  # with order LC-1038
 ]
+
+# The recipients register: those the shop passes customers' data to, told by email of every
+# erasure, correction and restriction (a webhook needs a server the demo does not have).
+RECIPIENTS = [
+    {
+        "key": "parcel-service",
+        "name": "Hitra Pošta d.o.o.",
+        "role": "processor",
+        "description": "Delivers our parcels.",
+        "purposes": "Delivering your orders.",
+        "data_categories": "Name, delivery address, phone number.",
+        "countries": "Slovenia",
+        "sources": "orders,addresses",
+        "contact": "privacy@hitra-posta.example",
+        "notify_email": "privacy@hitra-posta.example",
+    },
+    {
+        "key": "accountant",
+        "name": "Računovodstvo Bilanca s.p.",
+        "role": "processor",
+        "description": "Keeps our books.",
+        "purposes": "Bookkeeping and tax returns.",
+        "data_categories": "Invoices: billing name, address, VAT number.",
+        "countries": "Slovenia",
+        "sources": "invoices",
+        "contact": "office@bilanca.example",
+        "notify_email": "office@bilanca.example",
+    },
+]

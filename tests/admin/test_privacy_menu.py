@@ -43,6 +43,7 @@ ALL_ITEMS = [
     "Background failures",
     "Retention runs",
     "Breaches",
+    "Notices to recipients",
 ]
 
 
@@ -85,6 +86,7 @@ def test_the_section_is_a_viewset_group_of_the_centre_viewsets():
         reverse("wagtail_privacy_background:index"),
         reverse("wagtail_privacy_retention_runs:index"),
         reverse("wagtail_privacy_breaches:index"),
+        reverse("wagtail_privacy_recipient_notices:index"),
     ]
     # Each viewset's item lives in the section, not a second time in the main menu.
     assert not any(v.add_to_admin_menu for v in group.registerables)
@@ -110,12 +112,14 @@ def test_each_item_is_shown_to_the_users_its_screen_serves(rf, editor):
         "Dashboard",
         "Background failures",
         "Retention runs",
+        "Notices to recipients",
     ]
     assert section(rf, make_user("handler", "access_privacy_centre", "view_datarequest")) == [
         "Dashboard",
         "Privacy requests",
         "Background failures",
         "Retention runs",
+        "Notices to recipients",
     ]
 
 
@@ -180,6 +184,7 @@ def test_a_site_adds_a_screen_to_the_section(rf, with_reports):
         "Reports",
         "Background failures",
         "Retention runs",
+        "Notices to recipients",
     ]
     assert "Reports" not in shown_to(watcher)
     # its URLs are behind the centre permission like the others'

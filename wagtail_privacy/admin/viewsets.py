@@ -20,6 +20,7 @@ from .centre import CentreViewSet
 from .consent import ConsentOverviewViewSet
 from .mixins import ACCESS, PrivacyCentreViewSet, centre_policy
 from .proof import ProofViewSet
+from .recipients import RecipientNoticeViewSet
 from .requests import RequestViewSet
 from .retention_runs import RetentionRunViewSet
 
@@ -45,6 +46,7 @@ class PrivacyViewSetGroup(ViewSetGroup):
         BackgroundViewSet,
         RetentionRunViewSet,
         BreachViewSet,
+        RecipientNoticeViewSet,
     )
 
     def __init__(self):

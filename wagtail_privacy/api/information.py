@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema
 from .. import information
 from ..consent import service as consent
 from ..consent.models import LegalBasis
+from ..recipients import service as recipients
 from ..sources import registry
 from .auth import customer_auth
 from .errors import COMMON, ErrorOut
@@ -53,6 +54,20 @@ class PurposeBasisOut(Schema):
     legal_basis_label: str
 
 
+class RecipientOut(Schema):
+    key: str
+    name: str
+    role: str = Field(description="`processor` (acts on the shop's behalf) or `controller`.")
+    role_label: str
+    description: str
+    purposes: str
+    data_categories: str
+    countries: str
+    safeguards: str
+    sources: list[str] = Field(description="The data sources it receives.")
+    contact: str
+
+
 class InformationOut(Schema):
     controller: ControllerOut
     supervisory_authority: AuthorityOut | None
@@ -60,6 +75,7 @@ class InformationOut(Schema):
     transfers: str
     sources: list[SourceInformationOut]
     consent_purposes: list[PurposeBasisOut]
+    recipients: list[RecipientOut]
 
 
 def _records(user):
@@ -90,4 +106,21 @@ def my_information(request):
         }
         for purpose in consent.purposes(request.privacy_language)
     ]
+    found["recipients"] = [_recipient(r) for r in recipients.recipients(request.privacy_language)]
     return found
+
+
+def _recipient(recipient):
+    return {
+        "key": recipient.key,
+        "name": recipient.name,
+        "role": recipient.role,
+        "role_label": recipient.get_role_display(),
+        "description": recipient.description,
+        "purposes": recipient.purposes,
+        "data_categories": recipient.data_categories,
+        "countries": recipient.countries,
+        "safeguards": recipient.safeguards,
+        "sources": recipient.source_names,
+        "contact": recipient.contact,
+    }

@@ -678,16 +678,37 @@ def _send_receipts(token, closures, erased, resumed):
             receipts.setdefault(closure_id, {})[source] = result
     for closure in closures:
         closure.receipt = (receipts if closure.pk in resumed else erased).get(closure.pk, {})
+    told = _told(closures)
     days = _dates_read_as_days()
     # The batch is this sweep's already: no claim needed; its token names the run.
     email_customers(
         [c for c in closures if c.receipt_sent_at is None],
         "erasure_receipt",
-        lambda closure: {"receipt": _readable(closure)},
-        key_of=lambda closure: _receipt_shape(closure.receipt, days),
+        lambda closure: {"receipt": _readable(closure), "recipients": told.get(closure.pk, [])},
+        key_of=lambda closure: (
+            _receipt_shape(closure.receipt, days),
+            tuple(told.get(closure.pk, ())),
+        ),
         done={"receipt_sent_at": timezone.now()},
         run=token,
     )
+
+
+def _told(closures):
+    """{closure pk: [names]}: the recipients told of each erasure (``account_erasing``).
+
+    Asked robustly: a receiver that fails is logged and never holds up the erasure.
+    """
+    from ..signals import account_erasing
+
+    told = {}
+    for receiver, answer in account_erasing.send_robust(sender=AccountClosure, closures=closures):
+        if isinstance(answer, Exception):
+            logger.error("account_erasing receiver %r failed: %s", receiver, type(answer).__name__)
+            continue
+        for pk, names in (answer or {}).items():
+            told.setdefault(pk, []).extend(names)
+    return told
 
 
 def email_customers(

@@ -18,6 +18,7 @@ from ..batching import batches
 from ..conf import privacy_settings
 from ..exceptions import NotFound, PrivacyError
 from ..periods import Period
+from ..signals import rectified
 from ..sources import registry
 from ..verification.service import check_step_up
 from . import ledger
@@ -171,6 +172,16 @@ def _apply(source, user, correction, cleaned, actor=None):
     correction.decided_at = timezone.now()
     correction.decided_by = actor
     correction.save()
+    # Recipients of the source are told once the correction has committed (Art. 19).
+    transaction.on_commit(
+        lambda: rectified.send_robust(
+            sender=Correction,
+            user=user,
+            source=source.name,
+            fields=[correction.field],
+            request=correction.request,
+        )
+    )
 
 
 def _pending(correction_id):

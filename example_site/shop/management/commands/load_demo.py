@@ -30,6 +30,7 @@ from wagtail_privacy.consent.models import Channel, ConsentPurpose
 from wagtail_privacy.policies.models import PolicyVersionText
 from wagtail_privacy.policies.pages import PolicyPage
 from wagtail_privacy.policies.services import publication_time
+from wagtail_privacy.recipients.models import Recipient
 
 #: The privacy officer: the privacy centre without being a superuser (the password follows
 #: the demo's convention, ``<role>-demo``).
@@ -73,6 +74,8 @@ class Command(BaseCommand):
             self.ensure_consent_purposes(locales)
             self.ensure_consents()
             self.ensure_wording_revisions(locales)
+        with transaction.atomic():
+            self.ensure_recipients(locales)
 
         if self.changes:
             self.stdout.write(self.style.SUCCESS(f"Demo loaded ({self.changes} changes)."))
@@ -410,6 +413,12 @@ class Command(BaseCommand):
                     setattr(translation, name, value)
                 translation.save()
                 self.done(f"consent purpose {spec['key']} ({language})")
+
+    def ensure_recipients(self, locales):
+        for spec in demo.RECIPIENTS:
+            if not Recipient.objects.filter(key=spec["key"], locale=locales["en"]).exists():
+                Recipient.objects.create(locale=locales["en"], **spec)
+                self.done(f"recipient {spec['key']}")
 
     def ensure_consents(self):
         User = get_user_model()

@@ -1,0 +1,1 @@
+"""The recipients register, and the notices that tell recipients of customers' requests."""

@@ -1,0 +1,277 @@
+"""Telling recipients of erasures, rectifications and restrictions (Art. 19), and their answers.
+
+A notification is created with the work it reports (or just after it, idempotently: one per
+recipient, action and reference) and delivered on commit by a task. The state is in the
+database: a webhook that fails is tried again with backoff by the ``recipient_notices`` step of
+``privacy_tick``, so a worker restart loses nothing and the erasure itself never waits. A 2xx
+from a webhook is its acknowledgement; an email carries a signed, single-use link.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .. import mail
+from ..conf import privacy_settings
+from ..hosts import host
+from ..i18n import default_language
+from ..sources import registry
+from . import webhook
+from .models import Delivery, Identifier, NoticeStatus, Recipient, RecipientNotification
+
+logger = logging.getLogger("wagtail_privacy.recipients")
+ACK_SALT = "wagtail_privacy.recipient_ack"
+
+
+def recipients(language=None):
+    """One recipient per key, in ``language`` (else the default language, else any)."""
+    preferred = [language or default_language(), default_language()]
+    chosen = {}
+    for recipient in Recipient.objects.select_related("locale"):
+        code = recipient.locale.language_code
+        rank = preferred.index(code) if code in preferred else len(preferred)
+        held = chosen.get(recipient.key)
+        if held is None or rank < held[0]:
+            chosen[recipient.key] = (rank, recipient)
+    return sorted((r for _rank, r in chosen.values()), key=lambda r: (r.name, r.key))
+
+
+def _identifier(recipient, user):
+    if recipient.identifier == Identifier.HOST:
+        return str(host().recipient_identifiers([user], recipient).get(user.pk) or "")
+    return mail.email_address(user)
+
+
+def record(action, reference, user, sources, fields=(), now=None, among=None):
+    """Create the notifications of one action on ``user``'s data in ``sources`` (names of
+    sources holding their records); returns the names of the recipients told.
+
+    Idempotent: a second call for the same ``reference`` creates nothing more. Deliveries
+    are enqueued once the caller's transaction commits.
+    """
+    now = now or timezone.now()
+    concerned = set(sources)
+    told, created = [], []
+    for recipient in recipients() if among is None else among:
+        received = [name for name in recipient.source_names if name in concerned]
+        if not recipient.active or not received:
+            continue
+        notification, new = RecipientNotification.objects.get_or_create(
+            recipient_key=recipient.key,
+            action=action,
+            reference=reference,
+            defaults={
+                "recipient": recipient,
+                "recipient_name": recipient.name,
+                "user": user,
+                "identifier": _identifier(recipient, user),
+                "sources": received,
+                "fields": list(fields),
+                "created_at": now,
+                "due_at": now + timedelta(days=privacy_settings.RECIPIENT_DUE_DAYS),
+                "next_attempt_at": now,
+            },
+        )
+        told.append(recipient.name)
+        if new:
+            created.append(notification.pk)
+    if created:
+        transaction.on_commit(lambda: enqueue(created))
+    return told
+
+
+def enqueue(ids):
+    from .tasks import deliver_notification
+
+    for pk in ids:
+        try:
+            deliver_notification.enqueue(pk)
+        except Exception as error:  # the queue down: privacy_tick delivers it later
+            logger.warning("Could not enqueue recipient notification %s: %s", pk, error)
+
+
+def sources_with_records(user, names):
+    """Of the sources ``names``, those holding records of ``user``."""
+    users = get_user_model()._default_manager.filter(pk=user.pk)
+    found = []
+    for source in registry.sources():
+        if source.name not in names:
+            continue
+        count = source.count_for(users)
+        if count is None:
+            count = 1 if next(iter(source.records(user)), None) is not None else 0
+        if count:
+            found.append(source.name)
+    return found
+
+
+def received_sources():
+    return {name for r in recipients() if r.active for name in r.source_names}
+
+
+# --- Delivery ----------------------------------------------------------------------------
+
+
+def _retry_delay(attempts):
+    delays = list(privacy_settings.RECIPIENT_RETRY_SECONDS) or [60]
+    return timedelta(seconds=delays[min(attempts, len(delays)) - 1])
+
+
+def _claim(notification_id, now):
+    """Take the next attempt of a pending notification that is due; False if another worker
+    has it, or it is not due. The lease outlasts the attempt's timeout."""
+    lease = now + timedelta(seconds=2 * privacy_settings.RECIPIENT_WEBHOOK_TIMEOUT + 60)
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    return bool(
+        RecipientNotification.objects.filter(
+            due, pk=notification_id, status=NoticeStatus.PENDING
+        ).update(next_attempt_at=lease, attempts=F("attempts") + 1)
+    )
+
+
+def deliver(notification_id, now=None):
+    """Make one attempt at telling the recipient; returns the notification's status.
+
+    A failure is recorded on the notification (tried again later, ``failed`` after
+    ``RECIPIENT_MAX_ATTEMPTS``), never raised: the work that caused it is done.
+    """
+    now = now or timezone.now()
+    if not _claim(notification_id, now):
+        found = RecipientNotification.objects.filter(pk=notification_id).first()
+        return found.status if found else ""
+    notification = RecipientNotification.objects.select_related("recipient").get(pk=notification_id)
+    recipient = notification.recipient
+    try:
+        if recipient is None or not recipient.active:
+            raise webhook.DeliveryFailed("recipient removed or inactive")
+        if recipient.delivery == Delivery.WEBHOOK:
+            data = webhook.payload(notification, recipient.identifier)
+            webhook.post(recipient.webhook_url, recipient.webhook_secret, data)
+            notification.status = NoticeStatus.ACKNOWLEDGED
+            notification.acknowledged_at = now
+        else:
+            _email(recipient, notification)
+            notification.status = NoticeStatus.DELIVERED
+        notification.delivered_at = now
+        notification.identifier = ""  # sent: no longer needed here
+        notification.next_attempt_at = None
+        notification.last_error = ""
+    except webhook.DeliveryFailed as error:
+        _failed(notification, error.reason, now)
+    except Exception as error:  # the mail server down, a template error: tried again
+        _failed(notification, type(error).__name__, now)
+    notification.save(
+        update_fields=[
+            "status",
+            "acknowledged_at",
+            "delivered_at",
+            "identifier",
+            "next_attempt_at",
+            "last_error",
+        ]
+    )
+    return notification.status
+
+
+def _failed(notification, reason, now):
+    notification.last_error = str(reason)[:200]
+    if notification.attempts >= privacy_settings.RECIPIENT_MAX_ATTEMPTS:
+        notification.status = NoticeStatus.FAILED
+        notification.identifier = ""
+        notification.next_attempt_at = None
+    else:
+        notification.next_attempt_at = now + _retry_delay(notification.attempts)
+    logger.warning(
+        "Recipient notification %s not delivered (attempt %s): %s",
+        notification.pk,
+        notification.attempts,
+        notification.last_error,
+    )
+
+
+def _email(recipient, notification):
+    context = {
+        "recipient": recipient.name,
+        "action": notification.action,
+        "identifier": notification.identifier,
+        "sources": [_label(name) for name in notification.sources],
+        "fields": notification.fields,
+        "due": notification.due_at,
+        "ack_url": mail.site_root() + ack_path(notification),
+    }
+    mail.send(recipient.notify_email, "recipient_notice", context, default_language())
+
+
+def _label(name):
+    try:
+        return str(registry.get(name).label)
+    except KeyError:
+        return name
+
+
+def due_deliveries(now):
+    return RecipientNotification.objects.filter(
+        status=NoticeStatus.PENDING, next_attempt_at__lte=now
+    )
+
+
+# --- Acknowledgement ----------------------------------------------------------------------
+
+
+def ack_token(notification):
+    return signing.dumps({"n": notification.pk}, salt=ACK_SALT)
+
+
+def ack_path(notification):
+    return reverse("wagtail_privacy:recipient_ack", args=[ack_token(notification)])
+
+
+class AckLinkInvalid(Exception):
+    """``reason``: "invalid", "expired" or "used"."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def notification_of(token):
+    """The notification an acknowledgement link names; ``AckLinkInvalid`` otherwise."""
+    max_age = timedelta(days=privacy_settings.RECIPIENT_ACK_LINK_DAYS)
+    try:
+        data = signing.loads(token or "", salt=ACK_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        raise AckLinkInvalid("expired") from None
+    except signing.BadSignature:
+        raise AckLinkInvalid("invalid") from None
+    notification = RecipientNotification.objects.filter(pk=data.get("n")).first()
+    if notification is None:
+        raise AckLinkInvalid("invalid")
+    if notification.acknowledged_at is not None:
+        raise AckLinkInvalid("used")
+    return notification
+
+
+def acknowledge(token, now=None):
+    """Mark the notification of ``token`` acknowledged; the link works once."""
+    notification = notification_of(token)
+    now = now or timezone.now()
+    updated = RecipientNotification.objects.filter(
+        pk=notification.pk, acknowledged_at__isnull=True
+    ).update(status=NoticeStatus.ACKNOWLEDGED, acknowledged_at=now, identifier="")
+    if not updated:  # acknowledged meanwhile through another click
+        raise AckLinkInvalid("used")
+    notification.refresh_from_db()
+    return notification
+
+
+def overdue(now=None):
+    now = now or timezone.now()
+    return RecipientNotification.objects.exclude(status=NoticeStatus.ACKNOWLEDGED).filter(
+        due_at__lt=now
+    )
