@@ -9,11 +9,13 @@ import time_machine
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from tests.testapp.models import Order
+from wagtail_privacy.breaches import emails
 from wagtail_privacy.breaches.models import BreachNotice, BreachNotification, EmailState
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -65,8 +67,16 @@ def test_preview_then_send_to_the_selected_customers_each_in_their_language(
     assert sorted(by_address) == sorted(u.email for u in english + slovene)
     for user in english:
         assert "2 March 2026" in by_address[user.email].body
+        assert by_address[user.email].subject.endswith(
+            ": a security incident affecting your personal data"
+        )
     for user in slovene:
         assert "2. marec 2026" in by_address[user.email].body
+        assert "incident" in by_address[user.email].subject
+        assert "affecting" not in by_address[user.email].subject
+    with override_settings(WAGTAIL_SITE_NAME="Lipa & Co."):
+        subject, _text = emails.render(breach, "en")
+    assert subject.startswith("Lipa & Co.: ")  # not escaped as in HTML
     notices = BreachNotice.objects.filter(breach=breach)
     assert {(n.user_id, n.language, n.email_state) for n in notices} == {
         *((u.pk, "en", EmailState.SENT) for u in english),

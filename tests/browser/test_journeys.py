@@ -1,4 +1,4 @@
-"""Thirteen journeys through the demo shop in a real Chromium (see conftest.py for the live server).
+"""Fourteen journeys through the demo shop in a real Chromium (see conftest.py for the live server).
 
 (a) an editor publishes a major change of the privacy policy and the notices are emailed;
 (b) a customer sees the upcoming change, reads what changes (the package's page, in the shop's
@@ -22,7 +22,10 @@
     confirms it from the emailed link and downloads the copy from the next email;
 (l) a customer corrects her street at once and a VAT number the privacy officer checks;
 (m) a customer restricts processing (marketing pauses), lifts it again, and objects for good
-    to the shop's offers made on its legitimate interest.
+    to the shop's offers made on its legitimate interest;
+(n) the privacy officer records a breach, watches its 72-hour clock, downloads the report for
+    the authority and tells an affected customer, who gets the message in her language; a
+    recipient acknowledges an erasure it was told of.
 
 They run in this order against one demo shop: (b) sees the version (a) published. Every page
 each journey reaches is checked for accessibility with axe-core (see conftest.py and axe.py).
@@ -854,3 +857,74 @@ def test_m_customer_restricts_processing_and_objects_to_offers(journey):
     purposes = eva.context.request.get("/api/privacy/v1/me/consents/").json()
     [offers] = [p for p in purposes if p["key"] == "customer_offers"]
     assert [c["objected"] for c in offers["channels"] if c["channel"] == "email"] == [True]
+
+
+def test_n_officer_records_a_breach_and_a_recipient_acknowledges(journey):
+    officer = journey("n-breach-register")
+    page, shop = officer.page, officer.shop
+    admin_sign_in(officer, "officer", "officer-demo")
+    page.goto("/admin/privacy/breaches/new/")
+    detected = datetime.now(SHOP_TIME_ZONE) - timedelta(hours=3)
+    page.fill("#id_title", "Order list sent to the wrong address")
+    page.fill("#id_detected_at", detected.strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#id_what_happened", "A packing list with names and addresses was emailed wrongly.")
+    page.fill("#id_data_categories", "Names, delivery addresses")
+    page.fill("#id_people_affected", "12")
+    page.fill("#id_records_affected", "12")
+    page.fill("#id_consequences", "Unwanted mail.")
+    page.fill("#id_measures", "The recipient deleted the email and confirmed it.")
+    officer.shot("recording a breach")
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/admin/privacy/breaches/\d+/$"))
+    breach_url = page.url
+    officer.shot("breach recorded")
+
+    page.goto("/admin/privacy/breaches/")
+    row = page.locator("main table tbody tr", has_text="Order list sent to the wrong address")
+    expect(row).to_contain_text("hours left")
+    officer.shot("the 72-hour clock")
+
+    report = breach_url + "report/"
+    response = page.goto(report)
+    assert response.status == 200, response.status
+    expect(page.locator("h1").first).to_be_visible()
+    officer.shot("report for the authority")
+    pdf = officer.context.request.get(breach_url + "report.pdf", timeout=90_000)
+    assert pdf.ok and pdf.body().startswith(b"%PDF"), pdf.status
+
+    mark = shop.mark()
+    page.goto(breach_url + "notify/")
+    officer.shot("notify customers")
+    page.fill("#id_emails", "ana@example.com")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("#preview-heading")).to_contain_text("1 customer selected")
+    officer.shot("message previewed")
+    page.get_by_role("button", name="Send to the selected customers").click()
+    page.wait_for_url(re.compile(r"/admin/privacy/breaches/\d+/$"))
+    officer.shot("customers being told")
+    # In her language (Slovenian): the shop's own account of the breach, as written.
+    message = shop.wait_for_email(
+        "ana@example.com", mark, body="A packing list with names and addresses", timeout=120
+    )
+    assert message["subject"].startswith("Lipa & Co.: ")
+    assert "security incident" not in message["subject"]  # the frame is in Slovenian
+
+    # A recipient told of an erasure acknowledges it from the link in its email.
+    path = shop.shell(
+        "from django.utils import timezone\n"
+        "from wagtail_privacy.recipients.models import RecipientNotification\n"
+        "from wagtail_privacy.recipients import service\n"
+        "[recipient] = [r for r in service.recipients() if r.delivery == 'email'][:1]\n"
+        "n = RecipientNotification.objects.create(recipient=recipient,"
+        " recipient_key=recipient.key, recipient_name=recipient.name, action='erasure',"
+        " reference='journey-n', identifier='', sources=recipient.source_names[:1],"
+        " created_at=timezone.now(), due_at=timezone.now(), next_attempt_at=timezone.now())\n"
+        "print(service.ack_path(n))\n"
+    ).strip()
+    response = page.goto(path)
+    assert response.status == 200, response.status
+    expect_shop_layout(page, "en")
+    officer.shot("recipient acknowledgement page")
+    page.locator("form button[type=submit]").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    officer.shot("recipient acknowledged")
