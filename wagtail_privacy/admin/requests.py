@@ -766,34 +766,25 @@ class RequestViewSet(PrivacyCentreViewSet):
         ]
 
 
+#: What each log action is called in the history: (the action, what was done).
+LOG_LABELS = {
+    "created": (_("Record request"), _("Request recorded")),
+    "status": (_("Update request"), _("Request updated")),
+    "extended": (_("Extend request"), _("Request extended")),
+    "link_sent": (_("Send confirmation link"), _("Confirmation link sent")),
+    "identity": (_("Verify identity"), _("Identity verified")),
+    "export": (_("Run export"), _("Export started")),
+    "erasure": (_("Run erasure"), _("Erasure started")),
+    "account_export": (_("Build account export"), _("Account export started")),
+    "deactivated": (_("Deactivate account"), _("Account deactivated")),
+    "deletion": (_("Schedule account deletion"), _("Account deletion scheduled")),
+    "restricted": (_("Restrict processing"), _("Processing restricted")),
+    "lift": (_("Lift restriction"), _("Lifting of the restriction announced")),
+    "approve_correction": (_("Approve correction"), _("Correction approved")),
+    "refuse_correction": (_("Refuse correction"), _("Correction refused")),
+}
+
+
 def register_log_actions(actions):
-    actions.register_action(LOGGED["created"], _("Record request"), _("Request recorded"))
-    actions.register_action(LOGGED["status"], _("Update request"), _("Request updated"))
-    actions.register_action(LOGGED["extended"], _("Extend request"), _("Request extended"))
-    actions.register_action(
-        LOGGED["link_sent"], _("Send confirmation link"), _("Confirmation link sent")
-    )
-    actions.register_action(LOGGED["identity"], _("Verify identity"), _("Identity verified"))
-    actions.register_action(LOGGED["export"], _("Run export"), _("Export started"))
-    actions.register_action(LOGGED["erasure"], _("Run erasure"), _("Erasure started"))
-    actions.register_action(
-        LOGGED["account_export"], _("Build account export"), _("Account export started")
-    )
-    actions.register_action(
-        LOGGED["deactivated"], _("Deactivate account"), _("Account deactivated")
-    )
-    actions.register_action(
-        LOGGED["deletion"], _("Schedule account deletion"), _("Account deletion scheduled")
-    )
-    actions.register_action(
-        LOGGED["restricted"], _("Restrict processing"), _("Processing restricted")
-    )
-    actions.register_action(
-        LOGGED["lift"], _("Lift restriction"), _("Lifting of the restriction announced")
-    )
-    actions.register_action(
-        LOGGED["approve_correction"], _("Approve correction"), _("Correction approved")
-    )
-    actions.register_action(
-        LOGGED["refuse_correction"], _("Refuse correction"), _("Correction refused")
-    )
+    for key, (label, message) in LOG_LABELS.items():
+        actions.register_action(LOGGED[key], label, message)
