@@ -67,7 +67,7 @@ class RecipientNoticeViewSet(PrivacyCentreViewSet):
     url_prefix = "privacy/recipient-notices"
     icon = "mail"
     menu_label = _("Notices to recipients")
-    menu_order = 650
+    menu_order = 800
     index_view_class = RecipientNoticeIndexView
 
     def get_urlpatterns(self):
