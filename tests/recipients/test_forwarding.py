@@ -161,8 +161,11 @@ def test_an_unreachable_webhook_never_blocks_the_erasure_and_survives_a_restart(
     assert notice.status == "pending" and notice.attempts == 1 and notice.identifier
     # Later, a fresh process (the state is in the database) delivers it.
     with Receiver() as back:
-        back.port = receiver.port
+        # Serve on the port the notice was sent to: stop the server this one started first
+        # (closing its socket under a running serve_forever would leave a thread spinning).
+        back.server.shutdown()
         back.server.server_close()
+        back.port = receiver.port
         back.server = type(back.server)(
             ("127.0.0.1", receiver.port), back.server.RequestHandlerClass
         )
