@@ -12,6 +12,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -577,18 +578,16 @@ class RequestDetailView(
     def post(self, request, pk):
         if not self.user_has_permission("change"):
             raise PermissionDenied
-        for action in ("send_link", "verify", "run_export", "run_erasure"):
-            if action in request.POST:
-                return self._guest_action(request, action)
-        for action in ACCOUNT_ACTIONS:
-            if action in request.POST:
-                return self._account_action(request, action)
-        for action in ("apply_restriction", "lift_restriction"):
-            if action in request.POST:
-                return self._restriction_action(request, action)
-        for action in ("approve_correction", "refuse_correction"):
-            if action in request.POST:
-                return self._correction_action(request, action)
+        buttons = (
+            (("send_link", "verify", "run_export", "run_erasure"), self._guest_action),
+            (tuple(ACCOUNT_ACTIONS), self._account_action),
+            (("apply_restriction", "lift_restriction"), self._restriction_action),
+            (("approve_correction", "refuse_correction"), self._correction_action),
+        )
+        for actions, step in buttons:
+            for action in actions:
+                if action in request.POST:
+                    return self._run_action(request, step, action)
         if "extend" in request.POST:
             form = ExtendForm(request.POST)
             if form.is_valid():
@@ -623,31 +622,23 @@ class RequestDetailView(
     def _guest_action(self, request, action):
         """Verify the person behind a contact email, or run their export or erasure."""
         item, user = self.item, request.user
-        form = None
-        try:
-            if action == "send_link":
-                guests.resend(item, actor=user)
-                logged, done = "link_sent", _("A new confirmation link is emailed.")
-            elif action == "verify":
-                form = VerifyForm(request.POST)
-                if not form.is_valid():
-                    return self.render_to_response(self.get_context_data(verify_form=form))
-                data = form.cleaned_data
-                guests.confirm_identity(item, data["method"], actor=user, note=data["note"])
-                logged, done = "identity", _("Identity recorded; the deadline counts from now.")
-            elif action == "run_export":
-                guests.start_export(item, actor=user)
-                logged = "export"
-                done = _("The export is being prepared; its link goes to the verified address.")
-            else:
-                guests.start_erasure(item, actor=user)
-                logged, done = "erasure", _("The records are being erased; a receipt is emailed.")
-        except PrivacyError as error:
-            messages.error(request, error.message)
-        else:
-            log(item, LOGGED[logged], user=user)
-            messages.success(request, done)
-        return redirect("wagtail_privacy_requests:detail", item.pk)
+        if action == "send_link":
+            guests.resend(item, actor=user)
+            return "link_sent", _("A new confirmation link is emailed.")
+        if action == "verify":
+            form = VerifyForm(request.POST)
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(verify_form=form))
+            data = form.cleaned_data
+            guests.confirm_identity(item, data["method"], actor=user, note=data["note"])
+            return "identity", _("Identity recorded; the deadline counts from now.")
+        if action == "run_export":
+            guests.start_export(item, actor=user)
+            return "export", _(
+                "The export is being prepared; its link goes to the verified address."
+            )
+        guests.start_erasure(item, actor=user)
+        return "erasure", _("The records are being erased; a receipt is emailed.")
 
     # --- Staff run an account's right (``staff_run``) ---------------------------------------
 
@@ -669,60 +660,50 @@ class RequestDetailView(
 
     def _account_action(self, request, action):
         """Build the export, deactivate, or schedule the deletion of the request's account."""
-        item, user = self.item, request.user
         run, logged, done = ACCOUNT_ACTIONS[action]
-        try:
-            run(item, actor=user)
-        except PrivacyError as error:
-            messages.error(request, error.message)
-        else:
-            log(item, LOGGED[logged], user=user)
-            messages.success(request, done)
-        return redirect("wagtail_privacy_requests:detail", item.pk)
+        run(self.item, actor=request.user)
+        return logged, done
 
     def _restriction_action(self, request, action):
         """Restrict the customer's account on this request, or announce lifting it."""
         item, user = self.item, request.user
-        try:
-            if item.kind != RequestKind.RESTRICTION or item.user is None:
-                raise PrivacyError(_("Only a restriction request of an account can do this."))
-            if action == "apply_restriction":
-                if not item.is_open:
-                    raise PrivacyError(_("This request is closed."), code="request_closed")
-                restriction.restrict(item.user, actor=user, request=item, channel=item.channel)
-                logged, done = "restricted", _("Processing restricted; the data is kept.")
-            else:
-                restriction.schedule_lift(item.user, actor=user)
-                logged = "lift"
-                done = _("The customer is told now; the restriction is lifted after the notice.")
-        except PrivacyError as error:
-            messages.error(request, error.message)
-        else:
-            log(item, LOGGED[logged], user=user)
-            messages.success(request, done)
-        return redirect("wagtail_privacy_requests:detail", item.pk)
+        if item.kind != RequestKind.RESTRICTION or item.user is None:
+            raise PrivacyError(_("Only a restriction request of an account can do this."))
+        if action == "apply_restriction":
+            if not item.is_open:
+                raise PrivacyError(_("This request is closed."), code="request_closed")
+            restriction.restrict(item.user, actor=user, request=item, channel=item.channel)
+            return "restricted", _("Processing restricted; the data is kept.")
+        restriction.schedule_lift(item.user, actor=user)
+        return "lift", _("The customer is told now; the restriction is lifted after the notice.")
 
     def _correction_action(self, request, action):
         """Approve a correction the shop checks (applied now), or refuse it with a reason."""
-        item, user = self.item, request.user
-        correction = _correction(item)
+        correction = _correction(self.item)
         if correction is None:
-            messages.error(request, _("This request has no correction."))
-            return redirect("wagtail_privacy_requests:detail", item.pk)
+            raise PrivacyError(_("This request has no correction."))
+        if action == "approve_correction":
+            corrections.approve(correction.pk, actor=request.user)
+            return action, _("The correction is applied; the request is completed.")
+        form = RefuseCorrectionForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(refuse_form=form))
+        corrections.refuse(correction.pk, form.cleaned_data["reason"], actor=request.user)
+        return action, _("The correction is refused; the customer is emailed the reason.")
+
+    def _run_action(self, request, step, action):
+        """Run one of the page's buttons: ``step`` returns the log action and the message of
+        success, or a page to render instead (a form with errors); a refusal is shown."""
+        item = self.item
         try:
-            if action == "approve_correction":
-                corrections.approve(correction.pk, actor=user)
-                done = _("The correction is applied; the request is completed.")
-            else:
-                form = RefuseCorrectionForm(request.POST)
-                if not form.is_valid():
-                    return self.render_to_response(self.get_context_data(refuse_form=form))
-                corrections.refuse(correction.pk, form.cleaned_data["reason"], actor=user)
-                done = _("The correction is refused; the customer is emailed the reason.")
+            outcome = step(request, action)
         except PrivacyError as error:
             messages.error(request, error.message)
         else:
-            log(item, LOGGED[action], user=user)
+            if isinstance(outcome, HttpResponse):
+                return outcome
+            logged, done = outcome
+            log(item, LOGGED[logged], user=request.user)
             messages.success(request, done)
         return redirect("wagtail_privacy_requests:detail", item.pk)
 
