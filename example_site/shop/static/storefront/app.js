@@ -1520,26 +1520,6 @@
     );
   }
 
-  async function declineVersion(item, button) {
-    button.disabled = true;
-    button.textContent = t("saving");
-    try {
-      await api("POST", `${API}/me/declines/`, { policy: item.policy, version: item.version });
-      state.acceptFlash = { ok: true, text: t("declinedFlash", { title: item.title, number: item.version }) };
-    } catch (error) {
-      if (lostSession(error)) return;
-      state.acceptFlash = { ok: false, text: error.message };
-    }
-    try {
-      await refreshMe();
-    } catch (error) {
-      state.acceptFlash = { ok: false, text: t("error", { detail: error.message }) };
-    }
-    renderAcceptances();
-    byId("accept-message").focus();
-    loadNotices(); // deciding on a version also marks its notice as read
-  }
-
   function renderRequirement(item) {
     const slug = item.policy;
     const panelId = `changes-${slug}`;
@@ -1630,12 +1610,22 @@
     }
   }
 
-  async function acceptVersion(item, button) {
+  // Accepting and declining a version: the same flow, to /me/acceptances/ or /me/declines/.
+  // Deciding on a version also marks its notice as read.
+  function acceptVersion(item, button) {
+    return decideVersion(item, button, "acceptances", "accepted");
+  }
+
+  function declineVersion(item, button) {
+    return decideVersion(item, button, "declines", "declinedFlash");
+  }
+
+  async function decideVersion(item, button, path, flashKey) {
     button.disabled = true;
     button.textContent = t("saving");
     try {
-      await api("POST", `${API}/me/acceptances/`, { policy: item.policy, version: item.version });
-      state.acceptFlash = { ok: true, text: t("accepted", { title: item.title, number: item.version }) };
+      await api("POST", `${API}/me/${path}/`, { policy: item.policy, version: item.version });
+      state.acceptFlash = { ok: true, text: t(flashKey, { title: item.title, number: item.version }) };
     } catch (error) {
       if (lostSession(error)) return;
       // e.g. 409 version_superseded: the detail says what to do, and /me/ lists the new version.
@@ -1648,7 +1638,7 @@
     }
     renderAcceptances();
     byId("accept-message").focus();
-    loadNotices(); // accepting a version also marks its notice as read
+    loadNotices();
   }
 
   // (b) Notices of changes
