@@ -37,6 +37,14 @@ def other_customer(db):
     return get_user_model().objects.create_user("bor", "bor@example.com", "pw")
 
 
+@pytest.fixture
+def cookie_categories(locales):
+    """Cookie categories: strictly necessary, statistics (also in Slovenian), marketing."""
+    from tests.cookies.helpers import make_categories
+
+    return make_categories(locales)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _remove_test_media():
     yield

@@ -307,3 +307,39 @@ def test_the_demo_customer_is_asked_to_agree_to_a_revised_wording(demo):
         "newsletter_expires": True,
         "after": [True, None],
     }
+
+
+def test_the_demo_shop_has_cookie_categories_in_every_language(demo):
+    """The banner's categories, loaded by load_demo in four languages, served by the API."""
+    result = demo(
+        """
+        from django.core.management import call_command
+        from io import StringIO
+
+        url = "/api/privacy/v1/cookies/"
+        for language in ("en", "sl", "sq", "hr"):
+            body = Client().get(url, HTTP_ACCEPT_LANGUAGE=language).json()
+            out[language] = [
+                [c["key"], c["name"], [k["name"] for k in c["cookies"]],
+                 c["cookies"][0]["duration"]]
+                for c in body["categories"]
+            ]
+        again = StringIO()
+        call_command("load_demo", stdout=again)
+        out["again"] = "cookie category" in again.getvalue()
+        """,
+    )
+    assert result["en"] == [
+        [
+            "necessary",
+            "Strictly necessary",
+            ["sessionid", "csrftoken", "privacy_visitor"],
+            "2 weeks",
+        ],
+        ["statistics", "Statistics", ["_demo_stats"], "13 months"],
+        ["marketing", "Marketing", ["_demo_ads"], "90 days"],
+    ]
+    assert [c[1] for c in result["sl"]] == ["Nujno potrebni", "Statistika", "Trženje"]
+    assert result["sl"][2][3] == "90 dni" and result["hr"][0][3] == "2 tjedna"
+    assert result["sq"][0][1] == "Rreptësisht të nevojshme"
+    assert result["again"] is False  # idempotent

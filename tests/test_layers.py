@@ -43,6 +43,8 @@ DOMAINS = {
     "verification": set(),
     # The breach report is typeset like policy PDFs (their fonts and URL fetcher).
     "breaches": {"policies"},
+    # Cookie choices name the cookie policy version in force, and link to its page.
+    "cookies": {"policies"},
 }
 #: Where domains meet: they may import anything.
 DOORS = {

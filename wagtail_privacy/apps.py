@@ -56,5 +56,10 @@ class WagtailPrivacyConfig(AppConfig):
 
         recipient_receivers.connect()
 
+        from .cookies import receivers as cookie_receivers
+        from .cookies import sources as cookie_sources  # noqa: F401
+
+        cookie_receivers.connect()
+
         # Host apps register their own sources in a ``privacy_sources`` module.
         autodiscover_modules("privacy_sources")

@@ -1,5 +1,7 @@
 """System checks that report a misconfigured ``WAGTAIL_PRIVACY`` setting."""
 
+import re
+
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.utils.module_loading import import_string
@@ -751,6 +753,101 @@ def check_recipients(app_configs=None, databases=None, **kwargs):
                 Error(
                     f"{where} receives unknown data sources: {', '.join(unknown)}.",
                     id="wagtail_privacy.E082",
+                )
+            )
+    return problems
+
+
+#: The characters of a cookie name: a safe subset of an HTTP token (RFC 6265).
+_COOKIE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+#: Browsers keep no cookie longer than this (seconds).
+MAX_COOKIE_AGE = 400 * 24 * 3600
+
+
+@register(Tags.compatibility)
+def check_cookie_settings(app_configs=None, **kwargs):
+    """The visitor cookie of cookie consent: a valid name of its own (E090) and a lifetime
+    browsers keep (E091)."""
+    problems = []
+    name = privacy_settings.COOKIE_VISITOR_COOKIE
+    if not isinstance(name, str) or not _COOKIE_NAME.match(name):
+        problems.append(
+            Error(
+                "WAGTAIL_PRIVACY['COOKIE_VISITOR_COOKIE'] must be a cookie name: letters, "
+                "digits and - _ . only, not empty.",
+                id="wagtail_privacy.E090",
+            )
+        )
+    elif name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME):
+        problems.append(
+            Error(
+                f"WAGTAIL_PRIVACY['COOKIE_VISITOR_COOKIE'] is {name!r}, the name of Django's "
+                "session or CSRF cookie: give the visitor cookie a name of its own.",
+                id="wagtail_privacy.E090",
+            )
+        )
+    age = privacy_settings.COOKIE_CONSENT_MAX_AGE
+    if not _whole(age, 24 * 3600) or age > MAX_COOKIE_AGE:
+        problems.append(
+            Error(
+                "WAGTAIL_PRIVACY['COOKIE_CONSENT_MAX_AGE'] must be a whole number of seconds "
+                f"from one day (86400) to 400 days ({MAX_COOKIE_AGE}), which browsers keep.",
+                id="wagtail_privacy.E091",
+            )
+        )
+    return problems
+
+
+@register(Tags.database)
+def check_cookie_categories(app_configs=None, databases=None, **kwargs):
+    """Cookie categories that say one thing: not both strictly necessary and marketing
+    (E092), one key per category (E093), its translations agreeing on the key and kind
+    (E094). Run by ``check --database default`` and ``migrate``."""
+    if not databases:
+        return []
+    from django.db import DatabaseError
+
+    from .cookies.models import CookieCategory
+
+    try:
+        found = list(CookieCategory.objects.select_related("locale").order_by("pk"))
+    except DatabaseError:  # not migrated yet
+        return []
+    problems = []
+    keys, translations = {}, {}
+    for category in found:
+        where = f"Cookie category {category.key!r} ({category.locale.language_code})"
+        if category.necessary and category.marketing:
+            problems.append(
+                Error(
+                    f"{where} is both strictly necessary and marketing: necessary cookies are "
+                    "always on, marketing ones need consent.",
+                    hint="Untick one of them in Snippets → Cookie categories.",
+                    id="wagtail_privacy.E092",
+                )
+            )
+        keys.setdefault(category.key, set()).add(category.translation_key)
+        translations.setdefault(category.translation_key, []).append(category)
+    for key, owners in sorted(keys.items()):
+        if len(owners) > 1:
+            problems.append(
+                Error(
+                    f"The cookie category key {key!r} is used by {len(owners)} categories that "
+                    "are not translations of each other: visitors' choices would mix them.",
+                    hint="Translate one category instead, or give each its own key.",
+                    id="wagtail_privacy.E093",
+                )
+            )
+    for versions in translations.values():
+        kinds = {(c.key, c.necessary, c.marketing) for c in versions}
+        if len(kinds) > 1:
+            languages = ", ".join(sorted(c.locale.language_code for c in versions))
+            problems.append(
+                Error(
+                    f"The translations of cookie category {versions[0].key!r} ({languages}) "
+                    "disagree on its key, or on whether it is strictly necessary or marketing.",
+                    hint="Every language of a category must have the same key and kind.",
+                    id="wagtail_privacy.E094",
                 )
             )
     return problems

@@ -161,6 +161,12 @@ DEFAULTS = {
     "RECIPIENT_ACK_LINK_DAYS": 30,
     # Allow webhooks over plain http to localhost (tests, development); None: when DEBUG.
     "RECIPIENT_LOCAL_HTTP": None,
+    # Cookie consent: the name of the first-party cookie holding the visitor's random, signed
+    # id (strictly necessary: it remembers their choices; set only when they choose)...
+    "COOKIE_VISITOR_COOKIE": "privacy_visitor",
+    # ...and its lifetime in seconds: 395 days (13 months), when visitors are asked again
+    # (browsers keep no cookie longer than 400 days).
+    "COOKIE_CONSENT_MAX_AGE": 395 * 24 * 3600,
     # Storage alias (settings.STORAGES) where rendered PDFs are kept.
     "PDF_STORAGE": "default",
     # Seconds after which an unfinished PDF render is considered abandoned and is redone.

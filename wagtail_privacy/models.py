@@ -3,6 +3,7 @@
 from .background import BackgroundFailure
 from .breaches.models import Breach, BreachNotice, BreachNotification
 from .consent.models import ConsentPurpose, ConsentRecord
+from .cookies.models import CookieCategory, CookieConsentRecord, CookieItem
 from .notices.models import Acceptance, AcceptanceChannel, ChangeNotice, EmailState
 from .policies.models import (
     ChangeLevel,
@@ -37,6 +38,9 @@ __all__ = [
     "ChangeNotice",
     "ConsentPurpose",
     "ConsentRecord",
+    "CookieCategory",
+    "CookieConsentRecord",
+    "CookieItem",
     "DataExport",
     "DataRequest",
     "DataRequestEvent",

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from .admin import breaches, consent, proof, recipients, requests, summary, versions
+from .admin import breaches, consent, cookies, proof, recipients, requests, summary, versions
 from .admin.viewsets import PrivacyViewSetGroup
 
 
@@ -34,7 +34,7 @@ def register_privacy_centre():
 @hooks.register("register_permissions")
 def register_privacy_permissions():
     """Settings → Groups offers "Can access the privacy centre" and the model permissions of
-    the centre's screens (data requests, acceptances, consent records)."""
+    the centre's screens (data requests, acceptances, consent records, cookie choices)."""
     return PrivacyViewSetGroup().get_permissions_to_register()
 
 
@@ -50,6 +50,7 @@ def register_log_actions(actions):
 
 register_snippet(consent.ConsentPurposeViewSet)
 register_snippet(recipients.RecipientViewSet)
+register_snippet(cookies.CookieCategoryViewSet)
 
 
 @hooks.register("construct_homepage_summary_items")

@@ -1868,6 +1868,236 @@ DEMO_CONSENTS = [
     ("ana", "sms_offers", "sms", 35, "checkout"),  # with order LC-1038
 ]
 
+# --------------------------------------------------------------------------------------------
+# Cookie categories (snippets, one per language sharing a translation key) and their cookies.
+# The cookie banner shows them; the demo's own scripts marked "statistics" and "marketing"
+# (Lipa Stats, Lipa Ads) run only once the visitor allows them.
+# --------------------------------------------------------------------------------------------
+
+COOKIE_CATEGORIES = [
+    {
+        "key": "necessary",
+        "necessary": True,
+        "marketing": False,
+        "sort_order": 0,
+        "text": {
+            "en": {
+                "name": "Strictly necessary",
+                "description": (
+                    "Keep you signed in, protect our forms and remember your cookie choices. "
+                    "The shop cannot work without them."
+                ),
+                "wording": "These cookies are always on: the shop needs them to work.",
+            },
+            "sl": {
+                "name": "Nujno potrebni",
+                "description": (
+                    "Ohranjajo vašo prijavo, varujejo naše obrazce in si zapomnijo vaše izbire "
+                    "glede piškotkov. Brez njih trgovina ne deluje."
+                ),
+                "wording": "Ti piškotki so vedno vklopljeni: trgovina jih potrebuje za delovanje.",
+            },
+            "sq": {
+                "name": "Rreptësisht të nevojshme",
+                "description": (
+                    "Ju mbajnë të identifikuar, mbrojnë formularët tanë dhe mbajnë mend "
+                    "zgjedhjet tuaja për cookie-t. Dyqani nuk funksionon pa to."
+                ),
+                "wording": (
+                    "Këto cookie janë gjithmonë aktive: dyqani ka nevojë për to që të funksionojë."
+                ),
+            },
+            "hr": {
+                "name": "Nužni",
+                "description": (
+                    "Održavaju vašu prijavu, štite naše obrasce i pamte vaše odabire kolačića. "
+                    "Trgovina bez njih ne radi."
+                ),
+                "wording": "Ovi su kolačići uvijek uključeni: trgovini su potrebni za rad.",
+            },
+        },
+        "cookies": [
+            {
+                "name": "sessionid",
+                "provider": "Lipa & Co.",
+                "duration": {"en": "2 weeks", "sl": "2 tedna", "sq": "2 javë", "hr": "2 tjedna"},
+                "purpose": {
+                    "en": "Keeps you signed in.",
+                    "sl": "Ohranja vašo prijavo.",
+                    "sq": "Ju mban të identifikuar.",
+                    "hr": "Održava vašu prijavu.",
+                },
+            },
+            {
+                "name": "csrftoken",
+                "provider": "Lipa & Co.",
+                "duration": {"en": "1 year", "sl": "1 leto", "sq": "1 vit", "hr": "1 godina"},
+                "purpose": {
+                    "en": "Protects our forms against forged requests.",
+                    "sl": "Varuje naše obrazce pred ponarejenimi zahtevami.",
+                    "sq": "Mbron formularët tanë nga kërkesat e falsifikuara.",
+                    "hr": "Štiti naše obrasce od krivotvorenih zahtjeva.",
+                },
+            },
+            {
+                "name": "privacy_visitor",
+                "provider": "Lipa & Co.",
+                "duration": {
+                    "en": "13 months",
+                    "sl": "13 mesecev",
+                    "sq": "13 muaj",
+                    "hr": "13 mjeseci",
+                },
+                "purpose": {
+                    "en": "Remembers your cookie choices (a random number, not your name).",
+                    "sl": (
+                        "Si zapomni vaše izbire glede piškotkov (naključna številka, ne vaše ime)."
+                    ),
+                    "sq": (
+                        "Mban mend zgjedhjet tuaja për cookie-t (një numër i rastësishëm, jo "
+                        "emri juaj)."
+                    ),
+                    "hr": "Pamti vaše odabire kolačića (nasumičan broj, a ne vaše ime).",
+                },
+            },
+        ],
+    },
+    {
+        "key": "statistics",
+        "necessary": False,
+        "marketing": False,
+        "sort_order": 10,
+        "text": {
+            "en": {
+                "name": "Statistics",
+                "description": (
+                    "Count visits and show which pages are read, so that we can improve the "
+                    "shop. Nothing is shared for advertising."
+                ),
+                "wording": (
+                    "Yes, Lipa & Co. may use statistics cookies (Lipa Stats) to count my visits."
+                ),
+            },
+            "sl": {
+                "name": "Statistika",
+                "description": (
+                    "Štejejo obiske in pokažejo, katere strani berete, da lahko trgovino "
+                    "izboljšamo. Ničesar ne delimo za oglaševanje."
+                ),
+                "wording": (
+                    "Da, Lipa & Co. lahko uporablja piškotke za statistiko (Lipa Stats) za "
+                    "štetje mojih obiskov."
+                ),
+            },
+            "sq": {
+                "name": "Statistika",
+                "description": (
+                    "Numërojnë vizitat dhe tregojnë cilat faqe lexohen, që ta përmirësojmë "
+                    "dyqanin. Asgjë nuk ndahet për reklama."
+                ),
+                "wording": (
+                    "Po, Lipa & Co. mund të përdorë cookie statistikore (Lipa Stats) për të "
+                    "numëruar vizitat e mia."
+                ),
+            },
+            "hr": {
+                "name": "Statistika",
+                "description": (
+                    "Broje posjete i pokazuju koje se stranice čitaju kako bismo poboljšali "
+                    "trgovinu. Ništa se ne dijeli za oglašavanje."
+                ),
+                "wording": (
+                    "Da, Lipa & Co. smije koristiti kolačiće za statistiku (Lipa Stats) za "
+                    "brojanje mojih posjeta."
+                ),
+            },
+        },
+        "cookies": [
+            {
+                "name": "_demo_stats",
+                "provider": "Lipa Stats",
+                "duration": {
+                    "en": "13 months",
+                    "sl": "13 mesecev",
+                    "sq": "13 muaj",
+                    "hr": "13 mjeseci",
+                },
+                "purpose": {
+                    "en": "Tells visits apart without knowing who you are.",
+                    "sl": "Loči obiske med seboj, ne da bi vedel, kdo ste.",
+                    "sq": "Dallon vizitat nga njëra-tjetra pa ditur kush jeni.",
+                    "hr": "Razlikuje posjete bez znanja o tome tko ste.",
+                },
+            },
+        ],
+    },
+    {
+        "key": "marketing",
+        "necessary": False,
+        "marketing": True,
+        "sort_order": 20,
+        "text": {
+            "en": {
+                "name": "Marketing",
+                "description": (
+                    "Show you Lipa & Co. offers on other sites and measure how our "
+                    "advertising does."
+                ),
+                "wording": (
+                    "Yes, Lipa & Co. and Lipa Ads may use marketing cookies to show me offers "
+                    "on other sites."
+                ),
+            },
+            "sl": {
+                "name": "Trženje",
+                "description": (
+                    "Prikazujejo ponudbe Lipa & Co. na drugih spletnih mestih in merijo uspeh "
+                    "našega oglaševanja."
+                ),
+                "wording": (
+                    "Da, Lipa & Co. in Lipa Ads lahko uporabljata piškotke za trženje, da mi "
+                    "prikazujeta ponudbe na drugih spletnih mestih."
+                ),
+            },
+            "sq": {
+                "name": "Marketing",
+                "description": (
+                    "Ju shfaqin ofertat e Lipa & Co. në faqe të tjera dhe matin si ecin "
+                    "reklamat tona."
+                ),
+                "wording": (
+                    "Po, Lipa & Co. dhe Lipa Ads mund të përdorin cookie marketingu për të më "
+                    "shfaqur oferta në faqe të tjera."
+                ),
+            },
+            "hr": {
+                "name": "Marketing",
+                "description": (
+                    "Prikazuju ponude trgovine Lipa & Co. na drugim stranicama i mjere uspjeh "
+                    "našeg oglašavanja."
+                ),
+                "wording": (
+                    "Da, Lipa & Co. i Lipa Ads smiju koristiti marketinške kolačiće kako bi mi "
+                    "prikazivali ponude na drugim stranicama."
+                ),
+            },
+        },
+        "cookies": [
+            {
+                "name": "_demo_ads",
+                "provider": "Lipa Ads",
+                "duration": {"en": "90 days", "sl": "90 dni", "sq": "90 ditë", "hr": "90 dana"},
+                "purpose": {
+                    "en": "Remembers your visit, for our offers on other sites.",
+                    "sl": "Si zapomni vaš obisk za naše ponudbe na drugih spletnih mestih.",
+                    "sq": "Mban mend vizitën tuaj, për ofertat tona në faqe të tjera.",
+                    "hr": "Pamti vaš posjet radi naših ponuda na drugim stranicama.",
+                },
+            },
+        ],
+    },
+]
+
 # The recipients register: those the shop passes customers' data to, told by email of every
 # erasure, correction and restriction (a webhook needs a server the demo does not have).
 RECIPIENTS = [

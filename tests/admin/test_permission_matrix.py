@@ -56,6 +56,8 @@ KNOWN_CENTRE_URLS = {
     "wagtail_privacy_requests:create",
     "wagtail_privacy_requests:detail",
     "wagtail_privacy_consent:overview",
+    "wagtail_privacy_cookies:index",
+    "wagtail_privacy_cookies:index_results",
     "wagtail_privacy_background:index",
     "wagtail_privacy_background:index_results",
     "wagtail_privacy_retention_runs:index",
@@ -269,7 +271,7 @@ def assert_refused(client, response, url, customer):
 
 def test_the_walk_finds_the_privacy_admin():
     found = {name for _route, name, _pattern in CENTRE}
-    assert len(CENTRE) >= len(KNOWN_CENTRE_URLS) == 12
+    assert len(CENTRE) >= len(KNOWN_CENTRE_URLS) == 14
     assert KNOWN_CENTRE_URLS <= found, KNOWN_CENTRE_URLS - found
     assert all(route.startswith("privacy/") for route, _name, _pattern in CENTRE)
     # the dashboard, at least, is where the menu says it is

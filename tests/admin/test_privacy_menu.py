@@ -40,6 +40,7 @@ ALL_ITEMS = [
     "Privacy requests",
     "Customer proof",
     "Consent overview",
+    "Cookie choices",
     "Background failures",
     "Retention runs",
     "Breaches",
@@ -83,6 +84,7 @@ def test_the_section_is_a_viewset_group_of_the_centre_viewsets():
         reverse("wagtail_privacy_requests:index"),
         reverse("wagtail_privacy_proof:search"),
         reverse("wagtail_privacy_consent:overview"),
+        reverse("wagtail_privacy_cookies:index"),
         reverse("wagtail_privacy_background:index"),
         reverse("wagtail_privacy_retention_runs:index"),
         reverse("wagtail_privacy_breaches:index"),
@@ -104,6 +106,7 @@ def test_each_item_is_shown_to_the_users_its_screen_serves(rf, editor):
         "view_datarequest",
         "view_acceptance",
         "view_consentrecord",
+        "view_cookieconsentrecord",
         "view_breach",
     )
     assert section(rf, officer) == ALL_ITEMS

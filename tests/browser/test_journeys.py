@@ -654,7 +654,7 @@ def test_i_demo_officer_filters_the_requests_list(journey):
     )
     admin_sign_in(officer, "officer", "officer-demo")
     privacy = open_submenu(page, "Privacy")
-    expect(privacy.get_by_role("link")).to_have_count(8)  # every screen of the centre
+    expect(privacy.get_by_role("link")).to_have_count(9)  # every screen of the centre
     officer.shot("privacy menu")
     privacy.get_by_role("link", name="Privacy requests").click()
     page.wait_for_url(re.compile(r"/admin/privacy/requests/$"))

@@ -8,13 +8,14 @@ from wagtail_privacy.sources import DataSource, ErasureResult, ModelSource, Regi
 
 def test_built_in_and_host_sources_in_order():
     names = [s.name for s in registry.sources()]
-    assert names[:11] == [
+    assert names[:12] == [
         "account",
         "sessions",
         "acceptances",
         "declines",
         "notices",
         "consents",
+        "cookie_choices",
         "data_requests",
         "restrictions",
         "data_exports",

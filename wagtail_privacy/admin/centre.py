@@ -1,10 +1,11 @@
 """The privacy centre's dashboard: the figures of every domain, each a link to its screen.
 
 Every figure links to the screen that lists what it counts: the requests list (filtered),
-the version history of a policy, the consent overview, the customer proof search and the
-background failures. Links are shown to the users those screens serve. The figures come from
-each domain's stats functions (``rights.stats``, ``notices.stats``, ``consent.stats``), in a
-number of queries that does not grow with the number of policies, versions or requests.
+the version history of a policy, the consent overview, the cookie choices, the customer proof
+search and the background failures. Links are shown to the users those screens serve. The
+figures come from each domain's stats functions (``rights.stats``, ``notices.stats``,
+``consent.stats``, ``cookies.stats``), in a number of queries that does not grow with the
+number of policies, versions or requests.
 """
 
 from django.urls import path, reverse
@@ -27,6 +28,7 @@ from ..rights import stats as rights_stats
 from ..rights.models import ClosureKind, DataRequest, RequestStatus
 from . import background as background_admin
 from . import consent as consent_admin
+from . import cookies as cookies_admin
 from . import proof as proof_admin
 from . import requests as requests_admin
 from .charts import bars
@@ -52,6 +54,7 @@ class DashboardView(
             "requests": user_may_open(requests_admin.RequestIndexView, user),
             "proof": user_may_open(proof_admin.ProofSearchView, user),
             "consent": user_may_open(consent_admin.ConsentOverviewView, user),
+            "cookies": user_may_open(cookies_admin.CookieChoiceIndexView, user),
             "failures": user_may_open(background_admin.FailureIndexView, user),
         }
         context["requests"] = self.requests_context(now, can["requests"])
@@ -61,6 +64,10 @@ class DashboardView(
         context["consent"] = self.consent_context()
         context["consent_url"] = (
             reverse("wagtail_privacy_consent:overview") if can["consent"] else None
+        )
+        context["cookies"] = self.cookies_context()
+        context["cookies_url"] = (
+            reverse("wagtail_privacy_cookies:index") if can["cookies"] else None
         )
         context["erasures"] = rights_stats.recent_erasures()
         context["closures"] = self.closures_context(can["requests"])
@@ -151,6 +158,11 @@ class DashboardView(
                 for c in p.channels
             ]
         )
+
+    def cookies_context(self):
+        """Of the visitors and customers whose cookie choice counts, the share who allowed
+        each category."""
+        return bars(cookies_admin.opt_in_rates())
 
     def closures_context(self, can_list_requests):
         pending = rights_stats.pending_closures()

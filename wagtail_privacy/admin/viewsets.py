@@ -18,6 +18,7 @@ from .background import BackgroundViewSet
 from .breaches import BreachViewSet
 from .centre import CentreViewSet
 from .consent import ConsentOverviewViewSet
+from .cookies import CookieChoiceViewSet
 from .mixins import ACCESS, PrivacyCentreViewSet, centre_policy
 from .proof import ProofViewSet
 from .recipients import RecipientNoticeViewSet
@@ -43,6 +44,7 @@ class PrivacyViewSetGroup(ViewSetGroup):
         RequestViewSet,
         ProofViewSet,
         ConsentOverviewViewSet,
+        CookieChoiceViewSet,
         BackgroundViewSet,
         RetentionRunViewSet,
         BreachViewSet,

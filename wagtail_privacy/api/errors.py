@@ -101,7 +101,15 @@ ERROR_CODES = {
     410: ["link_expired", "link_superseded", "export_expired"],
     413: ["body_too_large"],
     415: ["unsupported_media_type"],
-    422: ["invalid_input", "unknown_channel", "unknown_source", "not_correctable", "invalid_value"],
+    422: [
+        "invalid_input",
+        "unknown_channel",
+        "unknown_source",
+        "not_correctable",
+        "invalid_value",
+        "unknown_cookie_category",
+        "cookie_category_necessary",
+    ],
     429: ["throttled", "rate_limited"],
     503: ["pdf_not_ready"],
 }

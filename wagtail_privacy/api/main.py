@@ -18,6 +18,7 @@ from .closure import public as reactivate_router
 from .closure import router as closure_router
 from .consent import public as unsubscribe_router
 from .consent import router as consent_router
+from .cookies import public as cookies_router
 from .corrections import router as corrections_router
 from .errors import describe_body_errors, describe_error_codes, error_response, install_handlers
 from .information import router as information_router
@@ -79,6 +80,7 @@ api.add_router("", unsubscribe_router)
 api.add_router("", closure_router)
 api.add_router("", reactivate_router)
 api.add_router("", public_requests_router)
+api.add_router("", cookies_router)
 api.add_decorator(in_reader_language, mode="view")
 
 

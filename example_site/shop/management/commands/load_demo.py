@@ -5,8 +5,8 @@ recorded the way an editor creates them (save a revision, publish it), backdated
 ``publication_time`` so that the history spans more than a year and the privacy policy has
 an upcoming major version. The customers get addresses, orders, invoices and a contract
 (Bor with an unpaid order, which blocks deleting his account), the shop its consent purposes
-in four languages, and Ana a few consents. A "Privacy officers" group holds the privacy
-centre's permissions, and the officer (not a superuser) is in it.
+and cookie categories in four languages, and Ana a few consents. A "Privacy officers" group
+holds the privacy centre's permissions, and the officer (not a superuser) is in it.
 """
 
 from datetime import datetime, time, timedelta
@@ -27,6 +27,7 @@ from wagtail_privacy.admin.viewsets import PrivacyViewSetGroup
 from wagtail_privacy.conf import privacy_settings
 from wagtail_privacy.consent import service as consent_service
 from wagtail_privacy.consent.models import Channel, ConsentPurpose
+from wagtail_privacy.cookies.models import CookieCategory, CookieItem
 from wagtail_privacy.policies.models import PolicyVersionText
 from wagtail_privacy.policies.pages import PolicyPage
 from wagtail_privacy.policies.services import publication_time
@@ -76,6 +77,8 @@ class Command(BaseCommand):
             self.ensure_wording_revisions(locales)
         with transaction.atomic():
             self.ensure_recipients(locales)
+        with transaction.atomic():
+            self.ensure_cookie_categories(locales)
 
         if self.changes:
             self.stdout.write(self.style.SUCCESS(f"Demo loaded ({self.changes} changes)."))
@@ -413,6 +416,42 @@ class Command(BaseCommand):
                     setattr(translation, name, value)
                 translation.save()
                 self.done(f"consent purpose {spec['key']} ({language})")
+
+    def ensure_cookie_categories(self, locales):
+        """The cookie banner's categories, each with its cookies, in every language."""
+        for spec in demo.COOKIE_CATEGORIES:
+            category = CookieCategory.objects.filter(key=spec["key"], locale=locales["en"]).first()
+            if category is None:
+                category = self.cookie_category(spec, "en", locales)
+                self.done(f"cookie category {spec['key']} (en)")
+            for language in demo.LANGUAGES[1:]:
+                if category.get_translation_or_none(locales[language]) is None:
+                    self.cookie_category(spec, language, locales, original=category)
+                    self.done(f"cookie category {spec['key']} ({language})")
+
+    def cookie_category(self, spec, language, locales, original=None):
+        category = CookieCategory(
+            key=spec["key"],
+            locale=locales[language],
+            necessary=spec["necessary"],
+            marketing=spec["marketing"],
+            sort_order=spec["sort_order"],
+            **spec["text"][language],
+        )
+        if original is not None:
+            category.translation_key = original.translation_key
+        category.cookies = [
+            CookieItem(
+                name=cookie["name"],
+                provider=cookie["provider"],
+                duration=cookie["duration"][language],
+                purpose=cookie["purpose"][language],
+                sort_order=position,
+            )
+            for position, cookie in enumerate(spec["cookies"])
+        ]
+        category.save()
+        return category
 
     def ensure_recipients(self, locales):
         for spec in demo.RECIPIENTS:
