@@ -24,6 +24,9 @@ def test_wheel_contains_the_compiled_catalogs(tmp_path):
         assert f"wagtail_privacy/locale/{language}/LC_MESSAGES/django.mo" in names
         assert f"wagtail_privacy/locale/{language}/LC_MESSAGES/django.po" in names
     assert "wagtail_privacy/templates/wagtail_privacy/policies/policy_page.html" in names
+    # The cookie banner's module and stylesheet, served from the app's static folder.
+    assert "wagtail_privacy/static/wagtail_privacy/cookies.js" in names
+    assert "wagtail_privacy/static/wagtail_privacy/cookies.css" in names
     assert "wagtail_privacy/migrations/0001_initial.py" in names
     assert not any(
         n.startswith(("tests/", "example_site/", "benchmarks/", "locale/")) for n in names

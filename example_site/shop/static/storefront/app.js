@@ -195,6 +195,9 @@
       declinedTitle: "Versions you declined",
       goToExport: "Download my data",
       goToClosure: "Close my account",
+      cookieSettings: "Cookie settings",
+      cookieError: "Your choices could not be saved. Please try again.",
+      cookieGpc: "Your browser sends a Global Privacy Control signal: we treat it as a refusal of marketing cookies.",
     },
     sl: {
       documents: "Pravni dokumenti",
@@ -374,6 +377,9 @@
       declinedTitle: "Različice, ki ste jih zavrnili",
       goToExport: "Prenesi moje podatke",
       goToClosure: "Zapri moj račun",
+      cookieSettings: "Nastavitve piškotkov",
+      cookieError: "Vaših izbir ni bilo mogoče shraniti. Poskusite znova.",
+      cookieGpc: "Vaš brskalnik pošilja signal Global Privacy Control: upoštevamo ga kot zavrnitev trženjskih piškotkov.",
     },
     sq: {
       documents: "Dokumentet ligjore",
@@ -554,6 +560,9 @@
       declinedTitle: "Versionet që keni refuzuar",
       goToExport: "Shkarko të dhënat e mia",
       goToClosure: "Mbyll llogarinë time",
+      cookieSettings: "Cilësimet e cookie-ve",
+      cookieError: "Zgjedhjet tuaja nuk u ruajtën dot. Provoni përsëri.",
+      cookieGpc: "Shfletuesi juaj dërgon sinjalin Global Privacy Control: e trajtojmë si refuzim të cookie-ve të marketingut.",
     },
     hr: {
       documents: "Pravni dokumenti",
@@ -733,6 +742,9 @@
       declinedTitle: "Verzije koje ste odbili",
       goToExport: "Preuzmi moje podatke",
       goToClosure: "Zatvori moj račun",
+      cookieSettings: "Postavke kolačića",
+      cookieError: "Vaše odabire nije bilo moguće spremiti. Pokušajte ponovno.",
+      cookieGpc: "Vaš preglednik šalje signal Global Privacy Control: smatramo ga odbijanjem marketinških kolačića.",
     },
   };
 
@@ -936,6 +948,13 @@
   // Rendering: documents
 
   function renderChrome() {
+    // The cookie banner (wagtail_privacy/cookies.js) follows <html lang>; the two texts it
+    // needs from the page come from here, in the storefront's language.
+    const cookies = document.querySelector("[data-privacy-cookies]");
+    if (cookies) {
+      cookies.dataset.textGpc = t("cookieGpc");
+      cookies.dataset.textError = t("cookieError");
+    }
     document.documentElement.lang = state.lang;
     document.querySelectorAll("[data-text]").forEach((node) => {
       node.textContent = t(node.dataset.text);
