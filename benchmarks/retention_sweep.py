@@ -56,6 +56,17 @@ renders it to bytes as the SMTP backend would:
   every address deleted, that every closure is erased, unclaimed, with its warning and receipt
   sent and its erasure 30 days after the warning, with one step per source, and that the
   receipts add up to the rows created;
+* **control** and **recipients** (``--recipients-accounts`` customers each, by default as
+  many as ``--accounts``; 0 skips both): the same warning and erasure passes twice more in the
+  same run, over fresh customers of the same shape: without recipients (the control: a second
+  sweep is slower than the first, over a database that already went through one), then with
+  two recipients registered (GDPR Art. 19; ``RECIPIENTS``: one receiving orders and
+  addresses, identified by email, one receiving invoices, identified by the shop's own
+  identifier). Each erased account makes two notifications (recorded in one insert per
+  batch); the immediate task backend delivers each by email inside the tick (a worker's job in
+  production), so the row includes the deliveries, which ``DeliveryMeter`` times and counts
+  apart. Afterwards it checks the notices (two per account, delivered, the identifier
+  blanked) and that each closure keeps the recipients told;
 * counts SQL statements with ``connection.execute_wrapper`` (a counter, nothing stored;
   savepoints included; on SQLite Django's BEGIN statements too, on PostgreSQL the driver
   opens transactions uncounted; COMMIT never) and the emails sent;
@@ -79,7 +90,9 @@ server analyses its tables, so production should not see that.
 
 Size: the default, 100,000 accounts, takes about 6 minutes on SQLite and 10 on PostgreSQL on
 a 2-core machine (the erasure pass ~3.5 and ~7 of them; the naive loop over 2,000 customers
-and the traced runs most of the rest). Figures vary with the machine; compare rows of one run.
+and the traced runs most of the rest), before the control and recipients sweeps, which take
+as long again and several times that (their deliveries): ``--recipients-accounts 5000``
+keeps them short. Figures vary with the machine; compare rows of one run.
 """
 
 import argparse
@@ -132,6 +145,8 @@ FULL = 100_000  # the default size; smaller runs extrapolate to it
 MAX_TICKS = 1000  # of one erasure pass: a guard against a tick that never finishes the backlog
 SETS = {
     "timed-sweep": "sweep",
+    "timed-control": "csweep",
+    "timed-recipients": "rsweep",
     "timed-naive": "naive",
     "traced-sweep": "msweep",
     "traced-naive": "mnaive",
@@ -291,6 +306,125 @@ def create_customers(prefix, count, now):
             created["orders"] += len(orders)
             created["addresses"] += len(addresses)
     return created
+
+
+#: The recipients of ``--recipients-accounts``' sweep (GDPR Art. 19): every customer has
+#: records in their sources, so each erased account makes two notifications, each delivered
+#: by email (the immediate task backend runs the deliveries inside the tick).
+RECIPIENTS = [
+    {
+        "key": "parcels",
+        "name": "Parcels Ltd",
+        "sources": "orders,addresses",
+        "notify_email": "privacy@parcels.example",
+        "identifier": "email",
+    },
+    {
+        "key": "accountant",
+        "name": "Accountant",
+        "sources": "invoices",
+        "notify_email": "office@accountant.example",
+        "identifier": "host",  # the shop's own identifier, from Host.recipient_identifiers
+    },
+]
+
+
+def register_recipients():
+    from wagtail.models import Locale
+
+    from wagtail_privacy.recipients.models import Recipient
+
+    locale = Locale.get_default()
+    for spec in RECIPIENTS:
+        Recipient.objects.create(
+            locale=locale, role="processor", purposes="-", data_categories="-", **spec
+        )
+
+
+def remove_recipients():
+    from wagtail_privacy.recipients.models import Recipient
+
+    Recipient.objects.all().delete()
+
+
+class DeliveryMeter:
+    """Times the deliveries to recipients (``recipients.service.enqueue``, which the erasure
+    calls once its notifications have committed: one task per notification, run at once by
+    the immediate task backend) and counts their statements, so the recipients' row can be
+    split into recording the notifications (in the erasure) and delivering them (a worker's
+    job in production). It wraps the function, nothing else: the work is the same."""
+
+    def __init__(self):
+        self.seconds, self.queries, self.calls = 0.0, 0, 0
+
+    def __enter__(self):
+        from django.db import connection
+
+        from wagtail_privacy.recipients import service
+
+        self.original = original = service.enqueue
+        counter = QueryCounter()
+
+        def enqueue(*args, **kwargs):
+            start, before = time.perf_counter(), counter.count
+            try:
+                with connection.execute_wrapper(counter):
+                    return original(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - start
+                self.queries += counter.count - before
+                self.calls += len(args[0])
+
+        service.enqueue = enqueue
+        return self
+
+    def __exit__(self, *exc):
+        from wagtail_privacy.recipients import service
+
+        service.enqueue = self.original
+
+
+def sweep_again(prefix, accounts, label, recipients):
+    """Warn and erase ``accounts`` fresh customers, with ``RECIPIENTS`` registered or not;
+    returns the rows of its two passes (the erasure pass's with its ``deliveries``)."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    created = create_customers(prefix, accounts, now)
+    analyze()
+    if recipients:
+        register_recipients()
+    after_pk = last_closure_pk()
+    warn = run(warn_pass(), accounts, label=f"{label}: warning pass")
+    analyze()
+    with DeliveryMeter() as deliveries:
+        erase = run(erase_pass(now), accounts, label=f"{label}: erasure pass")
+    erase.deliveries = deliveries
+    print(f"  {warn.seconds + erase.seconds:.1f} s: {erase.value}", flush=True)
+    notices = check_notifications(after_pk, accounts) if recipients else 0
+    assert deliveries.calls == notices, (deliveries.calls, notices)
+    passes, emails = (warn.value, erase.value), (warn.emails, erase.emails - notices)
+    check_sweep(prefix, accounts, created, passes, emails, now, after_pk)
+    if recipients:
+        remove_recipients()  # the traced runs measure the sweep without them
+    return [warn, erase]
+
+
+def check_notifications(after_pk, accounts):
+    """Every erased account of the run told both recipients, each notice emailed and kept
+    without the customer's identifier; returns how many notices were emailed."""
+    from wagtail_privacy.recipients.models import RecipientNotification
+    from wagtail_privacy.rights.models import AccountClosure
+
+    closures = AccountClosure.objects.filter(pk__gt=after_pk)
+    references = {f"closure:{pk}" for pk in closures.values_list("pk", flat=True)}
+    notices = RecipientNotification.objects.filter(reference__in=references)
+    assert notices.count() == len(RECIPIENTS) * accounts, notices.count()
+    assert not notices.exclude(status="delivered", identifier="").exists()
+    names = sorted(spec["name"] for spec in RECIPIENTS)
+    told = closures.values_list("recipients_told", flat=True).iterator(chunk_size=2000)
+    assert all(sorted(names_told) == names for names_told in told)
+    return notices.count()
 
 
 # --- Measurement --------------------------------------------------------------------------
@@ -651,7 +785,7 @@ def report(rows, args, database, setup, total_start):
     from wagtail_privacy.conf import privacy_settings
     from wagtail_privacy.sources import registry
 
-    loop, warn, erase = rows
+    loop, warn, erase, told = rows
     both = combined("sweep: warn + erase", warn, erase)
     print()
     print("wagtail-privacy inactive-account retention sweep benchmark (in-process)")
@@ -717,7 +851,7 @@ def report(rows, args, database, setup, total_start):
     print(f"{'':<103}│ tracemalloc, separate run")
     print(header)
     print("-" * len(header))
-    for row in (warn, erase, both, loop):
+    for row in (warn, erase, both, *told, loop):
         print(
             f"{row.label:<30} {row.accounts:>8} {row.seconds:>8.2f} {row.rate:>8,.0f} "
             f"{row.seconds * 1000 / row.accounts:>7.3f} {row.queries:>9,} "
@@ -744,6 +878,29 @@ def report(rows, args, database, setup, total_start):
         "through. Those runs also attribute each statement to its call site (transient "
         "allocations, small next to the work)."
     )
+    if told:
+        _cwarn, control, _rwarn, rerase = told
+        deliveries = rerase.deliveries
+        print(
+            f"control, recipients: the same sweep again, twice, over {rerase.accounts} fresh "
+            f"customers each: without recipients, then with {len(RECIPIENTS)} registered (each "
+            f"account's erasure makes {len(RECIPIENTS)} notifications, recorded in one insert "
+            "per batch; the immediate task backend delivers each by email inside the tick, so "
+            "its emails are the receipts and the notices)."
+        )
+        ms, rms = control.seconds * 1000 / control.accounts, rerase.seconds * 1000 / rerase.accounts
+        q, rq = control.queries / control.accounts, rerase.queries / rerase.accounts
+        dms = deliveries.seconds * 1000 / rerase.accounts
+        dq = deliveries.queries / rerase.accounts
+        print(
+            f"  erasure pass with recipients vs the control: {rms:.3f} vs {ms:.3f} ms/account "
+            f"(+{rms - ms:.3f}), {rq:.2f} vs {q:.2f} queries/account (+{rq - q:.2f})"
+        )
+        print(
+            f"  of which delivering the {deliveries.calls} notices (a task each, by email): "
+            f"{dms:.3f} ms and {dq:.2f} queries per account; recording them in the erasure: "
+            f"{rms - dms - ms:+.3f} ms and {rq - dq - q:+.2f} queries per account"
+        )
     print()
     print("Ratios (sweep vs naive loop; > 1 means the sweep is better):")
     for row in (erase, both):
@@ -817,6 +974,13 @@ def parse_args(argv=None):
         help="customers of each tracemalloc run (default 500, at most --naive; 0 skips them)",
     )
     parser.add_argument(
+        "--recipients-accounts",
+        type=int,
+        default=None,
+        help="customers of each of two more timed sweeps, without then with recipients "
+        "registered (default: --accounts; 0 skips them)",
+    )
+    parser.add_argument(
         "--email",
         choices=sorted(EMAIL_BACKENDS),
         default="smtp",
@@ -869,6 +1033,16 @@ def main(argv=None):
             after_pk,
         )
 
+        told = []
+        told_n = args.accounts if args.recipients_accounts is None else args.recipients_accounts
+        if told_n > 0:
+            # A control sweep without recipients first, then the one with them: both on
+            # fresh customers over a database that already went through a sweep, so the
+            # difference between them is the recipients'.
+            for key, label in (("timed-control", "control"), ("timed-recipients", "recipients")):
+                print(f"Sweep ({label}) over {told_n} fresh customers...", flush=True)
+                told += sweep_again(SETS[key], told_n, label, recipients=label == "recipients")
+
         if traced_n:
             print(f"tracemalloc runs over {traced_n} fresh customers each...", flush=True)
             now = timezone.now()
@@ -891,7 +1065,7 @@ def main(argv=None):
                 now,
                 after_pk,
             )
-        report([loop, warn, erase], args, database, setup, total_start)
+        report([loop, warn, erase, told], args, database, setup, total_start)
 
 
 if __name__ == "__main__":

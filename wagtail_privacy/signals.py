@@ -51,6 +51,23 @@ objected = Signal()
 #: Sent with ``send_robust``: a failing receiver never stops an erasure.
 account_erasing = Signal()
 
+#: Sent during a guest's erasure (records kept under an email address, no account), once every
+#: source has erased them and before the receipt is emailed. Arguments: ``request`` (the
+#: ``DataRequest``), ``email`` (the confirmed address) and ``receipt`` (per source what was
+#: erased). A receiver may return the names of the recipients told, which the receipt lists.
+#: Sent with ``send_robust``, and again if an interrupted erasure resumes: receivers are
+#: idempotent per request.
+guest_erasing = Signal()
+
+#: Asked by the privacy officers' reminder digest (``privacy_tick``'s ``request_reminders``
+#: step). Arguments: ``now``, ``dry_run``. A receiver returns ``None`` or a section of the
+#: digest: a dict with ``key`` (its name in the step's report), ``heading`` (lazy text: each
+#: officer reads the digest in their language), ``items`` (dicts of ``label``, lazy text naming
+#: nobody beyond what staff see in the admin, and ``due``, a datetime), ``url`` (where to act)
+#: and ``mark`` (a callable run in the transaction that sends the digest, recording that those
+#: items were named, so each is named once). A section is listed only when it has items.
+collecting_reminders = Signal()
+
 #: Sent once a rectification has been applied (Art. 16). Arguments: ``user``, ``source`` (its
 #: name), ``fields`` (the names of the corrected fields) and ``request`` (the ledger's request).
 rectified = Signal()

@@ -1,4 +1,4 @@
-"""Fourteen journeys through the demo shop in a real Chromium (see conftest.py for the live server).
+"""Fifteen journeys through the demo shop in a real Chromium (see conftest.py for the live server).
 
 (a) an editor publishes a major change of the privacy policy and the notices are emailed;
 (b) a customer sees the upcoming change, reads what changes (the package's page, in the shop's
@@ -25,7 +25,9 @@
     to the shop's offers made on its legitimate interest;
 (n) the privacy officer records a breach, watches its 72-hour clock, downloads the report for
     the authority and tells an affected customer, who gets the message in her language; a
-    recipient acknowledges an erasure it was told of.
+    recipient acknowledges an erasure it was told of;
+(o) a customer's erasure is forwarded to the demo's parcel service by email, which
+    acknowledges it from the link, and the privacy officer sees it acknowledged.
 
 They run in this order against one demo shop: (b) sees the version (a) published. Every page
 each journey reaches is checked for accessibility with axe-core (see conftest.py and axe.py).
@@ -928,3 +930,61 @@ def test_n_officer_records_a_breach_and_a_recipient_acknowledges(journey):
     page.locator("form button[type=submit]").click()
     expect(page.get_by_role("status")).to_be_visible()
     officer.shot("recipient acknowledged")
+
+
+def test_o_demo_erasure_is_forwarded_and_acknowledged(journey):
+    # Ana has orders, addresses and invoices: the sources the parcel service and the
+    # accountant receive. This is the last journey, so her account may go.
+    ana = journey("o-erasure-forwarded")
+    page, shop = ana.page, ana.shop
+    page.on("dialog", lambda dialog: dialog.accept())
+    storefront_sign_in(ana, "ana@example.com")
+    verify_with_emailed_code(ana, "ana@example.com")
+    page.get_by_test_id("delete-start").click()
+    expect(page.get_by_test_id("deletion-scheduled")).to_be_visible()
+    ana.shot("deletion scheduled")
+    ana.close()
+
+    # The grace period passes (its date is moved to now) and privacy_tick erases the account:
+    # the worker runs the erasure, then tells the demo's recipients whose sources held ana's
+    # records, by email with a link to acknowledge.
+    mark = shop.mark()
+    request_id = shop.shell(
+        "from django.core.management import call_command\n"
+        "from django.utils import timezone\n"
+        "from wagtail_privacy.rights.models import AccountClosure\n"
+        "closure = AccountClosure.objects.get(user__username='ana', state='scheduled')\n"
+        "AccountClosure.objects.filter(pk=closure.pk).update(scheduled_for=timezone.now())\n"
+        "call_command('privacy_tick', '--only', 'accounts', stdout=open('/dev/null', 'w'))\n"
+        "print(closure.request_id)\n"
+    ).strip()
+    ack = r"https?://[^/\s]+((?:/[a-z]{2})?/privacy/recipients/acknowledge/[^/\s]+/)"
+    notice = shop.wait_for_email("privacy@hitra-posta.example", mark, body=ack, timeout=120)
+    assert "ana@example.com" in notice["body"]  # the address the parcel service holds
+    # Her receipt (in her language, Slovenian) names the recipients told. Only ASCII parts
+    # are matched: ``LiveShop.emails`` reads the non-ASCII letters of an 8-bit body as escapes.
+    receipt = shop.wait_for_email("ana@example.com", mark, body=r"Bilanca s\.p\.", timeout=60)
+    assert "Hitra Po" in receipt["body"]
+
+    recipient = journey("o-recipient-acknowledges")
+    page = recipient.page
+    response = page.goto(re.search(ack, notice["body"]).group(1))
+    assert response.status == 200, response.status
+    recipient.shot("recipient acknowledgement page")
+    page.locator("form button[type=submit]").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    recipient.shot("recipient acknowledged")
+    recipient.close()
+
+    officer = journey("o-officer-sees-acknowledgement")
+    page = officer.page
+    admin_sign_in(officer, "officer", "officer-demo")
+    # The erasure's request (completed, so not among the open ones the list shows first).
+    page.goto(f"/admin/privacy/requests/{request_id}/")
+    expect(page.get_by_text("The receipt names the recipients told:")).to_contain_text(
+        "Hitra Pošta d.o.o."
+    )
+    told = page.locator("main table").filter(has_text="Acknowledged on")
+    row = told.locator("tbody tr").filter(has_text="Hitra Pošta d.o.o.")
+    expect(row).to_contain_text("Acknowledged")
+    officer.shot("erasure request with the recipients told")

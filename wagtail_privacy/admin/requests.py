@@ -32,6 +32,7 @@ from .. import formats
 from ..conf import privacy_settings
 from ..exceptions import PrivacyError
 from ..periods import Period
+from ..recipients.models import RecipientNotification
 from ..restriction import current as current_restriction
 from ..rights import corrections, guests, ledger, restriction, staff_run
 from ..rights.models import (
@@ -514,6 +515,13 @@ def _correction(item):
     return correction
 
 
+def _recipient_notices(item, closures):
+    """The recipients told of this request's work (Art. 19): a guest's erasure or a
+    rectification (``request:<pk>``), an account's erasure (``closure:<pk>``)."""
+    references = [f"request:{item.pk}"] + [f"closure:{c.pk}" for c in closures]
+    return list(RecipientNotification.objects.filter(reference__in=references))
+
+
 class RequestDetailView(
     PermissionCheckedMixin, CentreHeaderMixin, WagtailAdminTemplateMixin, TemplateView
 ):
@@ -565,10 +573,12 @@ class RequestDetailView(
                 can_lift=held is not None and held.lift_requested_at is None,
                 lift_notice_days=privacy_settings.RESTRICTION_LIFT_NOTICE_DAYS,
             )
+        closures = list(self.item.closures.order_by("-created_at"))
         context.update(
             item=self.item,
             events=self.item.events.select_related("actor"),
-            closures=self.item.closures.order_by("-created_at"),
+            closures=closures,
+            recipient_notices=_recipient_notices(self.item, closures),
             correction=_correction(self.item),
             due_state=ledger.due_state(self.item),
             can_change=self.user_has_permission("change"),

@@ -207,6 +207,9 @@ class NoticeStatus(models.TextChoices):
     DELIVERED = "delivered", _("Delivered")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     FAILED = "failed", _("Failed")
+    #: Nothing to name the customer by that the recipient holds (a guest, to a recipient that
+    #: knows customers by the shop's identifier): recorded, with why, but not sent.
+    NOT_TOLD = "not_told", _("Not told")
 
 
 class RecipientNotification(models.Model):
@@ -245,6 +248,8 @@ class RecipientNotification(models.Model):
     last_error = models.CharField(_("last error"), max_length=200, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    # When the privacy officers' digest named it overdue: once per notification.
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         app_label = "wagtail_privacy"
@@ -263,4 +268,8 @@ class RecipientNotification(models.Model):
 
     @property
     def overdue(self):
-        return self.status != NoticeStatus.ACKNOWLEDGED and self.due_at < timezone.now()
+        return self.status in UNANSWERED and self.due_at < timezone.now()
+
+
+#: The statuses still waiting for the recipient: overdue once past ``due_at``.
+UNANSWERED = (NoticeStatus.PENDING, NoticeStatus.DELIVERED, NoticeStatus.FAILED)

@@ -23,7 +23,14 @@ from ..hosts import host
 from ..i18n import default_language
 from ..sources import registry
 from . import webhook
-from .models import Delivery, Identifier, NoticeStatus, Recipient, RecipientNotification
+from .models import (
+    UNANSWERED,
+    Delivery,
+    Identifier,
+    NoticeStatus,
+    Recipient,
+    RecipientNotification,
+)
 
 logger = logging.getLogger("wagtail_privacy.recipients")
 ACK_SALT = "wagtail_privacy.recipient_ack"
@@ -42,10 +49,13 @@ def recipients(language=None):
     return sorted((r for _rank, r in chosen.values()), key=lambda r: (r.name, r.key))
 
 
-def _identifier(recipient, user):
+def _identifiers(recipient, users):
+    """{user pk: what names each of ``users`` to ``recipient``}: one call to the host for a
+    batch, whatever its size."""
     if recipient.identifier == Identifier.HOST:
-        return str(host().recipient_identifiers([user], recipient).get(user.pk) or "")
-    return mail.email_address(user)
+        found = host().recipient_identifiers(users, recipient)
+        return {user.pk: str(found.get(user.pk) or "") for user in users}
+    return {user.pk: mail.email_address(user) for user in users}
 
 
 def record(action, reference, user, sources, fields=(), now=None, among=None):
@@ -55,34 +65,121 @@ def record(action, reference, user, sources, fields=(), now=None, among=None):
     Idempotent: a second call for the same ``reference`` creates nothing more. Deliveries
     are enqueued once the caller's transaction commits.
     """
+    told = record_many(action, [(reference, user, sources)], fields, now=now, among=among)
+    return told.get(reference, [])
+
+
+def record_many(action, items, fields=(), now=None, among=None):
+    """``record`` for a batch: ``items`` are ``(reference, user, sources)``; returns
+    ``{reference: [names told]}``.
+
+    One insert for the batch (the unique constraint on recipient, action and reference skips
+    the notifications an earlier, interrupted run made) and one query for the new rows'
+    keys: the statements do not grow with the accounts.
+    """
+    now = now or timezone.now()
+    among = recipients() if among is None else among
+    due = now + timedelta(days=privacy_settings.RECIPIENT_DUE_DAYS)
+    told, rows = {}, []
+    for recipient in among:
+        if not recipient.active:
+            continue
+        mine = []
+        for reference, user, sources in items:
+            concerned = set(sources)
+            received = [name for name in recipient.source_names if name in concerned]
+            if received:
+                mine.append((reference, user, received))
+        if not mine:
+            continue
+        identifiers = _identifiers(recipient, [user for _ref, user, _received in mine])
+        for reference, user, received in mine:
+            told.setdefault(reference, []).append(recipient.name)
+            rows.append(
+                RecipientNotification(
+                    recipient=recipient,
+                    recipient_key=recipient.key,
+                    recipient_name=recipient.name,
+                    user=user,
+                    action=action,
+                    reference=reference,
+                    identifier=identifiers[user.pk],
+                    sources=received,
+                    fields=list(fields),
+                    created_at=now,
+                    due_at=due,
+                    next_attempt_at=now,
+                )
+            )
+    if rows:
+        RecipientNotification.objects.bulk_create(rows, ignore_conflicts=True)
+        # The rows of this call (``created_at`` is its own): those made earlier were
+        # enqueued then, and are retried by privacy_tick.
+        created = list(
+            RecipientNotification.objects.filter(
+                recipient_key__in={row.recipient_key for row in rows},
+                action=action,
+                reference__in=list(told),
+                created_at=now,
+            ).values_list("pk", flat=True)
+        )
+        if created:
+            transaction.on_commit(lambda: enqueue(created))
+    return told
+
+
+#: Why a recipient that knows customers by the shop's identifier is not told of a guest.
+NO_GUEST_IDENTIFIER = "not told: a guest has no shop identifier, and nothing else may be sent"
+
+
+def record_guest(action, reference, email, sources, now=None):
+    """The notifications of one action on a guest's records (kept under ``email``, no
+    account); returns the names of the recipients told.
+
+    Only what the recipient already holds may name the customer: a recipient given email
+    addresses is told the address; one that knows customers by the shop's identifier cannot
+    be told (a guest has none), which its notification records (``not_told``, and why).
+    Idempotent per ``reference``, like ``record``.
+    """
     now = now or timezone.now()
     concerned = set(sources)
-    told, created = [], []
-    for recipient in recipients() if among is None else among:
+    told, rows = [], []
+    for recipient in recipients():
         received = [name for name in recipient.source_names if name in concerned]
         if not recipient.active or not received:
             continue
-        notification, new = RecipientNotification.objects.get_or_create(
-            recipient_key=recipient.key,
-            action=action,
-            reference=reference,
-            defaults={
-                "recipient": recipient,
-                "recipient_name": recipient.name,
-                "user": user,
-                "identifier": _identifier(recipient, user),
-                "sources": received,
-                "fields": list(fields),
-                "created_at": now,
-                "due_at": now + timedelta(days=privacy_settings.RECIPIENT_DUE_DAYS),
-                "next_attempt_at": now,
-            },
+        by_email = recipient.identifier == Identifier.EMAIL
+        if by_email:
+            told.append(recipient.name)
+        rows.append(
+            RecipientNotification(
+                recipient=recipient,
+                recipient_key=recipient.key,
+                recipient_name=recipient.name,
+                action=action,
+                reference=reference,
+                identifier=email if by_email else "",
+                sources=received,
+                status=NoticeStatus.PENDING if by_email else NoticeStatus.NOT_TOLD,
+                last_error="" if by_email else NO_GUEST_IDENTIFIER,
+                created_at=now,
+                due_at=now + timedelta(days=privacy_settings.RECIPIENT_DUE_DAYS),
+                next_attempt_at=now if by_email else None,
+            )
         )
-        told.append(recipient.name)
-        if new:
-            created.append(notification.pk)
-    if created:
-        transaction.on_commit(lambda: enqueue(created))
+    if rows:
+        RecipientNotification.objects.bulk_create(rows, ignore_conflicts=True)
+        created = list(
+            RecipientNotification.objects.filter(
+                recipient_key__in={row.recipient_key for row in rows},
+                action=action,
+                reference=reference,
+                created_at=now,
+                status=NoticeStatus.PENDING,
+            ).values_list("pk", flat=True)
+        )
+        if created:
+            transaction.on_commit(lambda: enqueue(created))
     return told
 
 
@@ -271,7 +368,7 @@ def acknowledge(token, now=None):
 
 
 def overdue(now=None):
+    """Notifications the recipient has not answered by their due date (those not told are
+    not waiting for an answer)."""
     now = now or timezone.now()
-    return RecipientNotification.objects.exclude(status=NoticeStatus.ACKNOWLEDGED).filter(
-        due_at__lt=now
-    )
+    return RecipientNotification.objects.filter(status__in=UNANSWERED, due_at__lt=now)

@@ -605,8 +605,12 @@ def _record_erased(token, closures, erased_at):
     """
     mine = AccountClosure.objects.filter(claim=token, pk__in=[c.pk for c in closures])
     connection = connections[router.db_for_write(AccountClosure)]
+    # The recipients told (``_send_receipts``): a statement only when there are some.
+    told = [c for c in closures if c.recipients_told]
+    if told and connection.vendor == "postgresql":
+        AccountClosure.objects.bulk_update(told, ["recipients_told"])
     if connection.vendor != "postgresql":
-        AccountClosure.objects.bulk_update(closures, ["receipt"])
+        AccountClosure.objects.bulk_update(closures, ["receipt", "recipients_told"])
         mine.update(state=ClosureState.ERASED, erased_at=erased_at, claim=None)
         return
     meta, quote = AccountClosure._meta, connection.ops.quote_name
@@ -679,6 +683,8 @@ def _send_receipts(token, closures, erased, resumed):
     for closure in closures:
         closure.receipt = (receipts if closure.pk in resumed else erased).get(closure.pk, {})
     told = _told(closures)
+    for closure in closures:
+        closure.recipients_told = told.get(closure.pk, [])
     days = _dates_read_as_days()
     # The batch is this sweep's already: no claim needed; its token names the run.
     email_customers(

@@ -383,6 +383,7 @@ def erase(request_id):
             receipt[source.name] = _shape(source, result)
             DataRequest.objects.filter(pk=request.pk).update(receipt=receipt)
     request.receipt = receipt
+    told = _tell_recipients(request, address, receipt)
     language = request.language or default_language()
     with translation.override(language):
         lines = [
@@ -396,7 +397,8 @@ def erase(request_id):
             for line in request.receipt_lines()
             if line["deleted"] or line["anonymised"] or line["held"]
         ]
-    mail.send(address, "guest_erasure_receipt", {"receipt": lines}, language)
+    context = {"receipt": lines, "recipients": told}
+    mail.send(address, "guest_erasure_receipt", context, language)
     with transaction.atomic():
         ledger.set_status(
             request,
@@ -409,6 +411,26 @@ def erase(request_id):
         ).update(contact_email="")
     request.refresh_from_db()
     return request
+
+
+def _tell_recipients(request, address, receipt):
+    """The names of the recipients told of the erasure (``guest_erasing``), kept with the
+    request. Asked robustly: a receiver that fails never holds up the erasure."""
+    from ..signals import guest_erasing
+
+    told = []
+    answers = guest_erasing.send_robust(
+        sender=DataRequest, request=request, email=address, receipt=receipt
+    )
+    for receiver, answer in answers:
+        if isinstance(answer, Exception):
+            logger.error("guest_erasing receiver %r failed: %s", receiver, type(answer).__name__)
+            continue
+        told.extend(answer or ())
+    if told != list(request.recipients_told or ()):
+        request.recipients_told = told
+        DataRequest.objects.filter(pk=request.pk).update(recipients_told=told)
+    return told
 
 
 def _shape(source, result):

@@ -104,6 +104,8 @@ class DataRequest(models.Model):
     language = models.CharField(_("language"), max_length=10, blank=True)
     # A guest's erasure: what was deleted, anonymised and held, per source; no personal data.
     receipt = models.JSONField(_("receipt"), default=dict, blank=True)
+    # The recipients told of that erasure (their names; Art. 19), as the receipt says.
+    recipients_told = models.JSONField(_("recipients told"), default=list, blank=True)
     # When the privacy officers were reminded that the request is due soon, then overdue:
     # once per request and threshold (``reminders``).
     reminded_due_soon_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -342,6 +344,8 @@ class AccountClosure(models.Model):
     email_in_flight = models.CharField(max_length=50, blank=True, default="", editable=False)
     # What was deleted, anonymised and held, per source; no personal data.
     receipt = models.JSONField(_("receipt"), default=dict, blank=True)
+    # The recipients told of the erasure (their names; Art. 19), as the receipt says.
+    recipients_told = models.JSONField(_("recipients told"), default=list, blank=True)
     # The sweep erasing it: a claim older than ERASURE_CLAIM_TIMEOUT is taken over.
     claim = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
     claimed_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -1,5 +1,10 @@
 """Reminding the privacy officers of requests that fall due: one email digest per run of
-``privacy_tick``, naming each request once when it is due soon and once when it is overdue."""
+``privacy_tick``, naming each request once when it is due soon and once when it is overdue.
+
+Other domains add sections (notices to recipients left unanswered) through the
+``collecting_reminders`` signal: rights knows nothing of them."""
+
+import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -11,11 +16,13 @@ from wagtail.users.models import UserProfile
 
 from .. import mail
 from ..i18n import default_language
+from ..signals import collecting_reminders
 from ..tick import tick_step
 from .models import DataRequest
 from .stats import due_condition
 
 PERMISSION = "wagtail_privacy.access_privacy_centre"
+logger = logging.getLogger("wagtail_privacy.rights")
 
 
 def officers():
@@ -51,6 +58,23 @@ def _language(user):
     return code or default_language()
 
 
+def _other_sections(now, dry_run):
+    """What other domains add to the digest (``collecting_reminders``). A receiver that fails
+    is logged and left out: the requests are still named."""
+    sections = []
+    for receiver, answer in collecting_reminders.send_robust(
+        sender=DataRequest, now=now, dry_run=dry_run
+    ):
+        if isinstance(answer, Exception):
+            logger.error(
+                "collecting_reminders receiver %r failed: %s", receiver, type(answer).__name__
+            )
+            continue
+        if answer:
+            sections.append(answer)
+    return sections
+
+
 @tick_step("request_reminders")
 def remind(now, dry_run):
     """Email the privacy officers a digest of requests newly due soon or overdue.
@@ -60,17 +84,23 @@ def remind(now, dry_run):
     the next run tries again; a crash between sending and committing names them again once.
     """
     due_soon, overdue = _pending(now)
+    sections = _other_sections(now, dry_run)
     report = {"due_soon": len(due_soon), "overdue": len(overdue), "emailed": 0}
-    if dry_run or not (due_soon or overdue):
+    report.update((section["key"], len(section["items"])) for section in sections)
+    sections = [section for section in sections if section["items"]]
+    if dry_run or not (due_soon or overdue or sections):
         return report
     context = {
         "due_soon": due_soon,
         "overdue": overdue,
         "due_soon_url": _list_url(due="due_soon"),
         "overdue_url": _list_url(due="overdue"),
+        "sections": sections,
         "now": now,
     }
     with transaction.atomic():
+        for section in sections:
+            section["mark"]()
         DataRequest.objects.filter(pk__in=[r.pk for r in due_soon]).update(reminded_due_soon_at=now)
         # An overdue request was due soon once: it is not named as such any more.
         DataRequest.objects.filter(pk__in=[r.pk for r in overdue]).update(
