@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wagtail_privacy', '0012_recipients'),
+        ('wagtail_privacy', '0013_cookie_consent'),
     ]
 
     operations = [
