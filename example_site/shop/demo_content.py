@@ -1483,7 +1483,124 @@ TERMS_OF_SALE = {
     ],
 }
 
-POLICIES = [PRIVACY_POLICY, TERMS_OF_SALE]
+# The cookie policy: its text says how the shop asks; the page lists the cookie categories and
+# their cookies under it, from the same data the banner shows.
+COOKIE_SECTIONS = {
+    "en": {
+        "what": [
+            H("Cookies on lipa.example"),
+            P(
+                "Cookies are small files a website stores in your browser. We use the strictly "
+                "necessary ones to run the shop: to keep you signed in, to protect our forms "
+                "and to remember your cookie choices. We use any other cookie only if you "
+                "allow its category."
+            ),
+        ],
+        "choice": [
+            H("Your choice"),
+            P(
+                "On your first visit we ask which categories you allow; “Reject all” is as "
+                "easy as “Accept all”. Change your choice at any time with the “Cookie "
+                "settings” button at the bottom of every page. When we change a category, we "
+                "ask you again about that category. If your browser sends Global Privacy "
+                "Control, we treat it as a refusal of marketing cookies."
+            ),
+        ],
+    },
+    "sl": {
+        "what": [
+            H("Piškotki na lipa.example"),
+            P(
+                "Piškotki so majhne datoteke, ki jih spletno mesto shrani v vaš brskalnik. "
+                "Nujno potrebne uporabljamo za delovanje trgovine: da ostanete prijavljeni, za "
+                "zaščito obrazcev in da si zapomnimo vaše izbire glede piškotkov. Vse druge "
+                "piškotke uporabljamo le, če dovolite njihovo kategorijo."
+            ),
+        ],
+        "choice": [
+            H("Vaša izbira"),
+            P(
+                "Ob prvem obisku vas vprašamo, katere kategorije dovolite; „Zavrni vse“ je "
+                "enako preprosto kot „Sprejmi vse“. Izbiro lahko kadar koli spremenite z "
+                "gumbom „Nastavitve piškotkov“ na dnu vsake strani. Ko kategorijo spremenimo, "
+                "vas o njej vprašamo znova. Če vaš brskalnik pošilja signal Global Privacy "
+                "Control, ga upoštevamo kot zavrnitev marketinških piškotkov."
+            ),
+        ],
+    },
+    "sq": {
+        "what": [
+            H("Cookie-t në lipa.example"),
+            P(
+                "Cookie-t janë skedarë të vegjël që një faqe interneti i ruan në shfletuesin "
+                "tuaj. Ato rreptësisht të nevojshmet i përdorim që dyqani të funksionojë: që "
+                "të mbeteni të identifikuar, për të mbrojtur formularët tanë dhe për të mbajtur "
+                "mend zgjedhjet tuaja për cookie-t. Çdo cookie tjetër e përdorim vetëm nëse e "
+                "lejoni kategorinë e saj."
+            ),
+        ],
+        "choice": [
+            H("Zgjedhja juaj"),
+            P(
+                "Në vizitën e parë ju pyesim cilat kategori lejoni; “Refuzo të gjitha” është "
+                "po aq e lehtë sa “Prano të gjitha”. Zgjedhjen mund ta ndryshoni në çdo kohë "
+                "me butonin “Cilësimet e cookie-ve” në fund të çdo faqeje. Kur ndryshojmë një "
+                "kategori, ju pyesim sërish për atë kategori. Nëse shfletuesi juaj dërgon "
+                "Global Privacy Control, e trajtojmë si refuzim të cookie-ve të marketingut."
+            ),
+        ],
+    },
+    "hr": {
+        "what": [
+            H("Kolačići na lipa.example"),
+            P(
+                "Kolačići su male datoteke koje web-mjesto sprema u vaš preglednik. Nužne "
+                "koristimo za rad trgovine: da ostanete prijavljeni, za zaštitu obrazaca i da "
+                "zapamtimo vaše odabire kolačića. Sve ostale kolačiće koristimo samo ako "
+                "dopustite njihovu kategoriju."
+            ),
+        ],
+        "choice": [
+            H("Vaš odabir"),
+            P(
+                "Pri prvom posjetu pitamo vas koje kategorije dopuštate; „Odbij sve“ jednako je "
+                "jednostavno kao „Prihvati sve“. Odabir možete promijeniti u bilo kojem "
+                "trenutku gumbom „Postavke kolačića“ na dnu svake stranice. Kad promijenimo "
+                "kategoriju, ponovno vas pitamo o njoj. Ako vaš preglednik šalje Global Privacy "
+                "Control, smatramo to odbijanjem marketinških kolačića."
+            ),
+        ],
+    },
+}
+
+COOKIE_POLICY = {
+    "slug": "cookie-policy",
+    "kind": "cookies",
+    "requires_acceptance": False,
+    "title": {
+        "en": "Cookie policy",
+        "sl": "Politika piškotkov",
+        "sq": "Politika e cookie-ve",
+        "hr": "Politika kolačića",
+    },
+    "sections": COOKIE_SECTIONS,
+    "versions": [
+        {
+            "change_level": "editorial",
+            "published_days_ago": 400,
+            "effective_day": None,
+            "sections": ["what", "choice"],
+            "summary": {
+                "en": "First published version.",
+                "sl": "Prva objavljena različica.",
+                "sq": "Versioni i parë i publikuar.",
+                "hr": "Prva objavljena verzija.",
+            },
+        },
+    ],
+}
+
+POLICIES = [PRIVACY_POLICY, TERMS_OF_SALE, COOKIE_POLICY]
 
 
 def version_body(policy, version, language):

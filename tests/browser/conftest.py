@@ -119,7 +119,9 @@ class LiveShop:
             start = re.search(r"^Content-Type: ", chunk, re.MULTILINE)
             if not start:
                 continue
-            message = email.message_from_string(chunk[start.start() :].strip() + "\n")
+            # From bytes: an 8-bit body's letters then decode as written (a str message turns
+            # them into escapes).
+            message = email.message_from_bytes((chunk[start.start() :].strip() + "\n").encode())
             if not message["To"]:
                 continue
             body = ""
