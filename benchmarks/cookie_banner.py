@@ -203,8 +203,9 @@ def redis_answers():
 
 def build():
     from django.contrib.auth import get_user_model
-    from tests.cookies.helpers import make_categories
     from wagtail.models import Locale
+
+    from tests.cookies.helpers import make_categories
 
     locales = {code: Locale.objects.get_or_create(language_code=code)[0] for code in ("en", "sl")}
     make_categories(locales)

@@ -1,13 +1,17 @@
-r"""Benchmark of the change-notice fan-out across RQ task workers, against the machine's raw
-email rate and a naive per-customer loop, all measured in one run.
+r"""Benchmark of the change-notice fan-out and of a breach notification across RQ task
+workers, against the machine's raw email rate and a naive per-customer loop, all measured in
+one run.
 
-Run from the repository root (PostgreSQL and Redis must be running)::
+Run from the repository root (PostgreSQL, unless ``--sqlite``, and Redis must be running)::
 
     .venv/bin/python benchmarks/notice_fanout.py                     # 100,000 customers
     .venv/bin/python benchmarks/notice_fanout.py --customers 5000    # a quick check
+    .venv/bin/python benchmarks/notice_fanout.py --sqlite            # on a SQLite file
 
 ``DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/postgres``) names the
 PostgreSQL server: a dedicated database is created there for the run and dropped afterwards.
+With ``--sqlite`` the run's database is a temporary SQLite file (WAL, as the demo shop runs
+it) that the workers share.
 ``REDIS_URL`` (default ``redis://127.0.0.1:6379/13``) names the Redis database of the task
 queue: it must be empty at the start, and is flushed at the end.
 
@@ -31,6 +35,12 @@ What it does:
   and enqueues one ``send_notice_chunk`` task per batch of ``NOTICE_BATCH_SIZE``; the clock
   stops when the last chunk marks the fan-out finished. Every run checks the sink received one
   message per customer, no duplicate recipient or Message-ID, and every notice ``sent``;
+* **breach notification with the same 1, then 2 workers**, right after each fan-out: a
+  recorded breach whose officer selected everyone (``BreachNotification``, as the admin's
+  *Notify customers* screen creates it); ``notify_breach`` is enqueued, it creates one
+  ``BreachNotice`` per customer and enqueues one ``send_breach_chunk`` task per batch; the
+  clock stops when the last chunk marks the round finished. The same checks: one message per
+  customer, no duplicate, every notice ``sent`` with its own Message-ID;
 * reports the machine's load: load average, and per phase how busy both cores were, split
   into this benchmark's own processes and the rest (PostgreSQL, Redis, other people's work).
 
@@ -545,15 +555,88 @@ def check_fan_out(version, customers):
     return (fan.notices_created_at - fan.started_at).total_seconds()
 
 
+def record_breach(title):
+    """A breach as the officer records it, and a round telling everyone (the admin's
+    *Notify customers* with *everyone* ticked); the round's tasks are not run here."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from wagtail_privacy.breaches.audience import selection
+    from wagtail_privacy.breaches.models import Breach, BreachNotification
+
+    breach = Breach.objects.create(
+        title=title,
+        detected_at=timezone.now() - timedelta(hours=5),
+        authority_notified_at=timezone.now() - timedelta(hours=1),
+        what_happened="The evening export of parcel labels went to another shop's account.",
+        data_categories="Names, delivery addresses, phone numbers, order numbers",
+        people_affected=100_000,
+        records_affected=100_000,
+        consequences="Fake delivery messages that use real order numbers.",
+        measures="The labels were deleted; the export now checks the account.",
+        high_risk=True,
+    )
+    return BreachNotification.objects.create(breach=breach, selection=selection(everyone=True))
+
+
+def rq_breach(notification, customers, workers, deadline):
+    """Enqueue ``notify_breach`` on RQ and wait until the last chunk finishes the round."""
+    from django_rq import get_queue
+    from rq.registry import FailedJobRegistry, StartedJobRegistry
+
+    from wagtail_privacy.breaches.models import BreachNotification
+    from wagtail_privacy.breaches.tasks import notify_breach
+
+    queue = get_queue("default")
+    failed = FailedJobRegistry(queue=queue)
+    finished = BreachNotification.objects.filter(pk=notification.pk, finished_at__isnull=False)
+
+    def work():
+        notify_breach.using(backend="rq").enqueue(notification.pk)
+        while not finished.exists():
+            check_deadline(deadline, f"telling {customers} customers of a breach")
+            if failed.count:
+                job = queue.fetch_job(failed.get_job_ids()[0])
+                raise SystemExit(f"A task failed:\n{job.latest_result().exc_string}")
+            if not workers.pids():
+                raise SystemExit("The workers died")
+            time.sleep(0.05)
+
+    def drained():
+        while queue.count or StartedJobRegistry(queue=queue).count:
+            check_deadline(deadline, "waiting for the queue to drain")
+            time.sleep(0.05)
+
+    return work, drained
+
+
+def check_breach(notification, customers):
+    from django.db.models import Count
+
+    from wagtail_privacy.breaches.models import BreachNotice, BreachNotification, EmailState
+
+    notices = BreachNotice.objects.filter(breach_id=notification.breach_id)
+    states = dict(notices.values_list("email_state").annotate(n=Count("pk")).order_by())
+    assert states == {EmailState.SENT: customers}, states
+    ids = notices.values("message_id").distinct().count()
+    assert ids == customers, ids
+    notification = BreachNotification.objects.get(pk=notification.pk)
+    return (notification.notices_created_at - notification.started_at).total_seconds()
+
+
 # --- Report -------------------------------------------------------------------------------
 
 
 def report(rows, args, database, setup, loads, total_start):
     from wagtail_privacy.conf import privacy_settings
 
-    raw, prebuilt, parallel, loop, one, two = rows
+    raw, prebuilt, parallel, loop, one, breach_one, two, breach_two = rows
     print()
-    print("wagtail-privacy change-notice fan-out benchmark (RQ task workers, real SMTP sink)")
+    print(
+        "wagtail-privacy change-notice fan-out and breach notification benchmark "
+        "(RQ task workers, real SMTP sink)"
+    )
     print(f"  database  : {database.description}")
     worker = args.worker_class or "rq's Worker: a forked work horse per task"
     print(f"  queue     : Redis {args.redis_url}, django-tasks-rq, rqworker ({worker})")
@@ -591,7 +674,8 @@ def report(rows, args, database, setup, loads, total_start):
     )
     print(
         f"Notices created in {one.notes['create']:.1f} s (1 worker) and "
-        f"{two.notes['create']:.1f} s (2 workers), inside the fan-out times above."
+        f"{two.notes['create']:.1f} s (2 workers), inside the fan-out times above; breach "
+        f"notices in {breach_one.notes['create']:.1f} s and {breach_two.notes['create']:.1f} s."
     )
     print()
     print("Ratios (same run):")
@@ -629,6 +713,24 @@ def report(rows, args, database, setup, loads, total_start):
         f"  2 workers vs naive loop          : {two.rate / loop.rate:5.1f}x   "
         f"(naive for all {args.customers}: ~{args.customers / loop.rate:,.0f} s extrapolated)"
     )
+    print("Breach notification (same run, same workers):")
+    print(
+        f"  breach vs notice fan-out, 1 wrk  : {breach_one.rate / one.rate * 100:5.0f}%   "
+        f"({breach_one.rate:,.0f} vs {one.rate:,.0f} emails/s)"
+    )
+    print(
+        f"  breach vs notice fan-out, 2 wrk  : {breach_two.rate / two.rate * 100:5.0f}%   "
+        f"({breach_two.rate:,.0f} vs {two.rate:,.0f} emails/s)"
+    )
+    print(f"  breach, 2 workers vs 1           : {breach_two.rate / breach_one.rate:5.2f}x")
+    print(
+        f"  breach, 1 worker vs raw Django   : {breach_one.rate / raw.rate * 100:5.0f}%   "
+        f"({breach_one.rate:,.0f} vs {raw.rate:,.0f} emails/s)"
+    )
+    print(
+        f"  breach, 1 / 2 workers vs naive   : {breach_one.rate / loop.rate:5.1f}x / "
+        f"{breach_two.rate / loop.rate:.1f}x"
+    )
     print_total_time(total_start)
 
 
@@ -654,6 +756,11 @@ def parse_args(argv=None):
         default=None,
         help="RQ worker class, e.g. rq.SimpleWorker (default: rq's forking Worker)",
     )
+    parser.add_argument(
+        "--sqlite",
+        action="store_true",
+        help="a temporary SQLite file (WAL) shared by the workers, instead of PostgreSQL",
+    )
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL)
     parser.add_argument(
         "--timeout", type=float, default=1800, help="stop after this many seconds (1800)"
@@ -670,9 +777,9 @@ def main(argv=None):
     total_start = time.perf_counter()
     deadline = time.monotonic() + args.timeout
     loads = [", ".join(f"{v:.2f}" for v in os.getloadavg())]
-    url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-    if not url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("DATABASE_URL must name a PostgreSQL server")
+    url = "" if args.sqlite else os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    if url and not url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("DATABASE_URL must name a PostgreSQL server (or use --sqlite)")
     import redis
 
     queue_db = redis.Redis.from_url(args.redis_url)
@@ -740,10 +847,20 @@ def main(argv=None):
             print(f"Fan-out to {args.customers} customers with {count} worker(s)...", flush=True)
             workers.start(count, deadline)
             work, drained = rq_fan_out(versions[key], args.customers, workers, deadline)
-            label = f"fan-out, {count} RQ worker{'s' if count > 1 else ''}"
+            plural = "s" if count > 1 else ""
+            label = f"fan-out, {count} RQ worker{plural}"
             row = measured(sink, label, args.customers, work, workers.pids())
             drained()
             row.notes["create"] = check_fan_out(versions[key], args.customers)
+            print(f"  {row.seconds:.1f} s, {row.rate:,.0f} customers/s", flush=True)
+            rows.append(row)
+            print(f"Breach notification to {args.customers} customers...", flush=True)
+            notification = record_breach(f"Breach of the benchmark ({count} worker{plural})")
+            work, drained = rq_breach(notification, args.customers, workers, deadline)
+            label = f"breach notification, {count} RQ worker{plural}"
+            row = measured(sink, label, args.customers, work, workers.pids())
+            drained()
+            row.notes["create"] = check_breach(notification, args.customers)
             print(f"  {row.seconds:.1f} s, {row.rate:,.0f} customers/s", flush=True)
             rows.append(row)
             workers.stop()

@@ -343,3 +343,52 @@ def test_the_demo_shop_has_cookie_categories_in_every_language(demo):
     assert result["sl"][2][3] == "90 dni" and result["hr"][0][3] == "2 tjedna"
     assert result["sq"][0][1] == "Rreptësisht të nevojshme"
     assert result["again"] is False  # idempotent
+
+
+def test_the_demo_breach_is_in_the_register_and_its_report_renders(demo):
+    """load_demo records one breach, reported to the authority in time, its customers not
+    told yet; the officer reads its report; loading again adds nothing."""
+    result = demo(
+        """
+        from io import StringIO
+        from django.core.management import call_command
+        from django.utils import timezone
+        from wagtail_privacy.breaches.clock import clock
+        from wagtail_privacy.breaches.models import Breach
+        call_command("load_demo", stdout=StringIO())  # a second time: nothing more
+        [breach] = Breach.objects.all()
+        out["title"] = breach.title
+        out["clock"] = clock(breach).state
+        out["hours"] = (breach.authority_notified_at - breach.detected_at).total_seconds() / 3600
+        out["detected_days"] = (timezone.now() - breach.detected_at).days
+        out["told"] = [breach.notices.count(), breach.notifications.count()]
+        out["high_risk"] = breach.high_risk
+        officer = Client()
+        officer.force_login(User.objects.get(username="officer"))
+        listing = officer.get("/admin/privacy/breaches/")
+        out["listing"] = [listing.status_code, breach.title in listing.content.decode()]
+        report = officer.get(f"/admin/privacy/breaches/{breach.pk}/report/")
+        out["report"] = [report.status_code, report["Content-Language"]]
+        out["report_html"] = report.content.decode()
+        notify = officer.get(f"/admin/privacy/breaches/{breach.pk}/notify/")
+        out["notify"] = notify.status_code
+        """
+    )
+    assert result["title"] == "Parcel labels uploaded to the wrong courier account"
+    assert result["clock"] == "on_time" and result["hours"] == 26
+    assert result["detected_days"] in (2, 3)  # three calendar days ago, at 9:40 shop time
+    assert result["told"] == [0, 0] and result["high_risk"] is True
+    assert result["listing"] == [200, True]
+    assert result["report"] == [200, "en"] and result["notify"] == 200
+    html = result["report_html"]
+    for text in (
+        "Personal data breach report",
+        "Parcel labels uploaded to the wrong courier account",
+        "Names, delivery addresses, phone numbers, order numbers",
+        "38",
+        "41",
+        "fake delivery messages",
+        "Hitra Pošta deleted the labels",
+        "Notified on time",
+    ):
+        assert text in html, text

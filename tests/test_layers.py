@@ -12,6 +12,7 @@ PACKAGE = Path(wagtail_privacy.__file__).parent
 GROUND = {
     "batching",
     "background",
+    "claims",
     "client",
     "conf",
     "exceptions",

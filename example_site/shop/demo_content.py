@@ -2243,3 +2243,34 @@ RECIPIENTS = [
         "notify_email": "office@bilanca.example",
     },
 ]
+
+#: A breach in the register (Art. 33(5)), as the privacy officer recorded it: detected
+#: ``detected_days_ago`` days before the demo was loaded, at ``detected_at`` (shop time), the
+#: supervisory authority told ``authority_notified_after_hours`` later (within the 72 hours),
+#: the customers not told yet: the officer can select them, preview the email and send it.
+BREACH = {
+    "title": "Parcel labels uploaded to the wrong courier account",
+    "detected_days_ago": 3,
+    "detected_at": (9, 40),
+    "authority_notified_after_hours": 26,
+    "what_happened": (
+        "The evening export of parcel labels to our parcel service, Hitra Pošta, went to "
+        "another shop's account with the courier: a mistyped account number in the export "
+        "settings. The other shop reported it the next morning."
+    ),
+    "data_categories": "Names, delivery addresses, phone numbers, order numbers",
+    "people_affected": 38,
+    "records_affected": 41,
+    "consequences": (
+        "The other shop's staff could see who ordered from us and where they live. Customers "
+        "may get unwanted contact, or fake delivery messages that use their real order "
+        "numbers."
+    ),
+    "measures": (
+        "Hitra Pošta deleted the labels from the other account the same day and confirmed it "
+        "in writing. The account number is corrected, and the export now checks the account "
+        "before it uploads. The customers affected are to be warned about fake delivery "
+        "messages."
+    ),
+    "high_risk": True,
+}

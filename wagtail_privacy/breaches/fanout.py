@@ -1,42 +1,39 @@
 """Telling the selected customers of a breach: batched, idempotent, resumable, parallel.
 
-The pattern of the policy notices (``notices/fanout.py``, ``notices/claims.py``) on the
-breach's own rows: their claims work on ``ChangeNotice`` columns and a policy version, so
-this module keeps a copy of the pattern rather than bending them to a second model.
+The pattern of the policy notices (``notices/fanout.py``) on the breach's own rows, with the
+same claims (``wagtail_privacy.claims``, on ``BreachNotice``'s columns):
 
 - ``start`` (the ``notify_breach`` task) creates one ``BreachNotice`` per selected customer
   in keyset-paginated batches (bulk inserts; a unique constraint makes it once per customer
   and breach, however many rounds select them) and, as each batch commits, enqueues a
   ``send_breach_chunk`` task for that batch.
 - A chunk claims a few pending notices at a time (state ``sending``, its token, the time) in
-  one commit, then sends them in primary-key order, recording each one before the next. An
-  exception records the email failed; an interrupt puts what was not sent back to ``pending``.
+  one durable commit, then sends them in primary-key order, recording each one before the
+  next (on PostgreSQL without waiting for the disk). An exception records the email failed;
+  an interrupt puts what was not sent back to ``pending``.
 - A run killed outright leaves its claims; ``recover`` keeps the first as unconfirmed (it may
-  have gone out: never sent again) and puts the rest back. The ``breach_notices`` step of
-  ``privacy_tick`` finishes rounds whose tasks are lost (nothing created or claimed for
+  have gone out: never sent again) and puts the rest back, or keeps them all where the
+  database server lost the run's records. The ``breach_notices`` step of ``privacy_tick``
+  finishes rounds whose tasks are lost (nothing created or claimed for
   ``NOTICE_TASKS_LOST_AFTER`` seconds) in its own process.
 """
 
-import uuid
 from datetime import timedelta
 from operator import itemgetter
 
 from django.contrib.auth import get_user_model
-from django.core.mail.utils import DNS_NAME
 from django.db import router, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .. import mail
+from .. import claims, mail
 from ..batching import batches
+from ..claims import CLAIM_AHEAD
 from ..conf import privacy_settings
 from ..i18n import customer_languages
 from . import emails
 from .audience import keep_selected, selected
 from .models import BreachNotice, BreachNotification, EmailState
-
-#: Notices claimed at once by a run: one commit per this many emails.
-CLAIM_AHEAD = 25
 
 
 def lost_after():
@@ -80,68 +77,15 @@ def create_notices(notification, *, batch_size=None, on_batch=None):
     return created
 
 
-class _Claims:
-    """The claims and records of one sending run (one token)."""
-
-    def __init__(self):
-        self.token = uuid.uuid4()
-
-    def message_id(self, pk):
-        return f"<privacy.breach.{pk}.{self.token.hex}@{DNS_NAME}>"
-
-    def _mine(self, pk):
-        return BreachNotice.objects.filter(
-            pk=pk, claim_token=self.token, email_state=EmailState.SENDING
-        )
-
-    def claim(self, pks):
-        """Claim those of ``pks`` still pending, in one commit; the claimed ones, in order."""
-        with transaction.atomic(using=router.db_for_write(BreachNotice)):
-            BreachNotice.objects.filter(pk__in=pks, email_state=EmailState.PENDING).update(
-                email_state=EmailState.SENDING,
-                claim_token=self.token,
-                email_claimed_at=timezone.now(),
-            )
-        claimed = set(
-            BreachNotice.objects.filter(
-                pk__in=pks, claim_token=self.token, email_state=EmailState.SENDING
-            ).values_list("pk", flat=True)
-        )
-        return [pk for pk in pks if pk in claimed]
-
-    def record(self, pk):
-        self._mine(pk).update(
-            email_state=EmailState.SENT, emailed_at=timezone.now(), message_id=self.message_id(pk)
-        )
-
-    def fail(self, pk, reason):
-        self._mine(pk).update(email_state=EmailState.FAILED, failure_reason=reason[:500])
-
-    def release(self, pks):
-        BreachNotice.objects.filter(
-            pk__in=pks, claim_token=self.token, email_state=EmailState.SENDING
-        ).update(email_state=EmailState.PENDING, claim_token=None, email_claimed_at=None)
+#: Where a breach notice keeps its email's state; the Message-ID is kept with the email sent.
+COLUMNS = claims.Columns(BreachNotice, keep_message_id="record", message_id_prefix="privacy.breach")
 
 
 def recover(breach_id, since):
     """Settle the claims of runs that stopped before ``since`` (presumed dead): per run, the
     first ``sending`` notice is the email in flight, kept as unconfirmed; the rest go back to
     ``pending``. Returns how many went back."""
-    stale = BreachNotice.objects.filter(
-        breach_id=breach_id,
-        email_state=EmailState.SENDING,
-        claim_token__isnull=False,
-        email_claimed_at__lt=since,
-    )
-    released = 0
-    for token in stale.values_list("claim_token", flat=True).distinct():
-        mine = stale.filter(claim_token=token)
-        pks = list(mine.order_by("pk").values_list("pk", flat=True))
-        released += mine.filter(pk__in=pks[1:]).update(
-            email_state=EmailState.PENDING, claim_token=None, email_claimed_at=None
-        )
-        mine.update(claim_token=None)
-    return released
+    return claims.recover(COLUMNS, BreachNotice.objects.filter(breach_id=breach_id), since)
 
 
 class _Templates(dict):
@@ -162,7 +106,7 @@ def _sendable(breach_id):
 
 def _send(breach, rows):
     """Claim, send and record ``rows`` (pk, language, address); (sent, failed)."""
-    templates, claims, outbox = _Templates(breach), _Claims(), mail.Outbox()
+    templates, run, outbox = _Templates(breach), claims.Claims(COLUMNS), mail.Outbox()
     sent = failed = 0
     try:
         for start in range(0, len(rows), CLAIM_AHEAD):
@@ -170,7 +114,7 @@ def _send(breach, rows):
             for _pk, language, _address in part:
                 templates[language]  # built before anything is claimed
             outbox.open()  # a server that is down fails here, before any claim
-            claimed = set(claims.claim([pk for pk, _language, _address in part]))
+            claimed = set(run.claim([pk for pk, _language, _address in part]))
             todo = [row for row in part if row[0] in claimed]
             done = 0
             try:
@@ -178,21 +122,24 @@ def _send(breach, rows):
                     try:
                         if not address:
                             raise ValueError("no email address")
-                        outbox.send(templates[language], address, claims.message_id(pk))
+                        outbox.send(templates[language], address, run.message_id(pk))
                     except Exception as error:
                         done += 1
                         failed += 1
-                        claims.fail(pk, f"{type(error).__name__}: {error}")
+                        run.fail(pk, f"{type(error).__name__}: {error}")
                         if mail.connection_lost(error):
                             raise
                     else:
                         done += 1  # it went out: never back to pending
                         sent += 1
-                        claims.record(pk)
+                        run.record(pk)
             finally:
-                claims.release([pk for pk, _language, _address in todo[done:]])
+                run.release([pk for pk, _language, _address in todo[done:]])
     finally:
-        outbox.close()
+        try:
+            outbox.close()
+        finally:
+            run.close()
     return sent, failed
 
 

@@ -6,7 +6,9 @@ recorded the way an editor creates them (save a revision, publish it), backdated
 an upcoming major version. The customers get addresses, orders, invoices and a contract
 (Bor with an unpaid order, which blocks deleting his account), the shop its consent purposes
 and cookie categories in four languages, and Ana a few consents. A "Privacy officers" group
-holds the privacy centre's permissions, and the officer (not a superuser) is in it.
+holds the privacy centre's permissions, and the officer (not a superuser) is in it. The breach
+register holds one breach, detected three days before loading and reported to the authority
+in time, whose customers are not told yet.
 """
 
 from datetime import datetime, time, timedelta
@@ -19,11 +21,13 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from wagtail.log_actions import log
 from wagtail.models import Locale, Page, PageLogEntry, Revision, Site
 
 from shop import demo_content as demo
 from shop.models import Address, Contract, CustomerProfile, HomePage, Invoice, Order
 from wagtail_privacy.admin.viewsets import PrivacyViewSetGroup
+from wagtail_privacy.breaches.models import Breach
 from wagtail_privacy.conf import privacy_settings
 from wagtail_privacy.consent import service as consent_service
 from wagtail_privacy.consent.models import Channel, ConsentPurpose
@@ -79,6 +83,8 @@ class Command(BaseCommand):
             self.ensure_recipients(locales)
         with transaction.atomic():
             self.ensure_cookie_categories(locales)
+        with transaction.atomic():
+            self.ensure_breach()
 
         if self.changes:
             self.stdout.write(self.style.SUCCESS(f"Demo loaded ({self.changes} changes)."))
@@ -459,6 +465,38 @@ class Command(BaseCommand):
                 Recipient.objects.create(locale=locales["en"], **spec)
                 self.done(f"recipient {spec['key']}")
 
+    def ensure_breach(self):
+        """The demo's breach (``demo.BREACH``), recorded by the privacy officer; once."""
+        spec = demo.BREACH
+        if Breach.objects.filter(title=spec["title"]).exists():
+            return
+        day = timezone.localdate(self.now) - timedelta(days=spec["detected_days_ago"])
+        detected = timezone.make_aware(datetime.combine(day, time(*spec["detected_at"])))
+        fields = {
+            name: spec[name]
+            for name in (
+                "title",
+                "what_happened",
+                "data_categories",
+                "people_affected",
+                "records_affected",
+                "consequences",
+                "measures",
+                "high_risk",
+            )
+        }
+        breach = Breach(
+            detected_at=detected,
+            authority_notified_at=detected
+            + timedelta(hours=spec["authority_notified_after_hours"]),
+            **fields,
+        )
+        breach.full_clean()
+        breach.save()
+        officer = get_user_model().objects.get(username=OFFICER["username"])
+        log(breach, "wagtail.create", user=officer)
+        self.done(f"breach {spec['title']!r} (authority notified, customers not yet)")
+
     def ensure_consents(self):
         User = get_user_model()
         for username, key, channel, days_ago, source in demo.DEMO_CONSENTS:
@@ -517,4 +555,8 @@ class Command(BaseCommand):
         write("")
         write(
             "Bor has an unpaid order (LC-1042): deleting his account is blocked until it is paid."
+        )
+        write(
+            f"The breach register ({base}/admin/privacy/breaches/) holds a breach reported to "
+            "the authority; its customers are not told yet."
         )
