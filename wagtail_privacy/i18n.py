@@ -26,6 +26,20 @@ def active_language():
         return default_language()
 
 
+def one_per_key(objects, language=None):
+    """Of translatable ``objects`` (snippets sharing a ``key`` across locales), one per key: in
+    ``language``, else the default language, else any."""
+    preferred = [language or default_language(), default_language()]
+    chosen = {}
+    for item in objects:
+        code = item.locale.language_code
+        rank = preferred.index(code) if code in preferred else len(preferred)
+        held = chosen.get(item.key)
+        if held is None or rank < held[0]:
+            chosen[item.key] = (rank, item)
+    return [item for _rank, item in chosen.values()]
+
+
 def customer_languages(users):
     """Map each user's pk to a supported content language (default language as a fallback)."""
     found = host().customer_languages(users)

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from ..client import minimise_ip
 from ..conf import privacy_settings
 from ..exceptions import NotFound, PrivacyError
-from ..i18n import default_language
+from ..i18n import default_language, one_per_key
 from ..periods import Period
 from ..restriction import current as current_restriction
 from ..signals import objected
@@ -78,19 +78,10 @@ class Subject:
 
 def purposes(language=None, *, include_retired=False):
     """One purpose per key, in ``language`` (else the default language, else any)."""
-    language = language or default_language()
-    preferred = [language, default_language()]
-    chosen = {}
     queryset = ConsentPurpose.objects.select_related("locale")
     if not include_retired:
         queryset = queryset.filter(retired=False)
-    for purpose in queryset:
-        code = purpose.locale.language_code
-        rank = preferred.index(code) if code in preferred else len(preferred)
-        held = chosen.get(purpose.key)
-        if held is None or rank < held[0]:
-            chosen[purpose.key] = (rank, purpose)
-    return sorted((p for _rank, p in chosen.values()), key=lambda p: (p.sort_order, p.key))
+    return sorted(one_per_key(queryset, language), key=lambda p: (p.sort_order, p.key))
 
 
 def get_purpose(key, language=None):

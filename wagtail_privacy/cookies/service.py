@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from ..client import client_details, minimise_ip
 from ..conf import privacy_settings
 from ..exceptions import PrivacyError
-from ..i18n import active_language, default_language
+from ..i18n import active_language, default_language, one_per_key
 from . import visitor
 from .models import CookieCategory, CookieConsentRecord, CookieSource
 
@@ -109,17 +109,9 @@ def gpc(request):
 def categories(language=None):
     """One category per key, in ``language`` (else the default language, else any), ordered;
     each with ``items``, its cookies."""
-    language = language or active_language()
-    preferred = [language, default_language()]
-    chosen = {}
     queryset = CookieCategory.objects.select_related("locale").prefetch_related("cookies")
-    for category in queryset:
-        code = category.locale.language_code
-        rank = preferred.index(code) if code in preferred else len(preferred)
-        held = chosen.get(category.key)
-        if held is None or rank < held[0]:
-            chosen[category.key] = (rank, category)
-    return sorted((c for _rank, c in chosen.values()), key=lambda c: (c.sort_order, c.key))
+    found = one_per_key(queryset, language or active_language())
+    return sorted(found, key=lambda c: (c.sort_order, c.key))
 
 
 def rules():

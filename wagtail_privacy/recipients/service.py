@@ -20,7 +20,7 @@ from django.utils import timezone
 from .. import mail
 from ..conf import privacy_settings
 from ..hosts import host
-from ..i18n import default_language
+from ..i18n import default_language, one_per_key
 from ..sources import registry
 from . import webhook
 from .models import (
@@ -38,15 +38,8 @@ ACK_SALT = "wagtail_privacy.recipient_ack"
 
 def recipients(language=None):
     """One recipient per key, in ``language`` (else the default language, else any)."""
-    preferred = [language or default_language(), default_language()]
-    chosen = {}
-    for recipient in Recipient.objects.select_related("locale"):
-        code = recipient.locale.language_code
-        rank = preferred.index(code) if code in preferred else len(preferred)
-        held = chosen.get(recipient.key)
-        if held is None or rank < held[0]:
-            chosen[recipient.key] = (rank, recipient)
-    return sorted((r for _rank, r in chosen.values()), key=lambda r: (r.name, r.key))
+    found = one_per_key(Recipient.objects.select_related("locale"), language)
+    return sorted(found, key=lambda r: (r.name, r.key))
 
 
 def _identifiers(recipient, users):
