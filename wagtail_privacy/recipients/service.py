@@ -104,21 +104,29 @@ def record_many(action, items, fields=(), now=None, among=None):
                     next_attempt_at=now,
                 )
             )
-    if rows:
-        RecipientNotification.objects.bulk_create(rows, ignore_conflicts=True)
-        # The rows of this call (``created_at`` is its own): those made earlier were
-        # enqueued then, and are retried by privacy_tick.
-        created = list(
-            RecipientNotification.objects.filter(
-                recipient_key__in={row.recipient_key for row in rows},
-                action=action,
-                reference__in=list(told),
-                created_at=now,
-            ).values_list("pk", flat=True)
-        )
-        if created:
-            transaction.on_commit(lambda: enqueue(created))
+    _insert(rows, action, list(told), now)
     return told
+
+
+def _insert(rows, action, references, now):
+    """Insert ``rows`` (those already there are left alone) and deliver the new pending ones
+    after the commit: one insert and one query, whatever the number of rows."""
+    if not rows:
+        return
+    RecipientNotification.objects.bulk_create(rows, ignore_conflicts=True)
+    # The rows of this call (``created_at`` is its own): those made earlier were enqueued
+    # then, and are retried by privacy_tick.
+    created = list(
+        RecipientNotification.objects.filter(
+            recipient_key__in={row.recipient_key for row in rows},
+            action=action,
+            reference__in=references,
+            created_at=now,
+            status=NoticeStatus.PENDING,
+        ).values_list("pk", flat=True)
+    )
+    if created:
+        transaction.on_commit(lambda: enqueue(created))
 
 
 #: Why a recipient that knows customers by the shop's identifier is not told of a guest.
@@ -160,19 +168,7 @@ def record_guest(action, reference, email, sources, now=None):
                 next_attempt_at=now if by_email else None,
             )
         )
-    if rows:
-        RecipientNotification.objects.bulk_create(rows, ignore_conflicts=True)
-        created = list(
-            RecipientNotification.objects.filter(
-                recipient_key__in={row.recipient_key for row in rows},
-                action=action,
-                reference=reference,
-                created_at=now,
-                status=NoticeStatus.PENDING,
-            ).values_list("pk", flat=True)
-        )
-        if created:
-            transaction.on_commit(lambda: enqueue(created))
+    _insert(rows, action, [reference], now)
     return told
 
 
