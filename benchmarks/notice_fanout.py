@@ -513,19 +513,34 @@ def naive(version, sample):
 
 def rq_fan_out(version, customers, workers, deadline):
     """Enqueue ``notify_version`` on RQ and wait until the last chunk finishes the fan-out."""
-    from django_rq import get_queue
-    from rq.registry import FailedJobRegistry, StartedJobRegistry
 
     from wagtail_privacy.notices.models import NoticeFanOut
     from wagtail_privacy.notices.tasks import notify_version
+
+    finished = NoticeFanOut.objects.filter(version=version, finished_at__isnull=False)
+    return rq_round(
+        lambda: notify_version.using(backend="rq").enqueue(version.pk),
+        finished,
+        f"fanning out to {customers} customers",
+        workers,
+        deadline,
+    )
+
+
+def rq_round(enqueue, finished, doing, workers, deadline):
+    """``(work, drained)``: enqueue the round's first task and wait until ``finished`` (a
+    queryset) has a row; then wait until the queue is empty. A failed task or dead workers
+    stop the benchmark."""
+    from django_rq import get_queue
+    from rq.registry import FailedJobRegistry, StartedJobRegistry
 
     queue = get_queue("default")
     failed = FailedJobRegistry(queue=queue)
 
     def work():
-        notify_version.using(backend="rq").enqueue(version.pk)
-        while not NoticeFanOut.objects.filter(version=version, finished_at__isnull=False).exists():
-            check_deadline(deadline, f"fanning out to {customers} customers")
+        enqueue()
+        while not finished.exists():
+            check_deadline(deadline, doing)
             if failed.count:
                 job = queue.fetch_job(failed.get_job_ids()[0])
                 raise SystemExit(f"A task failed:\n{job.latest_result().exc_string}")
@@ -582,33 +597,17 @@ def record_breach(title):
 
 def rq_breach(notification, customers, workers, deadline):
     """Enqueue ``notify_breach`` on RQ and wait until the last chunk finishes the round."""
-    from django_rq import get_queue
-    from rq.registry import FailedJobRegistry, StartedJobRegistry
-
     from wagtail_privacy.breaches.models import BreachNotification
     from wagtail_privacy.breaches.tasks import notify_breach
 
-    queue = get_queue("default")
-    failed = FailedJobRegistry(queue=queue)
     finished = BreachNotification.objects.filter(pk=notification.pk, finished_at__isnull=False)
-
-    def work():
-        notify_breach.using(backend="rq").enqueue(notification.pk)
-        while not finished.exists():
-            check_deadline(deadline, f"telling {customers} customers of a breach")
-            if failed.count:
-                job = queue.fetch_job(failed.get_job_ids()[0])
-                raise SystemExit(f"A task failed:\n{job.latest_result().exc_string}")
-            if not workers.pids():
-                raise SystemExit("The workers died")
-            time.sleep(0.05)
-
-    def drained():
-        while queue.count or StartedJobRegistry(queue=queue).count:
-            check_deadline(deadline, "waiting for the queue to drain")
-            time.sleep(0.05)
-
-    return work, drained
+    return rq_round(
+        lambda: notify_breach.using(backend="rq").enqueue(notification.pk),
+        finished,
+        f"telling {customers} customers of a breach",
+        workers,
+        deadline,
+    )
 
 
 def check_breach(notification, customers):
