@@ -166,13 +166,26 @@ def test_necessary_true_is_accepted_and_not_recorded(client, cookie_categories):
 
 
 def test_global_privacy_control_is_recorded_once(client, cookie_categories):
+    # A browser without a visitor cookie: the header decides alone, nothing is stored (a
+    # client that keeps no cookie would add records on every request).
+    for _ in range(3):
+        response = client.get(URL, HTTP_SEC_GPC="1")
+        assert response.json()["gpc"] is True and response.cookies == {}
+        assert by_key(response.json())["marketing"]["choice"] is None
+        assert response.json()["choices"]["marketing"] is False
+    assert CookieConsentRecord.objects.count() == 0
+    assert "Global Privacy Control" in response.json()["texts"]["gpc"]
+    assert response.json()["texts"]["error"]
+    # A known browser (a choice made before, without GPC): the refusal is recorded once.
+    put(client, {"statistics": False, "marketing": True})
+    assert CookieConsentRecord.objects.count() == 2
     first = client.get(URL, HTTP_SEC_GPC="1")
     body = first.json()
     assert body["gpc"] is True
     assert list(first.cookies) == [COOKIE]  # a refusal was recorded
     assert by_key(body)["marketing"]["choice"] is False
-    assert body["show_banner"] is True  # statistics is still to be chosen
-    [record] = CookieConsentRecord.objects.all()
+    assert body["show_banner"] is False
+    record = CookieConsentRecord.objects.latest("pk")
     assert (record.category_key, record.granted, record.source, record.gpc) == (
         "marketing",
         False,
@@ -181,12 +194,18 @@ def test_global_privacy_control_is_recorded_once(client, cookie_categories):
     )
     second = client.get(URL, HTTP_SEC_GPC="1")
     assert second.json()["gpc"] is True and second.cookies == {}
-    assert CookieConsentRecord.objects.count() == 1
-    # Allowing marketing under GPC is recorded as a refusal.
+    assert CookieConsentRecord.objects.count() == 3
+    # Allowing marketing under GPC is recorded as a refusal: already recorded.
     body = put(client, {"statistics": True, "marketing": True}, HTTP_SEC_GPC="1").json()
     assert body["choices"] == {"statistics": True, "marketing": False} and body["gpc"] is True
-    assert body["show_banner"] is False
-    assert CookieConsentRecord.objects.count() == 2  # marketing: already refused
+    assert CookieConsentRecord.objects.count() == 4  # statistics only
+
+
+def test_a_first_choice_under_gpc_records_the_refusal(client, cookie_categories):
+    body = put(client, {"statistics": True, "marketing": True}, HTTP_SEC_GPC="1").json()
+    assert body["choices"] == {"statistics": True, "marketing": False}
+    marketing = CookieConsentRecord.objects.get(category_key="marketing")
+    assert (marketing.granted, marketing.source, marketing.gpc) == (False, "gpc", True)
 
 
 def test_without_gpc_a_get_records_nothing(client, cookie_categories):
@@ -216,6 +235,18 @@ def test_a_changed_category_asks_again_for_it_only(client, cookie_categories):
     body = put(client, {"statistics": True}).json()  # marketing left out: refused now
     assert body["show_banner"] is False
     assert body["choices"] == {"statistics": True, "marketing": False}
+
+
+def test_a_new_wording_asks_again_even_without_a_new_version(client, cookie_categories):
+    put(client, {"statistics": True, "marketing": False})
+    statistics = cookie_categories["statistics"]
+    statistics.wording = statistics.wording + " We also count which pages you read."
+    statistics.save()
+    body = client.get(URL).json()
+    assert by_key(body)["statistics"]["changed"] is True and body["show_banner"] is True
+    put(client, {"statistics": True})
+    record = CookieConsentRecord.objects.filter(category_key="statistics").latest("pk")
+    assert record.wording_sha256 == statistics.wording_sha256  # the text agreed to, in proof
 
 
 def test_a_translation_does_not_change_the_fingerprint(client, cookie_categories, locales):
@@ -272,6 +303,38 @@ def test_an_older_visitor_choice_does_not_override_the_account(client, customer,
     put(account, {"statistics": False})
     sign_in(client)
     assert CookieConsentRecord.objects.filter(user=customer, source="joined").count() == 0
+    assert client.get(URL).json()["choices"]["statistics"] is False
+
+
+def test_sign_in_keeps_when_a_choice_was_made_and_skips_lapsed_ones(
+    client, customer, cookie_categories
+):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    # A marketing choice older than COOKIE_CONSENT_MAX_AGE (395 days) no longer counts.
+    now = timezone.now()
+    with time_machine.travel(now - timedelta(days=396)):
+        put(client, {"statistics": False, "marketing": True})
+    with time_machine.travel(now - timedelta(days=10)):
+        put(client, {"statistics": True})  # marketing still counts then: left alone
+    made = CookieConsentRecord.objects.filter(category_key="statistics").latest("pk").at
+    sign_in(client)
+    joined = CookieConsentRecord.objects.filter(user=customer, source="joined")
+    assert list(joined.values_list("category_key", "at")) == [("statistics", made)]
+    body = client.get(URL).json()
+    assert body["choices"] == {"statistics": True, "marketing": False}
+    assert by_key(body)["marketing"]["choice"] is None and body["show_banner"] is True
+
+
+def test_a_later_choice_on_another_device_wins_at_sign_in(client, customer, cookie_categories):
+    put(client, {"statistics": True})  # device A, signed out
+    device_b = Client()
+    put(device_b, {"statistics": False})  # device B, signed out, later
+    sign_in(device_b)
+    sign_in(client)  # A's choice is older than the account's (B's): not carried over
     assert client.get(URL).json()["choices"]["statistics"] is False
 
 

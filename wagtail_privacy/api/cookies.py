@@ -75,6 +75,8 @@ class TextsOut(Schema):
     settings_link: str
     policy_link: str
     saved: str
+    gpc: str = Field(description="Said when Global Privacy Control refused marketing categories.")
+    error: str = Field(description="Said when a choice could not be saved.")
 
 
 class CookiesOut(Schema):
@@ -124,6 +126,11 @@ def texts():
         "settings_link": _("Cookie settings"),
         "policy_link": _("Cookie policy"),
         "saved": _("Your choices are saved."),
+        "gpc": _(
+            "Your browser sends a Global Privacy Control signal: we treat it as a refusal of "
+            "marketing cookies."
+        ),
+        "error": _("Your choices could not be saved. Please try again."),
     }
 
 
@@ -201,7 +208,8 @@ def _private(response):
         "For every visitor, signed in or not. A signed-in customer's choices are read from "
         "their account (the same on every device); anyone else's from the visitor cookie "
         "(`COOKIE_VISITOR_COOKIE`, strictly necessary, random and signed: a forged one is "
-        "ignored). Sets no cookie, except when the browser sends Global Privacy Control "
+        "ignored). Sets no cookie, except when a known visitor (a valid visitor cookie) or a "
+        "signed-in customer's browser sends Global Privacy Control "
         "(`Sec-GPC: 1`): marketing categories are then recorded as refused (once) and the "
         "visitor cookie is set. Reading costs no database query in steady state."
     ),

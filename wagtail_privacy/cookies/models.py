@@ -100,14 +100,25 @@ class CookieCategory(TranslatableMixin, ClusterableModel):
 
     @property
     def fingerprint(self):
-        return fingerprint(self.wording_version, self.items)
+        return fingerprint(self.wording, self.wording_version, self.items)
+
+    @property
+    def wording_sha256(self):
+        return wording_hash(self.wording)
 
 
-def fingerprint(wording_version, items):
-    """What a choice was made about: the wording version and the cookies (name, provider,
-    duration), in any order. A choice made under another fingerprint no longer counts."""
+def wording_hash(wording):
+    return hashlib.sha256(wording.encode()).hexdigest()
+
+
+def fingerprint(wording, wording_version, items):
+    """What a choice was made about: the wording (its text and version) and the cookies (name,
+    provider, duration), in any order. A choice made under another fingerprint no longer
+    counts."""
     cookies = sorted([item.name, item.provider, item.duration] for item in items)
-    data = json.dumps([wording_version, cookies], ensure_ascii=False, separators=(",", ":"))
+    data = json.dumps(
+        [wording_hash(wording), wording_version, cookies], ensure_ascii=False, separators=(",", ":")
+    )
     return hashlib.sha256(data.encode()).hexdigest()
 
 
@@ -169,6 +180,7 @@ class CookieConsentRecord(AppendOnlyModel):
     category_key = models.SlugField(_("category"), max_length=64)
     granted = models.BooleanField(_("allowed"))
     wording_version = models.PositiveIntegerField(_("wording version"))
+    wording_sha256 = models.CharField(_("SHA-256 of the wording"), max_length=64, blank=True)
     fingerprint = models.CharField(_("fingerprint"), max_length=64)
     policy_version = models.ForeignKey(
         "wagtail_privacy.PolicyVersion",

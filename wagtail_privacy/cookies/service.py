@@ -29,12 +29,14 @@ from ..i18n import active_language, default_language, one_per_key
 from . import visitor
 from .models import CookieCategory, CookieConsentRecord, CookieSource
 
-RULES_KEY = "wagtail_privacy:cookies:rules:v1"
+RULES_KEY = "wagtail_privacy:cookies:rules:v2"
 # Saving a category forgets the rules at once; this bounds a stale copy written by a reader
 # that raced the save.
 RULES_TIMEOUT = 600
 STATE_KEY = "wagtail_privacy:cookies:v1:{}"
-STATE_TIMEOUT = 24 * 3600
+# Every write forgets the state; this bounds a stale copy written by a reader that raced the
+# write (read before its commit, stored after its forgetting).
+STATE_TIMEOUT = 600
 #: The attribute of the request memoising what it read.
 MEMO = "_privacy_cookie_snapshot"
 
@@ -48,11 +50,16 @@ class Rule:
     marketing: bool
     wording_version: int
     fingerprint: str
+    wording_sha256: str = ""
 
     @classmethod
     def of(cls, category):
         return cls(
-            category.necessary, category.marketing, category.wording_version, category.fingerprint
+            category.necessary,
+            category.marketing,
+            category.wording_version,
+            category.fingerprint,
+            category.wording_sha256,
         )
 
 
@@ -296,6 +303,7 @@ def _record(request, key, rule, granted, *, source, visitor_id, policy_version, 
         category_key=key,
         granted=bool(granted),
         wording_version=rule.wording_version,
+        wording_sha256=rule.wording_sha256,
         fingerprint=rule.fingerprint,
         policy_version=policy_version,
         at=now,
@@ -396,10 +404,16 @@ def apply_gpc(request):
     """Record, once per category and fingerprint, the refusal of marketing categories that
     Global Privacy Control says (source ``gpc``); returns the new records.
 
+    Only for a known browser (a valid visitor cookie) or a signed-in customer: a client that
+    keeps no cookie would add records on every request. For anyone else the header decides
+    alone (``has_cookie_consent``), until their first choice records it.
+
     In steady state (refusals recorded) it reads the cache only."""
     if not gpc(request):
         return []
     held = snapshot(request)
+    if held.subject is None:
+        return []
     now = timezone.now()
     due = [
         key
@@ -451,11 +465,15 @@ def join_visitor(user, visitor_id):
     if not theirs:
         return []
     mine = current_records(Subject(user=user))
+    known = rules()
     now = timezone.now()
     records = []
     for key, record in sorted(theirs.items()):
+        choice = Choice(record.granted, record.fingerprint, record.at)
+        if not counting(known.get(key), choice, now):
+            continue  # lapsed (an older wording, or too old): not carried over, asked again
         own = mine.get(key)
-        if own is not None and (own.at, own.pk) >= (record.at, record.pk):
+        if own is not None and own.at >= record.at:
             continue  # the account decided later
         if own is not None and (own.granted, own.fingerprint) == (
             record.granted,
@@ -469,9 +487,12 @@ def join_visitor(user, visitor_id):
                 category_key=key,
                 granted=record.granted,
                 wording_version=record.wording_version,
+                wording_sha256=record.wording_sha256,
                 fingerprint=record.fingerprint,
                 policy_version=record.policy_version,
-                at=now,
+                # When the choice was made: it lasts COOKIE_CONSENT_MAX_AGE from then, and a
+                # choice made later on another device still wins.
+                at=record.at,
                 source=CookieSource.JOINED,
                 gpc=record.gpc,
             )

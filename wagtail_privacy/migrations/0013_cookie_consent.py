@@ -46,6 +46,7 @@ class Migration(migrations.Migration):
                 ('category_key', models.SlugField(max_length=64, verbose_name='category')),
                 ('granted', models.BooleanField(verbose_name='allowed')),
                 ('wording_version', models.PositiveIntegerField(verbose_name='wording version')),
+                ('wording_sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256 of the wording')),
                 ('fingerprint', models.CharField(max_length=64, verbose_name='fingerprint')),
                 ('at', models.DateTimeField(verbose_name='at')),
                 ('source', models.CharField(choices=[('banner', 'Cookie banner'), ('settings', 'Cookie settings'), ('gpc', 'Global Privacy Control'), ('joined', 'Joined at sign-in'), ('api', 'API')], max_length=20, verbose_name='source')),

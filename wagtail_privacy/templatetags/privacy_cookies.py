@@ -12,14 +12,17 @@ domain's models are ready, e.g. while a template is compiled at import time.
 """
 
 import functools
+import logging
 
 from django import template
 from django.conf import settings
+from django.db import DatabaseError
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
 register = template.Library()
+logger = logging.getLogger("wagtail_privacy.cookies")
 
 #: The API's cookies endpoint where the site mounts the API as the README says.
 DEFAULT_API_URL = "/api/privacy/v1/cookies/"
@@ -83,7 +86,13 @@ def has_cookie_consent(context, key):
         return False
     from ..cookies import service
 
-    return service.has_cookie_consent(request, key)
+    try:
+        return service.has_cookie_consent(request, key)
+    except DatabaseError:
+        # The page (an error page among them) still renders when the choices cannot be read,
+        # with nothing optional allowed.
+        logger.warning("Cookie choices could not be read; nothing optional allowed.", exc_info=True)
+        return False
 
 
 @register.inclusion_tag("wagtail_privacy/cookies/categories.html")

@@ -497,6 +497,13 @@
       var noteId = uid("note-" + category.key);
       described.push(noteId);
       note = el("span", { id: noteId, className: "privacy-cookies-note" }, this.text("necessary_note"));
+    } else if (this.data.gpc && category.marketing) {
+      // Refused by Global Privacy Control: a tick could not be saved, so none is offered.
+      input.checked = false;
+      input.disabled = true;
+      var gpcId = uid("gpc-" + category.key);
+      described.push(gpcId);
+      note = el("span", { id: gpcId, className: "privacy-cookies-note" }, this.text("gpc"));
     } else {
       input.checked = category.choice === true && !category.changed;
     }
