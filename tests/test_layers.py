@@ -28,6 +28,7 @@ GROUND = {
     "sources",
     "spreadsheets",
     "storage",
+    "throttling",
     "tick",
 }
 #: Each domain and the domains below it that it may import.

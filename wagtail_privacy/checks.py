@@ -795,6 +795,14 @@ def check_cookie_settings(app_configs=None, **kwargs):
                 id="wagtail_privacy.E091",
             )
         )
+    if not _whole(privacy_settings.COOKIE_NEW_VISITORS_PER_IP, 1):
+        problems.append(
+            Error(
+                "WAGTAIL_PRIVACY['COOKIE_NEW_VISITORS_PER_IP'] must be a whole number of new "
+                "visitors per IP address and hour, at least 1.",
+                id="wagtail_privacy.E095",
+            )
+        )
     return problems
 
 

@@ -167,6 +167,9 @@ DEFAULTS = {
     # ...and its lifetime in seconds: 395 days (13 months), when visitors are asked again
     # (browsers keep no cookie longer than 400 days).
     "COOKIE_CONSENT_MAX_AGE": 395 * 24 * 3600,
+    # Browsers without a visitor cookie that may record cookie choices per IP address and
+    # hour: a client that keeps no cookie is a new visitor on every request.
+    "COOKIE_NEW_VISITORS_PER_IP": 600,
     # Storage alias (settings.STORAGES) where rendered PDFs are kept.
     "PDF_STORAGE": "default",
     # Seconds after which an unfinished PDF render is considered abandoned and is redone.

@@ -373,3 +373,20 @@ def test_the_openapi_document_lists_the_codes(client):
     assert (
         put_op["description"] and schema["paths"]["/api/privacy/v1/cookies/"]["get"]["description"]
     )
+
+
+def test_new_visitors_are_counted_per_ip_address(cookie_categories, settings):
+    settings.WAGTAIL_PRIVACY = {**settings.WAGTAIL_PRIVACY, "COOKIE_NEW_VISITORS_PER_IP": 2}
+    # A client that keeps no cookie: a new visitor, and new proof, on every request.
+    for _ in range(2):
+        assert put(Client(), {"statistics": True}).status_code == 200
+    refused = put(Client(), {"statistics": True})
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "throttled" and refused.json()["retry_after"] == 3600
+    assert refused.cookies == {}
+    assert CookieConsentRecord.objects.count() == 4  # two visitors, two categories each
+    # Another address, a known visitor and a signed-in customer are not held back.
+    assert put(Client(REMOTE_ADDR="192.0.2.9"), {"statistics": True}).status_code == 200
+    known = Client()
+    known.cookies[COOKIE] = visitor.signed(visitor.new_id())
+    assert put(known, {"statistics": True}).status_code == 200

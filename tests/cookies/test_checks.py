@@ -1,4 +1,4 @@
-"""System checks of cookie consent: its settings (E090, E091) and its categories (E092-E094)."""
+"""System checks of cookie consent: its settings (E090, E091, E095), its categories (E092-94)."""
 
 import pytest
 from django.core.management import call_command
@@ -30,6 +30,8 @@ def test_the_defaults_are_clean(cookie_categories):
         ({"COOKIE_CONSENT_MAX_AGE": 3600}, ["wagtail_privacy.E091"]),
         ({"COOKIE_CONSENT_MAX_AGE": 401 * 24 * 3600}, ["wagtail_privacy.E091"]),
         ({"COOKIE_CONSENT_MAX_AGE": True}, ["wagtail_privacy.E091"]),
+        ({"COOKIE_NEW_VISITORS_PER_IP": 0}, ["wagtail_privacy.E095"]),
+        ({"COOKIE_NEW_VISITORS_PER_IP": "600"}, ["wagtail_privacy.E095"]),
         ({"COOKIE_VISITOR_COOKIE": "shop_visitor", "COOKIE_CONSENT_MAX_AGE": 86400}, []),
     ],
 )

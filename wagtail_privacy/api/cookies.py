@@ -224,7 +224,7 @@ def get_cookies(request, response: HttpResponse):
 
 @public.put(
     "cookies/",
-    response={**COMMON, 200: CookiesOut, 403: ErrorOut, 422: ErrorOut},
+    response={**COMMON, 200: CookiesOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     url_name="cookies_set",
     summary='Record cookie choices: {"choices": {"statistics": true, "marketing": false}}',
     description=(
@@ -235,7 +235,9 @@ def get_cookies(request, response: HttpResponse):
         "key, `cookie_category_necessary` for refusing a strictly necessary category: nothing "
         "is recorded then. Under Global Privacy Control, allowing a marketing category is "
         "recorded as a refusal (source `gpc`). A signed-in session needs the CSRF token "
-        "(`X-CSRFToken`, 403 `csrf_failed`)."
+        "(`X-CSRFToken`, 403 `csrf_failed`). A browser without a visitor cookie counts as a "
+        "new visitor: beyond `COOKIE_NEW_VISITORS_PER_IP` an hour from one IP address, 429 "
+        "`throttled` (with `retry_after`)."
     ),
     auth=None,
 )

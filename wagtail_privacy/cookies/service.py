@@ -22,6 +22,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import throttling
 from ..client import client_details, minimise_ip
 from ..conf import privacy_settings
 from ..exceptions import PrivacyError
@@ -314,11 +315,28 @@ def _record(request, key, rule, granted, *, source, visitor_id, policy_version, 
     )
 
 
+NEW_VISITORS_KEY = "wagtail_privacy:cookie_visitors"
+NEW_VISITORS_WINDOW = 3600
+
+
 def _subject_for_writing(request):
     """Whose state a write is judged against, and the visitor id the records carry (the
-    request's, or a new one: the caller sets the cookie)."""
-    visitor_id = visitor.ensure(request)
+    request's, or a new one: the caller sets the cookie).
+
+    New visitors are counted per IP address (``COOKIE_NEW_VISITORS_PER_IP`` an hour): a
+    client that keeps no cookie is a new visitor on every request, and each adds proof."""
     user = signed_in(request)
+    if user is None and visitor.from_request(request) is None:
+        limit = privacy_settings.COOKIE_NEW_VISITORS_PER_IP
+        ip = client_details(request)["ip"]
+        if throttling.hit(NEW_VISITORS_KEY, ip, limit, NEW_VISITORS_WINDOW):
+            raise PrivacyError(
+                _("Too many requests: try again later."),
+                code="throttled",
+                status=429,
+                params={"retry_after": NEW_VISITORS_WINDOW},
+            )
+    visitor_id = visitor.ensure(request)
     return (Subject(user=user) if user is not None else Subject(visitor_id=visitor_id)), visitor_id
 
 

@@ -16,7 +16,6 @@ The public form (``submit``) answers the same whatever the address: the look-up 
 are a task enqueued on commit, so neither the answer nor its timing depends on them.
 """
 
-import hashlib
 import logging
 import secrets
 from datetime import timedelta
@@ -30,13 +29,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .. import mail
+from .. import mail, throttling
 from ..conf import privacy_settings
 from ..exceptions import PrivacyError
 from ..i18n import default_language
 from ..periods import Period
 from ..sources import registry
-from ..verification.service import Throttled, throttle_cache
+from ..verification.service import Throttled
 from . import ledger
 from .models import (
     DataExport,
@@ -50,7 +49,7 @@ from .models import (
 CONFIRM_SALT = "wagtail_privacy.request.confirm"
 #: The kinds the public form takes, by their name in the API.
 KINDS = {"export": RequestKind.ACCESS, "erasure": RequestKind.ERASURE}
-THROTTLE_KEY = "wagtail_privacy:public_request:{}:{}"
+THROTTLE_KEY = "wagtail_privacy:public_request:{}"
 logger = logging.getLogger("wagtail_privacy.rights")
 
 
@@ -65,30 +64,17 @@ def normalise(email):
     return address
 
 
-def _digest(value):
-    # Cache keys may show in a cache server's logs: never the address or IP itself.
-    return hashlib.sha256(str(value or "").encode()).hexdigest()[:32]
-
-
 def _throttle(address, ip):
     """Count one request for the address and one for the IP; ``Throttled`` beyond a limit."""
-    store = throttle_cache()
     window = privacy_settings.PUBLIC_REQUEST_WINDOW
-    limits = (
-        ("address", address, privacy_settings.PUBLIC_REQUESTS_PER_ADDRESS),
-        ("ip", ip, privacy_settings.PUBLIC_REQUESTS_PER_IP),
-    )
-    over = False
-    for kind, value, limit in limits:
-        key = THROTTLE_KEY.format(kind, _digest(value))
-        store.add(key, 0, window)
-        try:
-            count = store.incr(key)
-        except ValueError:  # expired between the two calls
-            store.set(key, 1, window)
-            count = 1
-        over = over or count > limit
-    if over:
+    over = [
+        throttling.hit(THROTTLE_KEY.format(kind), value, limit, window)
+        for kind, value, limit in (
+            ("address", address, privacy_settings.PUBLIC_REQUESTS_PER_ADDRESS),
+            ("ip", ip, privacy_settings.PUBLIC_REQUESTS_PER_IP),
+        )
+    ]
+    if any(over):
         raise Throttled(
             _("Too many requests: try again later."), params={"retry_after": int(window)}
         )
