@@ -275,11 +275,14 @@ def test_cookies_d_global_privacy_control_refuses_marketing(journey):
     visitor.shot("statistics accepted, marketing refused")
     assert api_state(visitor)["choices"] == {"statistics": True, "marketing": False}
 
-    # Even asked for in the dialog, marketing stays refused under GPC.
+    # In the dialog, marketing cannot be ticked under GPC, and says why.
     open_settings(visitor, page, "settings under GPC")
-    expect(choice(page, "marketing")).not_to_be_checked()
-    choice(page, "marketing").check()
-    save_settings(page, api_state(visitor)["texts"])
+    marketing = choice(page, "marketing")
+    expect(marketing).not_to_be_checked()
+    expect(marketing).to_be_disabled()
+    texts = api_state(visitor)["texts"]
+    expect(marketing).to_have_accessible_description(re.compile(re.escape(texts["gpc"])))
+    save_settings(page, texts)
     assert api_state(visitor)["choices"]["marketing"] is False
     page = visit(visitor, "/", "home under GPC after asking for marketing")
     assert scripts_run(page)["ads"] == 0
