@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.core.cache import BaseCache, caches
 from wagtail.models import Locale, Site
 
 from tests.factories import PolicyFactory
@@ -79,3 +81,29 @@ def queued(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     default_task_backend.clear()
     return default_task_backend
+
+
+@pytest.fixture
+def cache_calls(monkeypatch):
+    """Every call of a method of the configured cache backends, by name (not the calls a
+    backend makes of its own methods)."""
+    calls = []
+    depth = [0]
+    names = [
+        n for n in vars(BaseCache) if not n.startswith("_") and callable(getattr(BaseCache, n))
+    ]
+    for cls in {type(caches[alias]) for alias in django_settings.CACHES}:
+        for name in names:
+            original = getattr(cls, name)
+
+            def spy(self, *args, _original=original, _name=name, **kwargs):
+                if not depth[0]:
+                    calls.append(_name)
+                depth[0] += 1
+                try:
+                    return _original(self, *args, **kwargs)
+                finally:
+                    depth[0] -= 1
+
+            monkeypatch.setattr(cls, name, spy)
+    return calls

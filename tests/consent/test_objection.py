@@ -2,9 +2,6 @@
 objects, per purpose and channel; an objection to direct marketing is final."""
 
 import pytest
-from django.conf import settings as django_settings
-from django.core.cache import caches
-from django.core.cache.backends.base import BaseCache
 
 from tests.consent.helpers import API, put, signed_in
 from wagtail_privacy.consent import service, unsubscribe
@@ -125,32 +122,6 @@ def test_objections_need_the_customer(client, customer, other_customer, surveys)
     put(signed_in(other_customer), "surveys", {"email": False})
     assert service.has_consent(customer, "surveys", "email") is True
     assert listed(signed_in(customer), "surveys")["channels"][0]["objected"] is False
-
-
-@pytest.fixture
-def cache_calls(monkeypatch):
-    """Every call of a method of the configured cache backends, by name (not the calls a
-    backend makes of its own methods)."""
-    calls = []
-    depth = [0]
-    names = [
-        n for n in vars(BaseCache) if not n.startswith("_") and callable(getattr(BaseCache, n))
-    ]
-    for cls in {type(caches[alias]) for alias in django_settings.CACHES}:
-        for name in names:
-            original = getattr(cls, name)
-
-            def spy(self, *args, _original=original, _name=name, **kwargs):
-                if not depth[0]:
-                    calls.append(_name)
-                depth[0] += 1
-                try:
-                    return _original(self, *args, **kwargs)
-                finally:
-                    depth[0] -= 1
-
-            monkeypatch.setattr(cls, name, spy)
-    return calls
 
 
 def test_has_consent_is_one_cache_round_trip(

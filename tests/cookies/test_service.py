@@ -4,10 +4,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import caches
-from django.core.cache.backends.base import BaseCache
 from django.test import Client
 
 from wagtail_privacy.cookies import service, visitor
@@ -15,32 +12,6 @@ from wagtail_privacy.cookies.models import CookieCategory, CookieItem
 
 pytestmark = pytest.mark.django_db
 URL = "/api/privacy/v1/cookies/"
-
-
-@pytest.fixture
-def cache_calls(monkeypatch):
-    """Every call of a method of the configured cache backends, by name (not the calls a
-    backend makes of its own methods)."""
-    calls = []
-    depth = [0]
-    names = [
-        n for n in vars(BaseCache) if not n.startswith("_") and callable(getattr(BaseCache, n))
-    ]
-    for cls in {type(caches[alias]) for alias in django_settings.CACHES}:
-        for name in names:
-            original = getattr(cls, name)
-
-            def spy(self, *args, _original=original, _name=name, **kwargs):
-                if not depth[0]:
-                    calls.append(_name)
-                depth[0] += 1
-                try:
-                    return _original(self, *args, **kwargs)
-                finally:
-                    depth[0] -= 1
-
-            monkeypatch.setattr(cls, name, spy)
-    return calls
 
 
 def browser_request(rf, client=None, user=None, **headers):

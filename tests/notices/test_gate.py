@@ -15,8 +15,6 @@ import pytest
 import time_machine
 from django.conf import settings as django_settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.core.cache import caches
-from django.core.cache.backends.base import BaseCache
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.utils import timezone
@@ -53,25 +51,6 @@ class Worker:
             yield
         finally:
             self.memo, gate._memo = gate._memo, saved
-
-
-@pytest.fixture
-def cache_calls(monkeypatch):
-    """Every call of a method of any configured cache backend, by name."""
-    calls = []
-    names = [
-        n for n in vars(BaseCache) if not n.startswith("_") and callable(getattr(BaseCache, n))
-    ]
-    for cls in {type(caches[alias]) for alias in django_settings.CACHES}:
-        for name in names:
-            original = getattr(cls, name)
-
-            def spy(self, *args, _original=original, _name=name, **kwargs):
-                calls.append(_name)
-                return _original(self, *args, **kwargs)
-
-            monkeypatch.setattr(cls, name, spy)
-    return calls
 
 
 @pytest.fixture
