@@ -85,6 +85,8 @@ from benchmarks.support import (  # noqa: E402
     QueryCounter,
     analyze,
     base_settings,
+    clear_cache,
+    delete_redis_keys,
     print_total_time,
     run_database,
     setup_django,
@@ -534,27 +536,6 @@ def check_gating(world, chains):
         response = chains[key](request)
         assert response.status_code == 302, (key, response.status_code)
         assert response["Location"].startswith(expected), (key, response["Location"])
-
-
-def clear_cache():
-    """Empty Django's default cache: locmem entirely, Redis only for this run's keys."""
-    from django.core.cache import caches
-    from django.core.cache.backends.redis import RedisCache
-
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        delete_redis_keys(backend)
-    else:
-        backend.clear()
-
-
-def delete_redis_keys(backend):
-    """Delete this run's keys only (its KEY_PREFIX); never FLUSHDB a shared database."""
-    client = backend._cache.get_client(write=True)
-    keys = list(client.scan_iter(match=f"{backend.key_prefix}:*", count=1000))
-    for i in range(0, len(keys), 1000):
-        client.delete(*keys[i : i + 1000])
-    return len(keys)
 
 
 def measure_level(world, args):

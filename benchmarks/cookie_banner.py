@@ -49,6 +49,7 @@ if str(ROOT) not in sys.path:
 from benchmarks.support import (  # noqa: E402
     QueryCounter,
     base_settings,
+    clear_cache,
     print_total_time,
     run_database,
     setup_django,
@@ -342,26 +343,6 @@ def round_trip(count=2000):
     for _ in range(count):
         cache.get_many(["bench-a", "bench-b"])
     return (time.perf_counter() - start) / count * 1e6
-
-
-def clear_cache():
-    from django.core.cache import caches
-    from django.core.cache.backends.redis import RedisCache
-
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        delete_redis_keys(backend)
-    else:
-        backend.clear()
-
-
-def delete_redis_keys(backend):
-    """Delete this run's keys only (its KEY_PREFIX); never FLUSHDB a shared database."""
-    client = backend._cache.get_client(write=True)
-    keys = list(client.scan_iter(match=f"{backend.key_prefix}:*", count=1000))
-    for i in range(0, len(keys), 1000):
-        client.delete(*keys[i : i + 1000])
-    return len(keys)
 
 
 # --- Report -------------------------------------------------------------------------------

@@ -307,3 +307,24 @@ def percentile(values, fraction):
     ordered = sorted(values)
     rank = min(len(ordered), max(1, math.ceil(fraction * len(ordered))))
     return ordered[rank - 1]
+
+
+def clear_cache():
+    """Empty Django's default cache: locmem entirely, Redis only for this run's keys."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        delete_redis_keys(backend)
+    else:
+        backend.clear()
+
+
+def delete_redis_keys(backend):
+    """Delete this run's keys only (its KEY_PREFIX); never FLUSHDB a shared database."""
+    client = backend._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{backend.key_prefix}:*", count=1000))
+    for i in range(0, len(keys), 1000):
+        client.delete(*keys[i : i + 1000])
+    return len(keys)
