@@ -1,4 +1,7 @@
-"""Cookie categories for the tests of cookie consent (API, admin, service)."""
+"""Cookie categories, and a browser's page views and choices, for the tests of cookie consent
+(API, admin, service, template tags)."""
+
+from django.contrib.auth.models import AnonymousUser
 
 from wagtail_privacy.cookies.models import CookieCategory, CookieItem
 
@@ -62,3 +65,22 @@ def make_categories(locales):
         cookies=[("_demo_ads", "Lipa Ads", "90 days")],
     )
     return {"necessary": necessary, "statistics": statistics, "marketing": marketing}
+
+
+URL = "/api/privacy/v1/cookies/"
+
+
+def browser_request(rf, client=None, user=None, **headers):
+    """A page view of the browser ``client`` (its visitor cookie), signed in as ``user``."""
+    request = rf.get("/", **headers)
+    if client is not None:
+        request.COOKIES.update({k: m.value for k, m in client.cookies.items()})
+    request.user = user or AnonymousUser()
+    return request
+
+
+def choose(client, **choices):
+    """Record ``choices`` through the API, as the browser ``client``."""
+    response = client.put(URL, {"choices": choices}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    return response

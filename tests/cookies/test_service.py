@@ -4,29 +4,14 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 
+from tests.cookies.helpers import browser_request, choose
 from wagtail_privacy.cookies import service, visitor
 from wagtail_privacy.cookies.models import CookieCategory, CookieItem
 
 pytestmark = pytest.mark.django_db
 URL = "/api/privacy/v1/cookies/"
-
-
-def browser_request(rf, client=None, user=None, **headers):
-    """A page view of the browser ``client`` (its visitor cookie), signed in as ``user``."""
-    request = rf.get("/", **headers)
-    if client is not None:
-        request.COOKIES.update({k: m.value for k, m in client.cookies.items()})
-    request.user = user or AnonymousUser()
-    return request
-
-
-def choose(client, **choices):
-    response = client.put(URL, {"choices": choices}, content_type="application/json")
-    assert response.status_code == 200, response.content
-    return response
 
 
 def test_what_counts(rf, cookie_categories):

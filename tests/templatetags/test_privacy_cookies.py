@@ -3,11 +3,12 @@
 import re
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
 from django.test import Client
 from django.utils import translation
 from django.utils.html import escape
+
+from tests.cookies.helpers import browser_request, choose
 
 pytestmark = pytest.mark.django_db
 URL = "/api/privacy/v1/cookies/"
@@ -15,21 +16,6 @@ URL = "/api/privacy/v1/cookies/"
 
 def render(source, **context):
     return Template("{% load privacy_cookies %}" + source).render(Context(context))
-
-
-def page_view(rf, client=None, user=None, **headers):
-    """A page view of the browser ``client`` (with its cookies), signed in as ``user``."""
-    request = rf.get("/", **headers)
-    if client is not None:
-        request.COOKIES.update({k: m.value for k, m in client.cookies.items()})
-    request.user = user or AnonymousUser()
-    return request
-
-
-def choose(client, **choices):
-    response = client.put(URL, {"choices": choices}, content_type="application/json")
-    assert response.status_code == 200, response.content
-    return response
 
 
 def test_the_banner_points_the_module_at_the_api_in_the_page_language(client, cookie_categories):
@@ -81,15 +67,15 @@ def test_has_cookie_consent_follows_the_visitors_choices(rf, cookie_categories):
         "{{ necessary }} {{ statistics }} {{ marketing }} {{ unknown }}"
     )
     browser = Client()
-    assert render(source, request=page_view(rf, browser)) == "True False False False"
+    assert render(source, request=browser_request(rf, browser)) == "True False False False"
     choose(browser, statistics=True, marketing=False)
-    assert render(source, request=page_view(rf, browser)) == "True True False False"
+    assert render(source, request=browser_request(rf, browser)) == "True True False False"
     choose(browser, statistics=False)
-    assert render(source, request=page_view(rf, browser)) == "True False False False"
+    assert render(source, request=browser_request(rf, browser)) == "True False False False"
     # Global Privacy Control refuses marketing whatever was chosen.
     choose(browser, marketing=True)
-    assert render(source, request=page_view(rf, browser)) == "True False True False"
-    gpc = page_view(rf, browser, HTTP_SEC_GPC="1")
+    assert render(source, request=browser_request(rf, browser)) == "True False True False"
+    gpc = browser_request(rf, browser, HTTP_SEC_GPC="1")
     assert render(source, request=gpc) == "True False False False"
 
 
@@ -106,9 +92,9 @@ def test_has_cookie_consent_costs_no_query_in_steady_state(
         '{% has_cookie_consent "statistics" as a %}{% has_cookie_consent "marketing" as b %}'
         "{{ a }} {{ b }}"
     )
-    assert render(source, request=page_view(rf, browser)) == "True False"  # warms the cache
+    assert render(source, request=browser_request(rf, browser)) == "True False"  # warms the cache
     with django_assert_num_queries(0):
-        assert render(source, request=page_view(rf, browser)) == "True False"
+        assert render(source, request=browser_request(rf, browser)) == "True False"
 
 
 def test_cookie_categories_lists_the_categories_and_their_cookies(cookie_categories):
