@@ -258,3 +258,52 @@ def _unregister(connection, token):
     if _unlogged_runs(connection):
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {RUNS_TABLE} WHERE token = %s", [token])
+
+
+class Sending:
+    """One run that claims, sends and records emails over one mail connection, a few claims
+    at a time: ``rows`` are (pk, language, address), ``message(language)`` what a customer in
+    that language gets (built before anything is claimed)."""
+
+    def __init__(self, claims, message):
+        self.claims, self.message = claims, message
+        self.outbox = mail.Outbox()
+        self.sent = self.failed = 0
+
+    def send(self, rows):
+        for start in range(0, len(rows), CLAIM_AHEAD):
+            self._send_claimed(rows[start : start + CLAIM_AHEAD])
+
+    def _send_claimed(self, rows):
+        claims, outbox = self.claims, self.outbox
+        for _pk, language, _address in rows:
+            self.message(language)  # built before anything is claimed
+        outbox.open()  # a server that is down fails here, before any claim
+        claimed = set(claims.claim([pk for pk, _language, _address in rows]))
+        todo = [row for row in rows if row[0] in claimed]
+        done = 0
+        try:
+            for pk, language, address in todo:
+                try:
+                    if not address:
+                        raise ValueError("no email address")
+                    outbox.send(self.message(language), address, claims.message_id(pk))
+                except Exception as error:
+                    done += 1  # settled, whatever happens to the record
+                    self.failed += 1
+                    claims.fail(pk, f"{type(error).__name__}: {error}")
+                    if mail.connection_lost(error):
+                        raise  # the rest goes back to pending, for a later run
+                else:
+                    done += 1  # it went out: never back to pending, even if recording fails
+                    self.sent += 1
+                    claims.record(pk)
+        finally:
+            # What was claimed but not sent: an interrupt puts the email in hand back too.
+            claims.release([pk for pk, _language, _address in todo[done:]])
+
+    def close(self):
+        try:
+            self.outbox.close()
+        finally:
+            self.claims.close()

@@ -26,9 +26,8 @@ from django.db import router, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .. import claims, mail
+from .. import claims
 from ..batching import batches
-from ..claims import CLAIM_AHEAD
 from ..conf import privacy_settings
 from ..i18n import customer_languages
 from . import emails
@@ -106,41 +105,12 @@ def _sendable(breach_id):
 
 def _send(breach, rows):
     """Claim, send and record ``rows`` (pk, language, address); (sent, failed)."""
-    templates, run, outbox = _Templates(breach), claims.Claims(COLUMNS), mail.Outbox()
-    sent = failed = 0
+    run = claims.Sending(claims.Claims(COLUMNS), _Templates(breach).__getitem__)
     try:
-        for start in range(0, len(rows), CLAIM_AHEAD):
-            part = rows[start : start + CLAIM_AHEAD]
-            for _pk, language, _address in part:
-                templates[language]  # built before anything is claimed
-            outbox.open()  # a server that is down fails here, before any claim
-            claimed = set(run.claim([pk for pk, _language, _address in part]))
-            todo = [row for row in part if row[0] in claimed]
-            done = 0
-            try:
-                for pk, language, address in todo:
-                    try:
-                        if not address:
-                            raise ValueError("no email address")
-                        outbox.send(templates[language], address, run.message_id(pk))
-                    except Exception as error:
-                        done += 1
-                        failed += 1
-                        run.fail(pk, f"{type(error).__name__}: {error}")
-                        if mail.connection_lost(error):
-                            raise
-                    else:
-                        done += 1  # it went out: never back to pending
-                        sent += 1
-                        run.record(pk)
-            finally:
-                run.release([pk for pk, _language, _address in todo[done:]])
+        run.send(rows)
     finally:
-        try:
-            outbox.close()
-        finally:
-            run.close()
-    return sent, failed
+        run.close()
+    return run.sent, run.failed
 
 
 def _breach(breach_id):

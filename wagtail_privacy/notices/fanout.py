@@ -27,7 +27,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from wagtail.coreutils import get_content_languages
 
-from .. import mail
+from .. import claims
 from ..batching import batches
 from ..conf import privacy_settings
 from ..i18n import customer_languages
@@ -35,7 +35,7 @@ from ..policies.models import ChangeLevel, PolicyVersion
 from ..signals import policy_change_notified
 from . import emails
 from .audience import audience
-from .claims import CLAIM_AHEAD, STATE_FIELDS, Claims, recover
+from .claims import STATE_FIELDS, Claims, recover
 from .gate import not_bound_yet
 from .models import ChangeNotice, EmailState, NoticeFanOut
 
@@ -199,54 +199,12 @@ def send_pending(version, kind=emails.CHANGE, *, batch_size=None, now=None):
     return sending.sent, sending.failed
 
 
-class _Sending:
+class _Sending(claims.Sending):
     """One run that sends notices of one version and kind over one mail connection."""
 
     def __init__(self, version, kind, links=None):
         self.templates = _Templates(version, kind, links)
-        self.claims = Claims(kind)
-        self.outbox = mail.Outbox()
-        self.sent = self.failed = 0
-
-    def send(self, rows):
-        """Claim, send and record ``rows`` (pk, language, address), a few claims at a time."""
-        for start in range(0, len(rows), CLAIM_AHEAD):
-            self._send_claimed(rows[start : start + CLAIM_AHEAD])
-
-    def _send_claimed(self, rows):
-        claims, outbox = self.claims, self.outbox
-        for _pk, language, _address in rows:
-            self.templates[language]  # built before anything is claimed
-        outbox.open()  # a server that is down fails here, before any claim
-        claimed = set(claims.claim([pk for pk, _language, _address in rows]))
-        todo = [row for row in rows if row[0] in claimed]
-        done = 0
-        try:
-            for pk, language, address in todo:
-                try:
-                    if not address:
-                        raise ValueError("no email address")
-                    prepared = self.templates[language].prepared
-                    outbox.send(prepared, address, claims.message_id(pk))
-                except Exception as error:
-                    done += 1  # settled, whatever happens to the record
-                    self.failed += 1
-                    claims.fail(pk, f"{type(error).__name__}: {error}")
-                    if mail.connection_lost(error):
-                        raise  # the rest goes back to pending, for a later run
-                else:
-                    done += 1  # it went out: never back to pending, even if recording fails
-                    self.sent += 1
-                    claims.record(pk)
-        finally:
-            # What was claimed but not sent: an interrupt puts the email in hand back too.
-            claims.release([pk for pk, _language, _address in todo[done:]])
-
-    def close(self):
-        try:
-            self.outbox.close()
-        finally:
-            self.claims.close()
+        super().__init__(Claims(kind), lambda language: self.templates[language].prepared)
 
 
 def send_chunk(version_id, kind, first, last, *, links=None, now=None):
