@@ -66,6 +66,7 @@ LOGGED = {
     "lift": "wagtail_privacy.request_restriction_lift_announced",
     "approve_correction": "wagtail_privacy.correction_approved",
     "refuse_correction": "wagtail_privacy.correction_refused",
+    "staff_correction": "wagtail_privacy.correction_recorded_by_staff",
 }
 
 #: How staff may verify a person asking by email: the emailed link, or a proof they saw.
@@ -498,6 +499,49 @@ class RefuseCorrectionForm(forms.Form):
     )
 
 
+class StaffCorrectionForm(forms.Form):
+    """The correction a person sent by post or email, for one of their account's fields."""
+
+    target = forms.ChoiceField(label=_("Data to correct"))
+    value = forms.CharField(label=_("New value"), required=False)
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = staff_correction_choices(user)
+
+    def clean_target(self):
+        source, field, record = self.cleaned_data["target"].split("|", 2)
+        return {"source_name": source, "field": field, "record": record}
+
+
+def staff_correction_choices(user):
+    """One choice per correctable field of each of the account's records, as the customer's
+    own list offers them: ``source|field|record``, labelled with the current value."""
+    choices = []
+    for entry in corrections.correctable(user):
+        source = entry["source"]
+        for record, values in entry["records"]:
+            for name, label, _checked in entry["fields"]:
+                text = _("%(source)s — %(field)s (record %(record)s: %(value)s)") % {
+                    "source": source.label,
+                    "field": label,
+                    "record": record,
+                    "value": corrections.as_text(values.get(name)) or "—",
+                }
+                choices.append((f"{source.name}|{name}|{record}", text))
+    return choices
+
+
+def _staff_correctable(item):
+    """Whether staff may apply the correction of this request here: an open rectification
+    request of an account, with the person's identity confirmed and no correction yet."""
+    try:
+        corrections.check_staff_request(item)
+    except PrivacyError:
+        return False
+    return True
+
+
 def _correction(item):
     """The correction of a rectification request, with its field's label, or None."""
     if item.kind != RequestKind.RECTIFICATION:
@@ -554,6 +598,9 @@ class RequestDetailView(
         context.setdefault("verify_form", VerifyForm())
         context.setdefault("refuse_form", RefuseCorrectionForm())
         item = self.item
+        staff_correctable = _staff_correctable(item)
+        if staff_correctable:
+            context.setdefault("staff_correction_form", StaffCorrectionForm(item.user))
         context.update(
             paused_days=item.paused_days(),
             guest_runnable=bool(
@@ -580,6 +627,7 @@ class RequestDetailView(
             closures=closures,
             recipient_notices=_recipient_notices(self.item, closures),
             correction=_correction(self.item),
+            staff_correctable=staff_correctable,
             due_state=ledger.due_state(self.item),
             can_change=self.user_has_permission("change"),
         )
@@ -593,6 +641,7 @@ class RequestDetailView(
             (tuple(ACCOUNT_ACTIONS), self._account_action),
             (("apply_restriction", "lift_restriction"), self._restriction_action),
             (("approve_correction", "refuse_correction"), self._correction_action),
+            (("staff_correction",), self._staff_correction),
         )
         for actions, step in buttons:
             for action in actions:
@@ -701,6 +750,30 @@ class RequestDetailView(
         corrections.refuse(correction.pk, form.cleaned_data["reason"], actor=request.user)
         return action, _("The correction is refused; the customer is emailed the reason.")
 
+    def _staff_correction(self, request, action):
+        """Apply the correction the person sent (post, email) to their account, as staff."""
+        item = self.item
+        corrections.check_staff_request(item)  # refused before the form: closed, unverified…
+        form = StaffCorrectionForm(item.user, request.POST)
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            try:
+                corrections.record_by_staff(
+                    item,
+                    target["source_name"],
+                    target["field"],
+                    form.cleaned_data["value"],
+                    target["record"],
+                    actor=request.user,
+                )
+            except PrivacyError as error:
+                if error.code != "invalid_value":
+                    raise
+                form.add_error("value", error.message)
+            else:
+                return action, _("The correction is applied; the request is completed.")
+        return self.render_to_response(self.get_context_data(staff_correction_form=form))
+
     def _run_action(self, request, step, action):
         """Run one of the page's buttons: ``step`` returns the log action and the message of
         success, or a page to render instead (a form with errors); a refusal is shown."""
@@ -773,6 +846,7 @@ LOG_LABELS = {
     "lift": (_("Lift restriction"), _("Lifting of the restriction announced")),
     "approve_correction": (_("Approve correction"), _("Correction approved")),
     "refuse_correction": (_("Refuse correction"), _("Correction refused")),
+    "staff_correction": (_("Apply correction"), _("Correction applied by staff")),
 }
 
 

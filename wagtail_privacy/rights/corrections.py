@@ -22,7 +22,7 @@ from ..signals import rectified
 from ..sources import registry
 from ..verification.service import check_step_up
 from . import ledger
-from .models import Correction, CorrectionState, RequestChannel, RequestKind
+from .models import Correction, CorrectionState, DataRequest, RequestChannel, RequestKind
 from .models import RequestStatus as Status
 
 
@@ -158,6 +158,75 @@ def submit(user, source_name, field, value, record=None, *, proof=None):
             return correction
         _apply(source, user, correction, cleaned)
         ledger.set_status(request, Status.COMPLETED, outcome=_("Corrected as you asked."))
+    return correction
+
+
+def check_staff_request(request):
+    """Refuse a request staff may not record a correction on: not an account's rectification,
+    closed, its person's identity not confirmed, or corrected already."""
+    if request.kind != RequestKind.RECTIFICATION or request.user_id is None:
+        raise PrivacyError(
+            _("Only a rectification request of an account can carry a correction."),
+            code="invalid_input",
+            status=422,
+        )
+    if not request.is_open:
+        raise PrivacyError(_("This request is closed."), code="request_closed", status=409)
+    if not request.identity_confirmed_at:
+        raise PrivacyError(
+            _("Confirm the person's identity first: by the emailed link or a recorded proof."),
+            code="identity_not_confirmed",
+            status=409,
+        )
+    if Correction.objects.filter(request=request).exists():
+        raise PrivacyError(
+            _("This request has its correction already."),
+            code="correction_exists",
+            status=409,
+        )
+
+
+def _staff_request(request):
+    """The request, locked and checked again: two staff cannot both correct it."""
+    request = DataRequest.objects.select_for_update().select_related("user").get(pk=request.pk)
+    check_staff_request(request)
+    return request
+
+
+def record_by_staff(request, source_name, field, value, record=None, *, actor):
+    """Staff apply the correction a verified person asked for by post, email or phone.
+
+    Linked to ``request`` (no new request) and applied at once, a checked field too: staff
+    are the check, and the person's identity was confirmed on the request, so no step-up.
+    The request is completed and recipients are told, as for a customer's own correction.
+    """
+    with transaction.atomic():
+        request = _staff_request(request)
+        user = request.user
+        source = _source(source_name)
+        if field not in source.correctable:
+            raise PrivacyError(
+                _("This field cannot be corrected here."), code="not_correctable", status=422
+            )
+        cleaned = _clean(source, field, value)
+        record, _values = _current(source, user, record)
+        correction = Correction(
+            request=request,
+            source=source.name,
+            record=record,
+            field=field,
+            new_value=as_text(cleaned),
+            needs_check=field in source.checked_fields,
+        )
+        _apply(source, user, correction, cleaned, actor=actor)
+        ledger.set_status(
+            request,
+            Status.COMPLETED,
+            actor=actor,
+            note=_("Correction of %(field)s (%(source)s) applied by staff.")
+            % {"field": field_label(source, field), "source": source.label},
+            outcome=_("Corrected as you asked."),
+        )
     return correction
 
 
