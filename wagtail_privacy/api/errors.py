@@ -97,6 +97,7 @@ ERROR_CODES = {
         "not_restricted",
         "correction_pending",
         "correction_decided",
+        "correction_exists",
     ],
     410: ["link_expired", "link_superseded", "export_expired"],
     413: ["body_too_large"],
