@@ -188,7 +188,11 @@ def check_staff_request(request):
 
 def _staff_request(request):
     """The request, locked and checked again: two staff cannot both correct it."""
-    request = DataRequest.objects.select_for_update().select_related("user").get(pk=request.pk)
+    request = (
+        DataRequest.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=request.pk)
+    )
     check_staff_request(request)
     return request
 
