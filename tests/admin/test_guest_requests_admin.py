@@ -12,8 +12,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import ModelLogEntry
 
+from tests.admin.requests_helpers import actions, detail, record_request
 from tests.testapp.models import Order
 from wagtail_privacy.rights.models import DataExport, DataRequest
 
@@ -35,27 +35,8 @@ def guest_order(locales):
 
 
 def record(staff, capture, **fields):
-    received = timezone.localtime() - timedelta(days=3)
-    data = {
-        "kind": "access",
-        "channel": "email",
-        "received_at": received.strftime("%Y-%m-%d %H:%M"),
-        "contact_email": GUEST,
-        **fields,
-    }
-    with capture(execute=True):
-        response = staff.post(reverse("wagtail_privacy_requests:create"), data)
-    assert response.status_code == 302, response.context["form"].errors
-    return DataRequest.objects.latest("pk")
-
-
-def detail(item):
-    return reverse("wagtail_privacy_requests:detail", args=[item.pk])
-
-
-def actions(item):
-    entries = ModelLogEntry.objects.filter(object_id=str(item.pk)).order_by("timestamp", "pk")
-    return list(entries.values_list("action", flat=True))
+    fields = {"kind": "access", "channel": "email", "contact_email": GUEST, **fields}
+    return record_request(staff, capture, days_ago=3, **fields)
 
 
 def test_staff_email_a_link_and_the_guest_confirms(

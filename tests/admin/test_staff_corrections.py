@@ -8,10 +8,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import ModelLogEntry
 
+from tests.admin.requests_helpers import actions, detail, record_request
 from tests.recipients.test_forwarding import recipient
 from tests.testapp.models import Address, Invoice
 from wagtail_privacy.recipients.models import RecipientNotification
@@ -45,29 +44,15 @@ def invoice(customer):
 
 def record(staff, capture, customer, **fields):
     """A rectification request received by post, recorded in the admin."""
-    received = timezone.localtime() - timedelta(days=2)
-    data = {
+    fields = {
         "kind": "rectification",
         "channel": "post",
-        "received_at": received.strftime("%Y-%m-%d %H:%M"),
         "customer": customer.username,
         "verification": "signed_letter",
         "note": "Signed letter with the new address.",
         **fields,
     }
-    with capture(execute=True):
-        response = staff.post(reverse("wagtail_privacy_requests:create"), data)
-    assert response.status_code == 302, response.context["form"].errors
-    return DataRequest.objects.latest("pk")
-
-
-def detail(item):
-    return reverse("wagtail_privacy_requests:detail", args=[item.pk])
-
-
-def actions(item):
-    entries = ModelLogEntry.objects.filter(object_id=str(item.pk)).order_by("timestamp", "pk")
-    return list(entries.values_list("action", flat=True))
+    return record_request(staff, capture, days_ago=2, **fields)
 
 
 def apply(staff, capture, item, target, value):

@@ -13,8 +13,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import ModelLogEntry
 
+from tests.admin.requests_helpers import actions, detail, record_request
 from tests.testapp.models import Order
 from wagtail_privacy.rights import closure
 from wagtail_privacy.rights.models import AccountClosure, DataExport, DataRequest
@@ -30,27 +30,8 @@ def staff(client, editor):
 
 
 def record(staff, capture, customer, **fields):
-    received = timezone.localtime() - timedelta(days=2)
-    data = {
-        "kind": "access",
-        "channel": "post",
-        "received_at": received.strftime("%Y-%m-%d %H:%M"),
-        "customer": customer.username,
-        **fields,
-    }
-    with capture(execute=True):
-        response = staff.post(reverse("wagtail_privacy_requests:create"), data)
-    assert response.status_code == 302, response.context["form"].errors
-    return DataRequest.objects.latest("pk")
-
-
-def detail(item):
-    return reverse("wagtail_privacy_requests:detail", args=[item.pk])
-
-
-def actions(item):
-    entries = ModelLogEntry.objects.filter(object_id=str(item.pk)).order_by("timestamp", "pk")
-    return list(entries.values_list("action", flat=True))
+    fields = {"kind": "access", "channel": "post", "customer": customer.username, **fields}
+    return record_request(staff, capture, days_ago=2, **fields)
 
 
 def run(staff, capture, item, button):
